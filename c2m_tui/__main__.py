@@ -1,0 +1,3 @@
+from c2m_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Command-line entry point. Parses arguments and dispatches to ``c2m_tui.commands.<name>``.
+
+Each command module imports only the standard library at module level and does its heavy
+imports inside ``run``, so ``c2m-tui status`` never imports textual and ``--help`` is fast.
+With no command, the TUI starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from c2m_tui import __version__
+
+# command name -> module under c2m_tui.commands (each has HELP, add_arguments(parser), run(args) -> int)
+COMMANDS: dict[str, str] = {
+    "sim": "sim",
+    "validate": "validate",
+    "send": "send",
+    "status": "status",
+    "details": "details",
+    "tracking": "tracking",
+    "login": "login",
+    "logout": "logout",
+    "profiles": "profiles",
+    "build-xml": "build_xml",
+    "resume": "resume",
+    "batches": "batches",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2 with one clear line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="c2m-tui",
+        description="Send paper mail through Click2Mail's Batch API, and watch it go out. "
+        "With no command, opens the terminal app.",
+        epilog="Exit codes: 0 ok; 1 failed or invalid; 2 usage; 3 credentials missing or rejected; "
+        "4 server unreachable. C2M_TUI_HOME moves every file the app writes.",
+    )
+    parser.add_argument("--version", action="version", version=f"c2m-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run the app on the built-in simulator (nothing to set up)")
+    parser.add_argument("--profile", metavar="NAME", help="profile to use (demo, staging, production or your own)")
+    parser.add_argument("--base-url", metavar="URL", help="API base URL, overriding the profile's")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (see themes/; also C2M_THEME)")
+    parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (for SSH and tmux)")
+    parser.add_argument("--debug", metavar="FILE", help="write a debug log (secrets redacted) to FILE")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(f"c2m_tui.commands.{module_name}")
+        p = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP))
+        module.add_arguments(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from c2m_tui.commands import app
+
+        return _guarded(app.run, args)
+    return _guarded(args._module.run, args)
+
+
+def _guarded(func, args) -> int:
+    """Run a command; a C2MError becomes one line on stderr and its exit code, never a traceback."""
+    from c2m_tui.core.errors import C2MError
+
+    try:
+        return int(func(args) or 0)
+    except C2MError as err:
+        print(f"c2m-tui: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("c2m-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module a CLI command: HELP, add_arguments(parser), run(args) -> int."""

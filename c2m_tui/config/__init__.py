@@ -1,0 +1,1 @@
+"""Paths, settings and credentials: no textual here."""

@@ -1,0 +1,1 @@
+"""The core: no textual here. Client, batch XML, validation, addresses, journal."""
