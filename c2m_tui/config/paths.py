@@ -1,0 +1,59 @@
+"""Where the app keeps its files: everything under ``C2M_TUI_HOME`` when it is set, else the
+platform's user directories (platformdirs). Directories are created on demand, private (0700)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "c2m-tui"
+HOME_ENV = "C2M_TUI_HOME"
+
+
+def app_home() -> Path | None:
+    """The ``C2M_TUI_HOME`` directory when set (tests and portable installs), else None."""
+    value = os.environ.get(HOME_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def _ensure(path: Path) -> Path:
+    # 0700: the config names accounts and the state holds batch ids; nobody else needs to read them.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def _platform_dir(kind: str) -> Path:
+    import platformdirs  # imported here: C2M_TUI_HOME users (and tests) never need it
+
+    func = getattr(platformdirs, f"user_{kind}_dir")
+    return Path(func(APP_NAME, appauthor=False))
+
+
+def _dir(kind: str) -> Path:
+    home = app_home()
+    return _ensure(home / kind if home is not None else _platform_dir(kind))
+
+
+def config_dir() -> Path:
+    """Settings and profiles (``config.toml``)."""
+    return _dir("config")
+
+
+def data_dir() -> Path:
+    """Things the person made and wants kept (address mappings, user themes, the journal)."""
+    return _dir("data")
+
+
+def state_dir() -> Path:
+    """Things the app remembers between runs (recent batches, window state)."""
+    return _dir("state")
+
+
+def cache_dir() -> Path:
+    """Things that can be thrown away at any time."""
+    return _dir("cache")
+
+
+def config_file() -> Path:
+    """The TOML file holding settings and profiles (never a password)."""
+    return config_dir() / "config.toml"
