@@ -1,0 +1,108 @@
+"""USPS facts for checking addresses offline: state codes, ZIP formats, field lengths."""
+
+from __future__ import annotations
+
+import re
+
+# USPS two-letter codes (Publication 28, appendix B): states, DC, territories, freely associated
+# states, and the military "states" used with APO/FPO/DPO addresses.
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    # territories and freely associated states
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands", "UM": "U.S. Minor Outlying Islands", "FM": "Federated States of Micronesia",
+    "MH": "Marshall Islands", "PW": "Palau",
+    # military mail (APO/FPO/DPO)
+    "AA": "Armed Forces Americas", "AE": "Armed Forces Europe", "AP": "Armed Forces Pacific",
+}
+
+_BY_NAME = {name.casefold(): code for code, name in US_STATES.items()}
+_BY_NAME.update({"washington dc": "DC", "virgin islands": "VI", "us virgin islands": "VI"})
+
+# country values that mean "this is a US address" (an empty country is US too)
+US_COUNTRY_NAMES = frozenset(
+    {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
+)
+
+ZIP_RE = re.compile(r"^\d{5}(?:-\d{4})?$")
+_ZIP_LOOSE = re.compile(r"^(\d{5})[\s-]?(\d{4})?$")
+
+# Maximum lengths we warn about. Click2Mail publishes no limits (reference §5); these follow
+# USPS Pub 28 habits (city names <= 28 characters, lines that fit a #10 window, ~40-50 characters)
+# and keep well-formed input free of warnings.
+FIELD_LIMITS: dict[str, int] = {
+    "name": 50,
+    "organization": 50,
+    "address1": 50,
+    "address2": 50,
+    "address3": 50,
+    "city": 28,
+    "state": 30,  # non-US provinces are spelled out
+    "postalCode": 12,
+    "country": 40,
+    "c2m_uniqueid": 50,
+    "filename": 255,
+    "appSignature": 100,
+}
+
+
+def is_us_country(country: str | None) -> bool:
+    return (country or "").strip().casefold() in US_COUNTRY_NAMES
+
+
+def is_us_state(code: str | None) -> bool:
+    """True for a USPS code in canonical upper case (``"VA"``; not ``"va"`` or ``"Virginia"``)."""
+    return (code or "") in US_STATES
+
+
+def suggest_state(value: str | None) -> str | None:
+    """The USPS code someone most likely meant by ``value`` ("D.C." -> "DC", "va" -> "VA",
+    "Virginia" -> "VA"), or None when nothing fits."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.upper() in US_STATES:
+        return text.upper()
+    letters = re.sub(r"[^A-Za-z]", "", text).upper()
+    if len(letters) == 2 and letters in US_STATES:
+        return letters
+    key = " ".join(text.split()).casefold()
+    return _BY_NAME.get(key) or _BY_NAME.get(key.replace(".", ""))
+
+
+def normalize_zip(value: str | None) -> str | None:
+    """A US ZIP in canonical form (``12345`` or ``12345-6789``), or None if it is not one.
+
+    Accepts ``123456789`` and ``12345 6789``; does not invent a lost leading zero (see
+    ``zip_lost_zero``), because that is a guess a person must confirm.
+    """
+    text = (value or "").strip()
+    m = _ZIP_LOOSE.match(text)
+    if not m:
+        return None
+    return m.group(1) + (f"-{m.group(2)}" if m.group(2) else "")
+
+
+def zip_lost_zero(value: str | None) -> str | None:
+    """For a ZIP a spreadsheet turned into a number ("2134", "21341234"), the ZIP with its zero back."""
+    text = (value or "").strip()
+    if re.fullmatch(r"\d{4}", text):
+        return "0" + text
+    if re.fullmatch(r"\d{3}", text):
+        return "00" + text
+    if re.fullmatch(r"\d{8}", text):  # ZIP+4 without separator and without its leading zero
+        return f"0{text[:4]}-{text[4:]}"
+    m = re.fullmatch(r"(\d{4})-(\d{4})", text)
+    if m:
+        return f"0{m.group(1)}-{m.group(2)}"
+    return None
