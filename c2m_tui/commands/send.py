@@ -1,13 +1,82 @@
-"""Placeholder until this command is built."""
+"""c2m-tui send --pdf FILE.pdf --xml BATCH.xml [--yes]"""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+from c2m_tui.commands._common import add_network_arguments
+
+HELP = "validate, then create, upload the PDF and the XML, and submit a batch"
+DESCRIPTION = (
+    "Validate the batch XML against the PDF, then make the four submission calls in order (create, "
+    "PDF, XML, submit) with progress on stderr. The batch id alone is the last line of stdout. Without "
+    "--yes it states what it will send and asks (production: type the number of mail pieces); with no "
+    "terminal to ask on it refuses (exit 2). Every step is recorded in the journal first, so an "
+    "interrupted send can be finished with `c2m-tui resume ID`, and the same PDF+XML is never "
+    "submitted twice to one environment unless --allow-duplicate."
+)
 
 
-def add_arguments(parser):
-    pass
+def add_arguments(parser) -> None:
+    parser.add_argument("--pdf", required=True, metavar="FILE.pdf", help="the one PDF holding every page")
+    parser.add_argument("--xml", required=True, metavar="BATCH.xml", help="the batch XML (jobs, options, recipients)")
+    parser.add_argument("--yes", action="store_true", help="do not ask; state what is sent and send it")
+    parser.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="send even though the same PDF and XML were already submitted to this environment",
+    )
+    add_network_arguments(parser)
 
 
-def run(args):
-    from c2m_tui.core.errors import UsageError
+def run(args) -> int:
+    import asyncio
+    import sys
 
-    raise UsageError("this command is not built yet")
+    from c2m_tui.commands._common import client_from_args, resolve_target, stderr
+    from c2m_tui.commands.confirm import confirm_send
+    from c2m_tui.commands.progress import StepPrinter
+    from c2m_tui.core.preflight import prepare
+
+    prepared = prepare(args.pdf, args.xml)
+    report = prepared.report
+    for problem in report.errors + report.warnings:
+        stderr(problem.format(str(args.xml)))
+    if not report.valid:
+        stderr(f"c2m-tui: not sent: {len(report.errors)} error(s) in {args.xml}")
+        return 1
+    if prepared.credentials_removed:
+        stderr("note: the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)")
+
+    profile, base_url, _ = resolve_target(args)
+    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+        stderr("c2m-tui: not sent")
+        return 1
+
+    from c2m_tui.core.journal import open_journal
+    from c2m_tui.core.submission import SendPlan, send
+
+    plan = SendPlan(
+        pdf=prepared.pdf,
+        xml=prepared.xml,
+        profile=profile.name,
+        environment=profile.environment,
+        base_url=base_url,
+        jobs=report.jobs,
+        pieces=report.pieces,
+        pages=prepared.pdf_pages,
+    )
+    printer = StepPrinter(sys.stderr)
+
+    async def main() -> str:
+        journal = open_journal()
+        try:
+            async with client_from_args(args) as client:
+                return await send(
+                    client, plan, journal,
+                    on_step=printer.step, on_progress=printer.progress,
+                    allow_duplicate=args.allow_duplicate,
+                )
+        finally:
+            journal.close()
+
+    batch_id = asyncio.run(main())
+    print(batch_id, flush=True)
+    return 0

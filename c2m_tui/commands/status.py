@@ -1,13 +1,60 @@
-"""Placeholder until this command is built."""
+"""c2m-tui status ID [--json] [--watch]"""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+from c2m_tui.commands._common import add_network_arguments
+
+HELP = "show where a batch stands (submitted, received, errors, jobs)"
+DESCRIPTION = (
+    "Read GET /batches/ID and say where the batch stands. --watch polls (2 s, backing off to 30 s) "
+    "until the batch is mailed or failed. Exit 0 ok, 1 failed/not found, 3 credentials, 4 unreachable."
+)
 
 
-def add_arguments(parser):
-    pass
+def add_arguments(parser) -> None:
+    parser.add_argument("batch_id", metavar="ID", help="the batch id (a number)")
+    parser.add_argument("--json", action="store_true", help="print the status as JSON (the server's element names)")
+    parser.add_argument("--watch", action="store_true", help="keep polling until the batch is mailed or failed")
+    add_network_arguments(parser)
 
 
-def run(args):
-    from c2m_tui.core.errors import UsageError
+def format_status(status) -> str:
+    lines = [
+        f"batch {status.id}: {status.describe()}",
+        f"  submitted={str(status.submitted).lower()} received={str(status.received).lower()} "
+        f"hasErrors={str(status.has_errors).lower()}" + (f" createdAt={status.created_at}" if status.created_at else ""),
+    ]
+    if status.error_message:
+        lines.append(f"  errorMessage: {status.error_message}")
+    for job in status.jobs:
+        extra = " ".join(
+            f"{k}={v}" for k, v in (("mailingDate", job.mailing_date), ("invoice", job.invoice)) if v
+        )
+        lines.append(f"  job {job.job_index or '?'} (id {job.job_id}): {job.job_status or '?'} {extra}".rstrip())
+    return "\n".join(lines)
 
-    raise UsageError("this command is not built yet")
+
+def run(args) -> int:
+    import asyncio
+
+    from c2m_tui.commands._common import client_from_args, print_json
+    from c2m_tui.core.polling import Backoff
+
+    async def main() -> int:
+        async with client_from_args(args) as client:
+            backoff = Backoff()
+            last_seen = None
+            while True:
+                status = await client.status(args.batch_id)
+                changed = status.describe() != last_seen
+                last_seen = status.describe()
+                if args.json:
+                    if not args.watch or status.done:
+                        print_json(status.to_json())
+                elif changed:
+                    print(format_status(status), flush=True)
+                if not args.watch or status.done:
+                    return 1 if status.phase == "failed" else 0
+                await asyncio.sleep(backoff.next(changed=changed))
+
+    return asyncio.run(main())

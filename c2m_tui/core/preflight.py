@@ -1,0 +1,89 @@
+"""Everything checked and prepared locally before a batch costs anything: validation, the XML that
+will really be uploaded (embedded credentials removed), and the figures a person confirms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from c2m_tui.core.errors import InputError
+
+
+@dataclass
+class Prepared:
+    pdf: Path
+    xml_path: Path
+    xml: bytes  # exactly what will be uploaded
+    report: object  # c2m_tui.core.validate.ValidationReport
+    pdf_pages: int
+    pdf_bytes: int
+    credentials_removed: bool
+
+    @property
+    def jobs(self) -> int:
+        return self.report.jobs
+
+    @property
+    def pieces(self) -> int:
+        return self.report.pieces
+
+
+def strip_credentials(xml: bytes) -> tuple[bytes, bool]:
+    """Remove ``<username>``/``<password>`` children of ``<batch>`` (old clients put them there;
+    Basic auth is what counts). Returns the bytes to upload and whether anything was removed."""
+    from lxml import etree
+
+    from c2m_tui.core.safexml import parse_bytes
+
+    try:
+        root = parse_bytes(xml)
+    except Exception as err:  # the validator reports the details with a line number
+        raise InputError(f"the batch XML is not well-formed: {err}") from err
+    found = [child for child in root if isinstance(child.tag, str) and child.tag in ("username", "password")]
+    if not found:
+        return xml, False
+    for child in found:
+        parent = child.getparent()
+        # keep the indentation tidy: the removed element's tail goes with it
+        prev = child.getprevious()
+        if prev is not None:
+            prev.tail = child.tail if child.tail is not None else prev.tail
+        elif parent is not None:
+            parent.text = child.tail if child.tail is not None else parent.text
+        parent.remove(child)
+    body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n", True
+
+
+def prepare(pdf: str | Path, xml_path: str | Path) -> Prepared:
+    """Validate the pair and build what will be uploaded. Raises InputError for unreadable files."""
+    from c2m_tui.core.pdf import pdf_info
+    from c2m_tui.core.validate import validate_batch
+
+    pdf = Path(pdf)
+    xml_path = Path(xml_path)
+    info = pdf_info(pdf)
+    try:
+        raw = xml_path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{xml_path}: cannot read the batch XML ({err.strerror or err})") from err
+    report = validate_batch(xml_path, pdf)
+    xml, removed = (raw, False) if not report.valid else strip_credentials(raw)
+    return Prepared(
+        pdf=pdf,
+        xml_path=xml_path,
+        xml=xml,
+        report=report,
+        pdf_pages=info.pages,
+        pdf_bytes=info.size_bytes,
+        credentials_removed=removed,
+    )
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
