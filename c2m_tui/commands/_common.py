@@ -25,9 +25,10 @@ def resolve_target(args: argparse.Namespace):
     from c2m_tui.config.profiles import get_profile
 
     profile = get_profile(getattr(args, "profile", None))
-    base_url = getattr(args, "base_url", None) or profile.base_url
+    if getattr(args, "base_url", None):
+        profile = profile.with_base_url(args.base_url)
     credentials = resolve_credentials(profile)
-    return profile, base_url, credentials
+    return profile, profile.base_url, credentials
 
 
 def client_from_args(args: argparse.Namespace):
