@@ -1,0 +1,391 @@
+"""The batch XML we upload: a streaming writer and a forgiving, safe reader.
+
+Writer: ``lxml.etree.xmlfile`` writes one ``<address>`` at a time, so memory stays flat whether a
+job has ten recipients or a million (recipients may be a generator). Element order follows the
+reference §3.1, which the server's XSD is believed to enforce. Credentials are never written:
+HTTP Basic auth is what counts, and the models have no place for them.
+
+Control characters XML 1.0 cannot hold (U+0000-U+001F except tab, newline, carriage return;
+lone surrogates; U+FFFE/U+FFFF) are *rejected* with an InputError naming the job, recipient and
+field, not stripped: silently changing an address that goes on paper is worse than asking.
+
+Reader: accepts what real clients wrote (credentials inside, ``standalone``, character
+references, tabs, ``xmlns:xsi``, a postcard job without ``<envelope>``), reports ignored
+credentials in ``notes``, and records the source line of each job and recipient.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+from lxml import etree
+
+from c2m_tui.core.errors import InputError
+from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
+from c2m_tui.core.safexml import XMLRejected, iterparse_safe, reject_doctype, syntax_message
+
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+CREDENTIAL_ELEMENTS = frozenset({"username", "password"})
+# job children the writer owns; extras may not reuse these names
+_JOB_ELEMENTS = frozenset({"startingPage", "endingPage", "printProductionOptions", "returnAddress", "recipients"})
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_ADDRESS_TAGS = tuple(xml for _, xml in Address.ELEMENTS)
+_ADDRESS_ATTRS = tuple(attr for attr, _ in Address.ELEMENTS)
+_RETURN_TAGS = tuple(xml for _, xml in ReturnAddress.ELEMENTS)
+_RETURN_ATTRS = tuple(attr for attr, _ in ReturnAddress.ELEMENTS)
+_OPTION_TAGS = tuple(xml for _, xml in PrintOptions.ELEMENTS)
+_OPTION_ATTRS = tuple(attr for attr, _ in PrintOptions.ELEMENTS)
+
+# indentation written as text/tails: recipients sit 4 levels deep
+_IND = ["\n" + "  " * n for n in range(8)]
+
+
+@dataclass(slots=True)
+class WriteStats:
+    """What was written: jobs, pieces (recipients over all jobs), pages (printed: range x pieces)."""
+
+    jobs: int = 0
+    pieces: int = 0
+    pages: int = 0
+
+
+def _where(job: int | None, recipient: int | None, name: str) -> str:
+    parts = []
+    if job is not None:
+        parts.append(f"job {job}")
+    if recipient is not None:
+        parts.append(f"recipient {recipient}")
+    parts.append(name)
+    return ", ".join(parts)
+
+
+def _bad_text(value: object, job: int | None, recipient: int | None, name: str) -> InputError:
+    """The InputError for a value lxml refused: say which character, and where."""
+    text = value if isinstance(value, str) else repr(value)
+    m = _NOT_XML_CHAR.search(text)
+    what = f"character U+{ord(m.group()):04X}" if m else "a value"
+    return InputError(f"{_where(job, recipient, name)}: {what} cannot be written in XML 1.0; remove it from the input")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def _leaf(tag: str, value: object, job: int | None, recipient: int | None) -> etree._Element:
+    el = etree.Element(tag)
+    try:
+        el.text = _text(value)
+    except (ValueError, TypeError):
+        raise _bad_text(value, job, recipient, tag) from None
+    return el
+
+
+def _block(tag: str, depth: int, values: Iterable[tuple[str, object]], job: int | None,
+           recipient: int | None) -> etree._Element:
+    """``<tag>`` holding one leaf per value, indented for nesting ``depth``."""
+    el = etree.Element(tag)
+    el.text = _IND[depth + 1]
+    child = None
+    for name, value in values:
+        child = _leaf(name, value, job, recipient)
+        child.tail = _IND[depth + 1]
+        el.append(child)
+    if child is not None:
+        child.tail = _IND[depth]
+    return el
+
+
+def _address_element(addr: Address, job: int, recipient: int) -> etree._Element:
+    # The hot loop of a million-recipient batch: plain SubElement calls; lxml itself refuses
+    # characters XML cannot hold, and only then do we look for which field it was.
+    el = etree.Element("address")
+    el.text = "\n        "
+    sub = etree.SubElement
+    try:
+        for attr, tag in Address.ELEMENTS:
+            child = sub(el, tag)
+            child.text = getattr(addr, attr)
+            child.tail = "\n        "
+        if addr.unique_id:
+            child = sub(el, "c2m_uniqueid")
+            child.text = addr.unique_id
+    except (ValueError, TypeError):
+        for attr, tag in Address.ELEMENTS + (("unique_id", "c2m_uniqueid"),):
+            value = getattr(addr, attr)
+            if not isinstance(value, str) or _NOT_XML_CHAR.search(value):
+                raise _bad_text(value, job, recipient, tag) from None
+        raise
+    child.tail = "\n      "
+    return el
+
+
+def _check_extra(name: str, job: int) -> None:
+    if name in CREDENTIAL_ELEMENTS:
+        raise InputError(f"job {job}: <{name}> may not be a job extra: credentials never go into the batch XML")
+    if name in _JOB_ELEMENTS or not _XML_NAME.match(name) or name.lower().startswith("xml"):
+        raise InputError(f"job {job}: {name!r} cannot be used as an extra job element")
+
+
+def _write_job(xf, job: Job, index: int, stats: WriteStats) -> None:
+    for name, value in (("startingPage", job.starting_page), ("endingPage", job.ending_page)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"job {index}, {name}: {value!r} is not a whole page number")
+    with xf.element("job"):
+        xf.write(_IND[2])
+        xf.write(_leaf("startingPage", job.starting_page, index, None))
+        xf.write(_IND[2])
+        xf.write(_leaf("endingPage", job.ending_page, index, None))
+        xf.write(_IND[2])
+        opts = job.options
+        pairs = [(tag, getattr(opts, attr)) for attr, tag in PrintOptions.ELEMENTS
+                 if not (tag == "envelope" and opts.envelope is None)]
+        options_el = _block("printProductionOptions", 2, pairs, index, None)
+        options_el.tail = None
+        xf.write(options_el)
+        for name, value in job.extras.items():
+            _check_extra(name, index)
+            xf.write(_IND[2])
+            xf.write(_leaf(name, value, index, None))
+        if job.return_address is not None:
+            ra = job.return_address
+            el = _block("returnAddress", 2, ((tag, getattr(ra, attr)) for attr, tag in ReturnAddress.ELEMENTS),
+                        index, None)
+            xf.write(_IND[2])
+            xf.write(el)
+        xf.write(_IND[2])
+        pieces = 0
+        with xf.element("recipients"):
+            for pieces, addr in enumerate(job.recipients, 1):
+                xf.write(_IND[3])
+                xf.write(_address_element(addr, index, pieces))
+            xf.write(_IND[2])
+        xf.write(_IND[1])
+    stats.jobs += 1
+    stats.pieces += pieces
+    stats.pages += pieces * max(job.page_count, 0)
+
+
+def _write_to(fh: BinaryIO, batch: Batch) -> WriteStats:
+    stats = WriteStats()
+    fh.write(DECLARATION)
+    with etree.xmlfile(fh, encoding="UTF-8") as xf:
+        with xf.element("batch"):
+            head = [("filename", batch.filename)]
+            if batch.app_signature:
+                head.append(("appSignature", batch.app_signature))
+            for tag, value in head:
+                xf.write(_IND[1])
+                xf.write(_leaf(tag, value, None, None))
+            for index, job in enumerate(batch.jobs, 1):
+                xf.write(_IND[1])
+                _write_job(xf, job, index, stats)
+            xf.write(_IND[0])
+    fh.write(b"\n")
+    return stats
+
+
+def write_batch(batch: Batch, dest: str | Path | BinaryIO) -> WriteStats:
+    """Write ``batch`` as Batch API XML. A path is written atomically (a temporary file renamed on
+    success), so an InputError half-way (a bad character in recipient 900,000) leaves no partial file."""
+    if isinstance(dest, (str, Path)):
+        path = Path(dest)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                stats = _write_to(fh, batch)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        return stats
+    return _write_to(dest, batch)
+
+
+def batch_xml_bytes(batch: Batch) -> bytes:
+    buf = io.BytesIO()
+    _write_to(buf, batch)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class ReadBatch:
+    """A batch read back from XML, with where each job and recipient starts in the source."""
+
+    batch: Batch
+    notes: list[str] = field(default_factory=list)
+    job_lines: list[int] = field(default_factory=list)  # job_lines[i] = line of the i-th <job> (0-based i)
+    recipient_lines: list[list[int]] = field(default_factory=list)  # per job, line of each <address>
+    had_credentials: bool = False
+
+
+def local_name(el: etree._Element) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def child_texts(el: etree._Element) -> dict[str, str]:
+    """Element children by local name -> text ("" when empty); the first one wins."""
+    out: dict[str, str] = {}
+    for child in el:
+        name = local_name(child)
+        if name and name not in out:
+            out[name] = child.text or ""
+    return out
+
+
+def address_from_element(el: etree._Element) -> Address:
+    t = child_texts(el)
+    addr = Address(*(t.get(tag, "") for tag in _ADDRESS_TAGS))
+    addr.unique_id = t.get("c2m_uniqueid", "")
+    return addr
+
+
+def return_address_from_element(el: etree._Element) -> ReturnAddress:
+    t = child_texts(el)
+    return ReturnAddress(*(t.get(tag, "") for tag in _RETURN_TAGS))
+
+
+def options_from_element(el: etree._Element | None) -> PrintOptions:
+    """Print options as written; an absent element reads as "" (envelope: None)."""
+    t = child_texts(el) if el is not None else {}
+    values = {attr: t.get(tag, "") for attr, tag in PrintOptions.ELEMENTS}
+    if "envelope" not in t:
+        values["envelope"] = None
+    return PrintOptions(**values)
+
+
+def parse_page(text: str | None, name: str, line: int | None, job: int) -> int:
+    value = (text or "").strip()
+    if not value.isdigit():
+        where = f"line {line}: " if line else ""
+        raise InputError(f'{where}job {job}, {name}: "{value}" is not a whole page number')
+    return int(value)
+
+
+def _job_from_element(el: etree._Element, index: int, recipients: list[Address]) -> Job:
+    kids = {local_name(c): c for c in reversed(el)}  # first occurrence wins
+    pages = []
+    for name in ("startingPage", "endingPage"):
+        child = kids.get(name)
+        pages.append(parse_page(child.text if child is not None else None, name,
+                                child.sourceline if child is not None else el.sourceline, index))
+    ra = kids.get("returnAddress")
+    extras = {local_name(c): c.text or "" for c in el
+              if local_name(c) and local_name(c) not in _JOB_ELEMENTS and local_name(c) not in CREDENTIAL_ELEMENTS}
+    return Job(
+        starting_page=pages[0], ending_page=pages[1], options=options_from_element(kids.get("printProductionOptions")),
+        recipients=recipients, return_address=return_address_from_element(ra) if ra is not None else None,
+        extras=extras,
+    )
+
+
+def _load(source: str | Path | bytes) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source), "batch XML"
+    path = Path(source)
+    try:
+        return path.read_bytes(), str(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a batch XML file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def read_batch(source: str | Path | bytes) -> ReadBatch:
+    """Read batch XML (a path or bytes). InputError, naming the file and line, on anything malformed."""
+    data, label = _load(source)
+    try:
+        return _read(data)
+    except XMLRejected as err:
+        raise InputError(f"{label}: {err.message}") from None
+    except InputError as err:
+        raise InputError(f"{label}: {err.message}") from None
+
+
+def _read(data: bytes) -> ReadBatch:
+    if not data.strip():
+        raise XMLRejected("empty file: expected batch XML")
+    reject_doctype(data)
+    result = ReadBatch(batch=Batch(filename="", jobs=[], app_signature=None))
+    jobs: list[Job] = []
+    recipients: list[Address] = []
+    lines: list[int] = []
+    depth = 0
+    root_seen = False
+    try:
+        for event, el in iterparse_safe(io.BytesIO(data), events=("start", "end")):
+            name = local_name(el)
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    root_seen = True
+                    if name != "batch":
+                        raise XMLRejected(f"line {el.sourceline}: root element is <{name}>, expected <batch>")
+                elif depth == 2 and name == "job":
+                    recipients, lines = [], []
+                    result.job_lines.append(el.sourceline)
+                continue
+            depth -= 1
+            if depth == 3 and name == "address":  # batch > job > recipients > address
+                recipients.append(address_from_element(el))
+                lines.append(el.sourceline)
+                el.clear()
+                parent = el.getparent()
+                while el.getprevious() is not None:  # drop read addresses: memory stays flat
+                    del parent[0]
+            elif depth == 1:  # a child of <batch>
+                _root_child(result, el, name, jobs, recipients, lines)
+                el.clear()
+                parent = el.getparent()
+                while el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as err:
+        text, line = syntax_message(err)
+        where = f"line {line}: " if line else ""
+        raise XMLRejected(f"{where}malformed XML: {text}", line=line) from None
+    if not root_seen:
+        raise XMLRejected("no <batch> element found")
+    if not jobs:
+        result.notes.append("the batch has no <job>")
+    result.batch.jobs = jobs
+    return result
+
+
+def _root_child(result: ReadBatch, el, name: str, jobs: list[Job], recipients, lines) -> None:
+    if name == "job":
+        jobs.append(_job_from_element(el, len(jobs) + 1, recipients))
+        result.recipient_lines.append(lines)
+    elif name in CREDENTIAL_ELEMENTS:
+        if not result.had_credentials:
+            result.notes.append("embedded <username>/<password> ignored: HTTP Basic auth is used")
+        result.had_credentials = True
+    elif name == "filename":
+        result.batch.filename = el.text or ""
+    elif name == "appSignature":
+        result.batch.app_signature = el.text or ""
+    elif name:
+        result.notes.append(f"line {el.sourceline}: unknown element <{name}> ignored")

@@ -1,0 +1,199 @@
+"""Parsers for the Batch API's answers: ``<batchjob>`` (create and status), ``<batch>`` (details)
+and ``<tracking>``. All use the hardened settings of ``safexml`` (no DTD, no entities, no network,
+libxml2's size limits on); anything hostile or garbled raises ResponseFormatError, one clear line.
+
+``parse_status`` streams with iterparse so an answer with 100,000 ``<jobs>`` stays fast and small.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from lxml import etree
+
+from c2m_tui.core.errors import APIError
+from c2m_tui.core.models import BatchDetails, BatchStatus, JobStatus, Tracking, TrackingEvent
+from c2m_tui.core.safexml import XMLRejected, iterparse_safe, parse_bytes, reject_doctype, syntax_message
+
+NOT_AVAILABLE = "Tracking data not available for this batch."
+_NOT_AVAILABLE_RE = re.compile(r"not\s+available", re.IGNORECASE)
+_JOB_FIELDS = tuple(JobStatus.ELEMENTS)
+
+
+class ResponseFormatError(APIError):
+    """The server's answer is not the XML we expected (malformed, truncated, hostile, wrong root)."""
+
+
+def _body_excerpt(data: bytes) -> str:
+    return data[:500].decode("utf-8", "replace")
+
+
+def _fail(what: str, problem: str, data: bytes) -> ResponseFormatError:
+    return ResponseFormatError(f"unexpected answer to {what}: {problem}", body=_body_excerpt(data))
+
+
+def _bool(text: str | None, name: str, what: str, data: bytes) -> bool:
+    value = (text or "").strip().lower()
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0", ""):
+        return False
+    raise _fail(what, f'<{name}> is "{value[:40]}", expected true or false', data)
+
+
+def _strip(text: str | None) -> str | None:
+    return None if text is None else text.strip()
+
+
+def _root(data: bytes, what: str) -> etree._Element:
+    try:
+        return parse_bytes(bytes(data))
+    except XMLRejected as err:
+        raise _fail(what, err.message, data) from None
+
+
+def _job_from(el: etree._Element) -> JobStatus | None:
+    values: dict[str, str] = {}
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in values:
+            values[tag] = (child.text or "").strip()
+    job_id = values.get("jobId")
+    if job_id is None:
+        return None
+    job = JobStatus(job_id=job_id)
+    for attr, tag in _JOB_FIELDS[1:]:
+        if tag in values:
+            setattr(job, attr, values[tag])
+    return job
+
+
+def _status_from(root: etree._Element, jobs: list[JobStatus], what: str, data: bytes) -> BatchStatus:
+    if root.tag != "batchjob":
+        raise _fail(what, f"root element is <{root.tag}>, expected <batchjob>", data)
+    values: dict[str, str] = {}
+    for child in root:
+        if isinstance(child.tag, str) and child.tag != "jobs" and child.tag not in values:
+            values[child.tag] = child.text or ""
+    batch_id = (values.get("id") or "").strip()
+    if not batch_id:
+        raise _fail(what, "no batch <id> in the answer", data)
+    return BatchStatus(
+        id=batch_id,
+        created_at=_strip(values.get("createdAt")),
+        error_message=(values.get("errorMessage") or "").strip(),
+        has_errors=_bool(values.get("hasErrors"), "hasErrors", what, data),
+        received=_bool(values.get("received"), "received", what, data),
+        submitted=_bool(values.get("submitted"), "submitted", what, data),
+        completed_at=_strip(values.get("completedAt")) or None,
+        status=_strip(values.get("status")),
+        jobs=jobs,
+    )
+
+
+def parse_status(data: bytes, what: str = "batch status") -> BatchStatus:
+    """``GET /batches/{id}`` (and the create answer): ``<batchjob>`` with any number of ``<jobs>``."""
+    data = bytes(data)
+    if not data.strip():
+        raise _fail(what, "empty answer, expected <batchjob> XML", data)
+    try:
+        reject_doctype(data)
+    except XMLRejected as err:
+        raise _fail(what, err.message, data) from None
+    jobs: list[JobStatus] = []
+    context = iterparse_safe(io.BytesIO(data), events=("end",), tag="jobs")
+    try:
+        for _, el in context:
+            parent = el.getparent()
+            if parent is None or parent.getparent() is not None:
+                continue  # a <jobs> nested deeper than the root's children is not one of ours
+            job = _job_from(el)
+            if job is None:
+                line = el.sourceline
+                raise _fail(what, f"line {line}: a <jobs> element without <jobId>", data)
+            jobs.append(job)
+            el.clear()
+            prev = el.getprevious()
+            while prev is not None and prev.tag == "jobs":  # drop read jobs, keep the batch's own fields
+                parent.remove(prev)
+                prev = el.getprevious()
+        root = context.root
+    except etree.XMLSyntaxError as err:
+        text, line = syntax_message(err)
+        where = f"line {line}: " if line else ""
+        raise _fail(what, f"{where}not well-formed XML ({text})", data) from None
+    if root is None:
+        raise _fail(what, "no XML element in the answer", data)
+    for _ in root.iter(etree.Entity):  # only possible if a DTD slipped past the byte scan
+        raise _fail(what, "entity references are refused", data)
+    return _status_from(root, jobs, what, data)
+
+
+def parse_create(data: bytes) -> BatchStatus:
+    """``POST /batches`` → the new batch's ``<batchjob>``."""
+    return parse_status(data, what="create batch")
+
+
+def parse_details(data: bytes) -> BatchDetails:
+    """``GET /batches/{id}/details`` → ``<batch>``; unknown leaf elements land in ``extra``."""
+    what = "batch details"
+    root = _root(data, what)
+    if root.tag != "batch":
+        raise _fail(what, f"root element is <{root.tag}>, expected <batch>", data)
+    values: dict[str, str] = {}
+    for child in root:
+        if isinstance(child.tag, str) and child.tag not in values and len(child) == 0:
+            values[child.tag] = (child.text or "").strip()
+    number = values.pop("batchNumber", "")
+    if not number:
+        raise _fail(what, "no <batchNumber> in the answer", data)
+    known = {tag: attr for attr, tag in BatchDetails.ELEMENTS}
+    details = BatchDetails(batch_number=number)
+    for tag, value in values.items():
+        if tag in known:
+            setattr(details, known[tag], value)
+        else:
+            details.extra[tag] = value
+    return details
+
+
+def parse_tracking(data: bytes, tracking_type: str = "IMB") -> Tracking:
+    """``GET /batches/{id}/tracking``: the tracking XML, or the "not available" answer (plain text,
+    or the same words inside XML) as ``Tracking(available=False, message=...)``."""
+    what = "tracking"
+    data = bytes(data)
+    text = data.strip()
+    if not text:
+        raise _fail(what, "empty answer", data)
+    if not text.startswith(b"<"):
+        message = text.decode("utf-8", "replace")
+        if _NOT_AVAILABLE_RE.search(message) and len(message) < 1000:
+            return Tracking(available=False, message=" ".join(message.split()), tracking_type=tracking_type)
+        raise _fail(what, "expected tracking XML or a 'not available' message", data)
+    root = _root(data, what)
+    details = root.find("trackingDetails") if root.tag == "tracking" else None
+    rows = details.findall("trackingDetail") if details is not None else []
+    if not rows:
+        words = " ".join(" ".join(root.itertext()).split())
+        description = (root.findtext("description") or "").strip()
+        if _NOT_AVAILABLE_RE.search(words):
+            found = _NOT_AVAILABLE_RE.search(description) and description
+            return Tracking(available=False, message=found or words[:300], tracking_type=tracking_type)
+        if root.tag != "tracking":
+            raise _fail(what, f"root element is <{root.tag}>, expected <tracking>", data)
+        status = (root.findtext("status") or "0").strip()
+        if status not in ("", "0"):
+            return Tracking(available=False, message=description or f"tracking status {status}",
+                            tracking_type=tracking_type)
+        return Tracking(available=True, message=description, tracking_type=tracking_type)
+    events = []
+    for row in rows:
+        events.append(TrackingEvent(
+            barcode=(row.findtext("barCode") or "").strip(),
+            status=(row.findtext("status") or "").strip(),
+            date_time=(row.findtext("dateTime") or "").strip(),
+            location=(row.findtext("statusLocation") or "").strip(),
+        ))
+    return Tracking(available=True, message=(root.findtext("description") or "").strip(),
+                    tracking_type=tracking_type, events=events)
