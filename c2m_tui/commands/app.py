@@ -1,13 +1,40 @@
-"""Placeholder until this command is built."""
+"""The terminal app (what runs with no command)."""
 
-HELP = "(not built yet)"
+HELP = "open the terminal app (the default when no command is given)"
+DESCRIPTION = (
+    "Open the terminal app: home screen, batch wizard, status board. --demo runs it on the built-in "
+    "simulator on a free loopback port, logged in as the demo account, with sample files."
+)
 
 
 def add_arguments(parser):
-    pass
+    parser.add_argument("--demo", action="store_true", help="run on the built-in simulator (nothing to set up)")
+    parser.add_argument("--profile", metavar="NAME", help="profile to use")
+    parser.add_argument("--base-url", metavar="URL", help="API base URL, overriding the profile's")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (also C2M_THEME)")
+    parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (for SSH and tmux)")
 
 
-def run(args):
+def build_session(args):
+    """The session the app starts with: --demo starts the simulator, else the chosen profile."""
     from c2m_tui.core.errors import UsageError
+    from c2m_tui.tui.session import demo_session, session_for_profile
 
-    raise UsageError("this command is not built yet")
+    if getattr(args, "demo", False):
+        if getattr(args, "profile", None) or getattr(args, "base_url", None):
+            raise UsageError("--demo runs its own simulator: leave out --profile and --base-url")
+        return demo_session()
+    return session_for_profile(getattr(args, "profile", None), getattr(args, "base_url", None))
+
+
+def run(args) -> int:
+    from c2m_tui.tui.app import C2MApp
+
+    session = build_session(args)
+    no_mouse = bool(getattr(args, "no_mouse", False))
+    try:
+        app = C2MApp(session, theme=getattr(args, "theme", None), no_mouse=no_mouse)
+        app.run(mouse=not no_mouse)
+    finally:
+        session.stop_simulator()
+    return app.return_code or 0

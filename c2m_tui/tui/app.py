@@ -1,0 +1,113 @@
+"""The Textual app: one Session, an environment banner on every screen, the home screen first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen, SystemModalScreen
+
+from c2m_tui.core.errors import C2MError, CredentialsError
+from c2m_tui.tui.session import Session
+from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
+
+
+class C2MApp(App[None]):
+    """c2m-tui's terminal app. ``session`` says where and as whom; screens use ``session.client``."""
+
+    TITLE = "c2m-tui"
+    SUB_TITLE = "paper mail through Click2Mail"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, session: Session, *, theme: str | None = None, no_mouse: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.requested_theme = theme
+        self.no_mouse = no_mouse
+        self.animation_level = "none"  # SSH-friendly: nothing slides or fades
+
+    # ------------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        self._apply_theme()
+        self.screen_change_signal.subscribe(self, self._ensure_banner)
+        from c2m_tui.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if not self.session.logged_in:
+            self.action_login()
+
+    def _apply_theme(self) -> None:
+        """Register the theme files and pick one (--theme, C2M_THEME, the saved setting, a default)."""
+        try:
+            from c2m_tui.tui import themes
+        except ImportError:  # themes are optional: Textual's default is fine
+            return
+        try:
+            themes.notify_theme_problems(self, themes.register_themes(self))
+            problem = themes.apply_theme(self, themes.resolve_theme_name(self.requested_theme))
+        except Exception as err:  # a bad theme must never stop the app
+            problem = f"themes could not be loaded: {err}"
+        if problem:
+            self.notify(problem, title="Theme", severity="warning", timeout=10)
+
+    def _ensure_banner(self, screen: Screen) -> None:
+        """Every screen (and modal) shows the environment banner; system modals (palette) don't."""
+        if isinstance(screen, SystemModalScreen):
+            return
+        banners = screen.query(EnvironmentBanner)
+        if banners:
+            for banner in banners:
+                banner.refresh_banner()
+        else:
+            screen.mount(EnvironmentBanner())
+
+    def refresh_banners(self) -> None:
+        for screen in self.screen_stack:
+            for banner in screen.query(EnvironmentBanner):
+                banner.refresh_banner()
+
+    # ------------------------------------------------------------------ errors in user words
+
+    def show_error(self, err: BaseException, what: str = "") -> None:
+        """Turn an error into a notification a person can act on; never a crash."""
+        title = what.capitalize() if what else "Error"
+        if isinstance(err, CredentialsError):
+            self.notify(f"{err} Press L on the home screen to log in.", title=title, severity="error", timeout=12)
+        elif isinstance(err, C2MError):
+            self.notify(str(err), title=title, severity="error", timeout=12)
+        else:  # a bug, not a user error: say what it was without a traceback
+            self.notify(f"unexpected {type(err).__name__}: {err}", title=title, severity="error", timeout=15)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        from c2m_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_login(self) -> None:
+        from c2m_tui.tui.screens.login import LoginScreen
+
+        if not isinstance(self.screen, LoginScreen):
+            self.push_screen(LoginScreen(), callback=self._after_login)
+
+    def _after_login(self, logged_in: Any) -> None:
+        if logged_in:
+            self.refresh_banners()
+
+    async def action_quit(self) -> None:
+        await self._close_session()
+        self.exit()
+
+    async def _close_session(self) -> None:
+        await self.session.aclose()
+
+    async def on_unmount(self) -> None:
+        await self.session.aclose()

@@ -1,0 +1,70 @@
+"""The help screen: every key of every screen, gathered from the bindings themselves so it cannot
+fall out of date."""
+
+from __future__ import annotations
+
+import importlib
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+# (title, module, class): the screens whose keys are listed, in the order people meet them
+SCREENS = (
+    ("Everywhere", "c2m_tui.tui.app", "C2MApp"),
+    ("Home", "c2m_tui.tui.screens.home", "HomeScreen"),
+    ("Log in", "c2m_tui.tui.screens.login", "LoginScreen"),
+    ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
+    ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
+    ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
+    ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
+    ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
+    ("Help", "c2m_tui.tui.screens.help", "HelpScreen"),
+)
+
+GENERAL = (
+    ("tab / shift+tab", "move between fields and buttons"),
+    ("enter", "press the focused button, choose the highlighted row"),
+    ("arrows", "move in lists, tables and the file tree; → accepts a path completion"),
+    ("ctrl+p", "command palette: every action by name, and themes"),
+)
+
+
+def bindings_of(cls: type) -> list[Binding]:
+    return [b for b in Binding.make_bindings(getattr(cls, "BINDINGS", [])) if b.action]
+
+
+class HelpScreen(Screen):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="help.back"),
+        Binding("q", "app.pop_screen", "Back", show=False, id="help.back-alias"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static("Keys", classes="section-title")
+            yield Static(self._table(), id="help-keys")
+        yield Footer()
+
+    def _table(self) -> Table:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what")
+        for title, module_name, class_name in SCREENS:
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+            except (ImportError, AttributeError):  # a screen not in this build has no keys to show
+                continue
+            table.add_row(f"[u]{title}[/u]", "")
+            for binding in bindings_of(cls):
+                key = binding.key_display or self.app.get_key_display(binding)
+                table.add_row(key, binding.description or binding.action)
+            table.add_row("", "")
+        table.add_row("[u]General[/u]", "")
+        for key, what in GENERAL:
+            table.add_row(key, what)
+        return table

@@ -1,0 +1,160 @@
+"""The home screen: where you are (profile, environment, user), recent batches, and what to do next."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Static
+
+from c2m_tui.tui import journal_bridge
+
+
+class HomeScreen(Screen):
+    CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("n", "new_batch", "New batch", id="home.new-batch"),
+        Binding("f2", "new_batch", "New batch", show=False, id="home.new-batch-alias"),
+        Binding("o", "open_batch", "Open by id", id="home.open-batch"),
+        Binding("r", "resume", "Resume", id="home.resume"),
+        Binding("p", "switch_profile", "Profile", id="home.switch-profile"),
+        Binding("l", "login", "Log in", id="home.login"),
+        Binding("h", "app.help", "Help", show=False, id="home.help-alias"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home-body"):
+            yield Static("c2m-tui · paper mail through Click2Mail's Batch API", id="home-title")
+            yield Static(id="home-session", markup=False)
+            with Horizontal(id="home-actions"):
+                yield Button("New batch (n)", id="new-batch", variant="primary")
+                yield Button("Open by id (o)", id="open-batch")
+                yield Button("Profile (p)", id="switch-profile")
+                yield Button("Log in (l)", id="login")
+            yield Static(id="home-samples", classes="hint", markup=False)
+            yield Static("Recent batches", classes="section-title")
+            yield DataTable(id="recent", cursor_type="row", zebra_stripes=False)
+            yield Static("No batches yet: press n to send your first.", id="recent-empty", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        table.add_column("Batch", key="id", width=10)
+        table.add_column("State", key="state", width=14)
+        table.add_column("When", key="when", width=16)
+        table.add_column("Note", key="note")
+        self.refresh_view()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    # ------------------------------------------------------------------ what is shown
+
+    def refresh_view(self) -> None:
+        session = self.app.session
+        user = session.username or "not logged in"
+        source = getattr(session.credentials, "source", "")
+        where = f"{session.label.lower()}" + (" (PRODUCTION: real mail, real money)" if session.production else "")
+        self.query_one("#home-session", Static).update(
+            f"Profile      {session.profile_name} · {where}\n"
+            f"Server       {session.base_url}\n"
+            f"User         {user}" + (f" (password from {source})" if source and session.logged_in else "")
+        )
+        samples = self.query_one("#home-samples", Static)
+        if session.samples:
+            samples.update(
+                f"Demo samples: {session.samples['pdf']}\n              {session.samples['xml']}"
+            )
+        samples.display = bool(session.samples)
+        self.query_one("#login", Button).label = "Log in (l)" if not session.logged_in else "Log in again (l)"
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        table = self.query_one("#recent", DataTable)
+        rows = journal_bridge.recent_batches(self.app.session)
+        table.clear()
+        for row in rows:
+            table.add_row(row.batch_id, row.state, _when(row.when), row.note, key=row.batch_id)
+        self.query_one("#recent-empty", Static).display = not rows
+        table.display = bool(rows)
+
+    # ------------------------------------------------------------------ actions
+
+    @on(Button.Pressed, "#new-batch")
+    def action_new_batch(self) -> None:
+        from c2m_tui.tui.screens.wizard import WizardScreen
+
+        if not self.app.session.logged_in:
+            self.app.notify("Log in first (l).", severity="warning")
+            self.action_login()
+            return
+        self.app.push_screen(WizardScreen())
+
+    @on(Button.Pressed, "#open-batch")
+    def action_open_batch(self) -> None:
+        from c2m_tui.tui.screens.open_batch import OpenBatchScreen
+
+        self.app.push_screen(OpenBatchScreen(), callback=self._open_status)
+
+    @on(Button.Pressed, "#switch-profile")
+    def action_switch_profile(self) -> None:
+        from c2m_tui.tui.screens.profile_picker import ProfilePickerScreen
+
+        self.app.push_screen(ProfilePickerScreen(), callback=self._after_switch)
+
+    @on(Button.Pressed, "#login")
+    def action_login(self) -> None:
+        self.app.action_login()
+
+    def action_resume(self) -> None:
+        batch_id = self._selected_batch()
+        if batch_id is None:
+            self.app.notify("Pick a batch in the list first.", severity="warning")
+            return
+        resume = journal_bridge.resume_point(self.app.session, batch_id)
+        if resume is None:
+            self.app.notify(f"batch {batch_id} was submitted: opening its status", severity="information")
+            self._open_status(batch_id)
+            return
+        from c2m_tui.tui.screens.wizard import WizardScreen
+
+        self.app.push_screen(WizardScreen(resume=resume))
+
+    @on(DataTable.RowSelected, "#recent")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        self._open_status(str(event.row_key.value))
+
+    def _selected_batch(self) -> str | None:
+        table = self.query_one("#recent", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value)
+
+    def _open_status(self, batch_id: str | None) -> None:
+        if not batch_id:
+            return
+        try:
+            from c2m_tui.tui.screens.status import StatusScreen
+        except ImportError:
+            self.app.notify("the status board is not available in this build", severity="error")
+            return
+        self.app.push_screen(StatusScreen(batch_id))
+
+    def _after_switch(self, changed: object) -> None:
+        if changed:
+            self.app.refresh_banners()
+            self.refresh_view()
+            if not self.app.session.logged_in:
+                self.app.action_login()
+
+
+def _when(stamp: float | None) -> str:
+    if not stamp:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))

@@ -1,0 +1,178 @@
+"""The TUI's session: which server, as whom, and the one BatchClient the whole app shares.
+
+One ``BatchClient`` holds one httpx connection pool; opening it lazily keeps start-up free of
+network work, and closing it with the app releases the connection. Changing credentials (log in,
+switch profile) swaps the client; the old one is closed with the session.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from c2m_tui.core.errors import CredentialsError
+
+if TYPE_CHECKING:  # importing the client pulls in httpx; only the first use of .client pays for that
+    from c2m_tui.core.client import BatchClient
+
+
+@dataclass
+class RecentBatch:
+    """A batch this session touched, for the home screen's list."""
+
+    batch_id: str
+    state: str  # created, pdf uploaded, xml uploaded, submitted...
+    note: str = ""
+    when: float = field(default_factory=time.time)
+
+
+class Session:
+    """Profile, base URL and credentials of the running app, plus its shared client."""
+
+    def __init__(
+        self,
+        profile: Any,
+        base_url: str,
+        credentials: Any | None,
+        environment: str,
+        demo: bool = False,
+    ) -> None:
+        self.profile = profile
+        self.base_url = base_url
+        self.credentials = credentials
+        self.environment = environment
+        self.demo = demo
+        self.recent: list[RecentBatch] = []
+        self.simulator: Any | None = None  # EmbeddedSimulator under --demo, stopped with the session
+        self.samples: dict[str, Path] = {}  # demo: "pdf" and "xml" sample files
+        self._client: BatchClient | None = None
+        self._retired: list[BatchClient] = []
+
+    # ------------------------------------------------------------------ who and where
+
+    @property
+    def label(self) -> str:
+        """One word for the banner: DEMO, PRODUCTION, STAGING, CUSTOM."""
+        return "DEMO" if self.demo else (self.environment or "custom").upper()
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production" and not self.demo
+
+    @property
+    def profile_name(self) -> str:
+        return getattr(self.profile, "name", str(self.profile))
+
+    @property
+    def username(self) -> str | None:
+        return getattr(self.credentials, "username", None)
+
+    @property
+    def logged_in(self) -> bool:
+        return self.credentials is not None and bool(getattr(self.credentials, "password", ""))
+
+    # ------------------------------------------------------------------ the client
+
+    @property
+    def client(self) -> "BatchClient":
+        """The shared client, created on first use. Raises CredentialsError when not logged in."""
+        if self._client is None:
+            if not self.logged_in:
+                raise CredentialsError(
+                    f"not logged in to profile {self.profile_name!r}: press L to log in"
+                )
+            from c2m_tui.core.client import BatchClient
+
+            self._client = BatchClient(self.base_url, self.credentials.username, self.credentials.password)
+        return self._client
+
+    def set_credentials(self, credentials: Any) -> None:
+        """Use new credentials from now on; the old client is closed with the session."""
+        self.credentials = credentials
+        self._retire_client()
+
+    def switch(self, profile: Any, base_url: str, credentials: Any | None, environment: str) -> None:
+        """Move the session to another profile (demo mode ends: the simulator stays for the old batches)."""
+        self.profile = profile
+        self.base_url = base_url
+        self.credentials = credentials
+        self.environment = environment
+        self.demo = False
+        self._retire_client()
+
+    def _retire_client(self) -> None:
+        if self._client is not None:
+            self._retired.append(self._client)
+            self._client = None
+
+    async def aclose(self) -> None:
+        for client in [*self._retired, *([self._client] if self._client else [])]:
+            try:
+                await client.aclose()
+            except Exception:  # closing must never stop the app from exiting
+                pass
+        self._retired.clear()
+        self._client = None
+
+    def stop_simulator(self) -> None:
+        if self.simulator is not None:
+            try:
+                self.simulator.stop()
+            finally:
+                self.simulator = None
+
+    # ------------------------------------------------------------------ recent batches
+
+    def remember(self, batch_id: str, state: str, note: str = "") -> None:
+        """Record (or update) a batch this session touched; newest first."""
+        for item in self.recent:
+            if item.batch_id == batch_id:
+                item.state, item.when = state, time.time()
+                if note:
+                    item.note = note
+                self.recent.remove(item)
+                self.recent.insert(0, item)
+                return
+        self.recent.insert(0, RecentBatch(batch_id, state, note))
+
+
+# ---------------------------------------------------------------------- building a session
+
+
+def session_for_profile(profile_name: str | None, base_url: str | None = None) -> Session:
+    """A session on a configured profile. Missing credentials are not an error here: the app
+    opens with ``credentials=None`` and shows the login screen."""
+    from c2m_tui.config.credentials import resolve_credentials
+    from c2m_tui.config.profiles import get_profile
+
+    profile = get_profile(profile_name)
+    if base_url:  # with_base_url also re-derives the environment from the URL's host
+        profile = profile.with_base_url(base_url)
+    url = profile.base_url
+    try:
+        credentials = resolve_credentials(profile)
+    except CredentialsError:
+        credentials = None
+    return Session(profile, url, credentials, profile.environment, demo=False)
+
+
+def demo_session() -> Session:
+    """``--demo``: the simulator on a free loopback port, logged in as its demo account."""
+    from c2m_tui.config.credentials import Credentials
+    from c2m_tui.config.paths import data_dir
+    from c2m_tui.config.profiles import get_profile
+    from c2m_tui.tui.demo import DEMO_PASSWORD, DEMO_USER, start_demo_simulator, write_samples
+
+    simulator, base_url = start_demo_simulator()
+    try:
+        profile = get_profile("demo")
+        credentials = Credentials(DEMO_USER, DEMO_PASSWORD, "demo")
+        session = Session(profile, base_url, credentials, "demo", demo=True)
+        session.simulator = simulator
+        session.samples = write_samples(data_dir() / "demo")
+    except BaseException:
+        simulator.stop()
+        raise
+    return session
