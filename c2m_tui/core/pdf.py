@@ -1,0 +1,69 @@
+"""Facts about the batch's one PDF: how many pages it has, how big it is.
+
+Every failure is an InputError naming the file: missing, not a PDF, empty, zero pages,
+encrypted with a password we do not have, or too damaged for pypdf to count its pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from c2m_tui.core.errors import InputError
+
+
+@dataclass(slots=True, frozen=True)
+class PdfInfo:
+    path: Path
+    pages: int
+    size_bytes: int
+
+
+def pdf_info(path: str | Path) -> PdfInfo:
+    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a PDF")
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    if size == 0:
+        raise InputError(f"{path}: the file is empty, not a PDF")
+    if b"%PDF-" not in head:  # PDF readers accept the header anywhere in the first 1024 bytes
+        raise InputError(f"{path}: not a PDF (no %PDF- header)")
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PyPdfError
+
+    # pypdf reports repairable damage through warnings and its logger; a page count is all we need
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR + 10)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(path, strict=False)
+            if reader.is_encrypted:
+                try:
+                    reader.decrypt("")  # an owner password alone (print restrictions) still opens
+                except Exception:  # noqa: BLE001 - any failure here means "cannot open"
+                    pass
+            pages = len(reader.pages)
+    except FileNotDecryptedError:
+        raise InputError(f"{path}: the PDF is encrypted with a password; save an unencrypted copy") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as err:
+        raise InputError(f"{path}: damaged PDF, cannot count its pages ({type(err).__name__}: {err})") from None
+    finally:
+        pypdf_logger.setLevel(level)
+    if pages == 0:
+        raise InputError(f"{path}: the PDF has no pages")
+    return PdfInfo(path=path, pages=pages, size_bytes=size)
