@@ -1,0 +1,103 @@
+"""Opening the journal file so that the app always starts: a corrupt file is moved aside (and the
+person told where), a vanished one is noticed, an unusable location falls back to memory."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+JOURNAL_NAME = "journal.db"
+MARKER_NAME = "journal-locks"  # the lock directory doubles as "a journal lived here before"
+
+
+def default_journal_path() -> Path:
+    from c2m_tui.config.paths import data_dir
+
+    return data_dir() / JOURNAL_NAME
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE for every write).
+    conn = sqlite3.connect(target, timeout=15.0, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 15000")
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, schema: str, version: int) -> None:
+    """Check the file is a sound journal and bring its schema up; raises sqlite3.DatabaseError if not."""
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() not in ("wal", "memory"):
+        raise sqlite3.DatabaseError(f"cannot switch to WAL mode (got {mode})")
+    # FULL: an intent committed before an HTTP call must survive a crash of the machine, not only of us.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > version:
+        raise sqlite3.DatabaseError(f"written by a newer c2m-tui (journal version {found}, this one knows {version})")
+    # one transaction, so two processes opening a new journal at once never see half a schema
+    conn.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")
+    conn.execute(f"PRAGMA user_version = {version}")
+    # the tables must be ours: a foreign database that happens to be SQLite is no journal
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(batches)")}
+    if not {"key", "batch_id", "pdf_sha256", "xml_sha256"} <= cols:
+        raise sqlite3.DatabaseError("a table named batches exists but is not a c2m-tui journal")
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    dest = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    path.rename(dest)
+    for suffix in ("-wal", "-shm"):  # a stale WAL replayed into a fresh file would corrupt it again
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(dest.with_name(dest.name + suffix))
+    return dest
+
+
+def open_journal_connection(path: Path | None, schema: str, version: int) -> tuple[sqlite3.Connection, Path | None, str | None]:
+    """Return (connection, path or None for memory, notice for the person or None)."""
+    notice: str | None = None
+    try:
+        path = path or default_journal_path()
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        marker = path.parent / MARKER_NAME
+        if not path.exists() and marker.is_dir():
+            notice = (
+                f"the batch journal {path} was missing; a new one was started "
+                "(batches sent before are not listed, and their duplicates are not caught)"
+            )
+        try:
+            conn = _connect(str(path))
+            _prepare(conn, schema, version)
+        except sqlite3.DatabaseError as err:  # OperationalError (unopenable) is handled below
+            if isinstance(err, sqlite3.OperationalError) and "unable to open" in str(err):
+                raise
+            try:
+                conn.close()
+            except Exception:
+                pass
+            moved = _move_aside(path)
+            conn = _connect(str(path))
+            _prepare(conn, schema, version)
+            notice = (
+                f"the batch journal {path} could not be read ({err}); it was moved to {moved} "
+                "and a new one was started"
+            )
+        marker.mkdir(mode=0o700, exist_ok=True)
+        return conn, path, notice
+    except (OSError, sqlite3.Error) as err:
+        conn = _connect(":memory:")
+        _prepare(conn, schema, version)
+        where = f" at {path}" if path else ""
+        return conn, None, (
+            f"the batch journal{where} cannot be used ({err}); this session's batches are kept in memory "
+            "only and will not be remembered"
+        )
