@@ -1,0 +1,38 @@
+"""Address lists: import (CSV/TSV/XLSX, streaming), column mapping, per-row checks, page planning.
+
+Row numbers everywhere are spreadsheet rows: the header is row 1, the first data row is row 2.
+
+Typical use (what ``c2m-tui build-xml`` does)::
+
+    table = open_table("contacts.csv")            # info.headers, info.notes (encoding fallback...)
+    guess = guess_mapping(table.info.headers, [r for _, r in preview("contacts.csv", 20).rows])
+    plan = PagePlan(pdf_pages=pdf_info(pdf).pages, same_pages=(1, 2))
+    result = build_batch_file(table, guess.mapping, plan, "out.xml", pdf_filename="letters.pdf",
+                              policy={"state-name": "fix"})
+"""
+
+from .build import BuildResult, build_batch_file, scan_rows
+from .checks import KINDS, AddressChecker, CheckedRow, CheckReport, KindInfo, RowProblem, resolve_policy
+from .mapping import (
+    TARGET_LABELS,
+    TARGETS,
+    Mapping,
+    MappingGuess,
+    check_mapping,
+    delete_mapping,
+    guess_mapping,
+    list_mappings,
+    load_mapping,
+    parse_map_option,
+    save_mapping,
+)
+from .pages import PagePlan, PlanTally, mail_merge_mismatch, parse_page_range, plan_batch, plan_jobs
+from .reader import AddressTable, Preview, Row, TableInfo, iter_rows, open_table, preview
+
+__all__ = [
+    "KINDS", "TARGETS", "TARGET_LABELS", "AddressChecker", "AddressTable", "BuildResult", "CheckReport",
+    "CheckedRow", "KindInfo", "Mapping", "MappingGuess", "PagePlan", "PlanTally", "Preview", "Row",
+    "RowProblem", "TableInfo", "build_batch_file", "check_mapping", "delete_mapping", "guess_mapping",
+    "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table", "parse_map_option",
+    "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy", "save_mapping", "scan_rows",
+]

@@ -1,0 +1,112 @@
+"""From an address list to a batch XML file, in one streaming pass, written atomically.
+
+This is what ``c2m-tui build-xml`` and the TUI's address screens call: read rows, check them
+under the person's policy, plan the jobs, and stream it all through ``write_batch`` into a
+temporary file that is renamed only when everything went right.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping as MappingABC
+
+from c2m_tui.core.errors import InputError
+from c2m_tui.core.models import PrintOptions, ReturnAddress
+
+from .checks import AddressChecker, CheckedRow, CheckReport
+from .mapping import check_mapping
+from .pages import PagePlan, PlanTally, plan_batch
+from .reader import AddressTable
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What happened. ``written`` is False when rows were rejected and skipping was not allowed,
+    or when nothing was left to mail; then ``dest`` was not touched."""
+
+    report: CheckReport
+    tally: PlanTally
+    jobs: int = 0
+    pieces: int = 0
+    pages: int = 0
+    written: bool = False
+    reason: str = ""  # why nothing was written
+    notes: list[str] = field(default_factory=list)
+
+
+def scan_rows(table: AddressTable, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,
+              *, progress: Callable[[int], None] | None = None, every: int = 1000) -> CheckReport:
+    """Check every row without writing anything (the TUI's "problems" view); streams."""
+    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy)
+    for n, _ in enumerate(checker.check_rows(table.rows()), 1):
+        if progress is not None and n % every == 0:
+            progress(n)
+    checker.report.notes.extend(table.info.notes)
+    return checker.report
+
+
+def build_batch_file(
+    table: AddressTable,
+    mapping: MappingABC[str, object],
+    plan: PagePlan,
+    dest: str | Path,
+    *,
+    pdf_filename: str,
+    policy: MappingABC[str, str] | None = None,
+    options: PrintOptions | None = None,
+    return_address: ReturnAddress | None = None,
+    allow_skipped: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Write the batch XML for ``table`` to ``dest`` atomically (temp file + rename).
+
+    With ``allow_skipped=False`` (the default) a single rejected row means nothing is written:
+    the person sees every problem first. InputError (bad PDF/list mismatch, unreadable file)
+    propagates, and also leaves ``dest`` untouched.
+    """
+    from c2m_tui.core.batchxml import write_batch  # lxml: only when writing
+
+    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy)
+    tally = PlanTally()
+    result = BuildResult(report=checker.report, tally=tally, notes=list(table.info.notes))
+    checker.report.notes.extend(table.info.notes)
+    rows: Iterator[CheckedRow] = checker.check_rows(table.rows())
+    if progress is not None:
+        rows = _with_progress(rows, progress)
+    batch = plan_batch(rows, checker, plan, filename=pdf_filename, options=options,
+                       return_address=return_address, tally=tally)
+    dest = Path(dest)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent if str(dest.parent) else ".")
+    keep = False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            stats = write_batch(batch, fh)
+        result.jobs, result.pieces, result.pages = stats.jobs, stats.pieces, stats.pages
+        report = checker.report
+        if report.rows_read == 0:
+            result.reason = f"{table.info.path.name} has no data rows under its header"
+        elif stats.pieces == 0:
+            result.reason = "no recipients left to mail: every row was skipped"
+        elif report.rows_skipped and not allow_skipped:
+            result.reason = (f"{report.rows_skipped} row(s) rejected; nothing written "
+                             "(fix them, choose fix/keep for their kind, or allow skipping)")
+        else:
+            os.replace(tmp, dest)
+            keep = True
+            result.written = True
+    except OSError as err:
+        raise InputError(f"{dest}: cannot write ({err.strerror or err})") from None
+    finally:
+        if not keep:
+            Path(tmp).unlink(missing_ok=True)
+    return result
+
+
+def _with_progress(rows: Iterator[CheckedRow], progress: Callable[[int], None], every: int = 1000):
+    for n, row in enumerate(rows, 1):
+        if n % every == 0:
+            progress(n)
+        yield row

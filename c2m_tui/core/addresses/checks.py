@@ -1,0 +1,296 @@
+"""Check each row of an address list and turn it into an ``Address``, applying the person's policy.
+
+Every problem has a *kind*; the policy says, per kind, whether to ``"fix"`` it (only where a fix
+is certain enough to offer: a state name, a ZIP that lost its leading zero, a field too long),
+``"skip"`` the row, or ``"keep"`` the row as it is. Nothing is dropped silently: each problem is
+recorded with its row number (header = row 1, first data row = row 2, as a spreadsheet shows it),
+its column, and what was done.
+
+Silent normalisation, by design: values are trimmed, line breaks outside the street lines become
+spaces, a lower-case state code is upper-cased ("ma" -> "MA"), "12345 6789" becomes "12345-6789".
+A multi-line street cell (Outlook writes "Business Street" that way) is spread over address1..3.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Mapping as MappingABC
+
+from c2m_tui.core.errors import UsageError
+from c2m_tui.core.models import Address
+from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
+
+from .mapping import TARGETS, columns_of
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    label: str
+    actions: tuple[str, ...]  # the choices offered for this kind
+    default: str
+
+
+KINDS: dict[str, KindInfo] = {
+    "missing-name": KindInfo("no name and no organization", ("skip", "keep"), "skip"),
+    "missing-street": KindInfo("no street address", ("skip", "keep"), "skip"),
+    "missing-city": KindInfo("no city", ("skip", "keep"), "skip"),
+    "missing-state": KindInfo("no state (US address)", ("skip", "keep"), "skip"),
+    "missing-postal-code": KindInfo("no ZIP code (US address)", ("skip", "keep"), "skip"),
+    "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "skip"),
+    "unknown-state": KindInfo("not a US state or territory code", ("skip", "keep"), "skip"),
+    "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "skip"),
+    "bad-zip": KindInfo("malformed ZIP or ZIP+4", ("skip", "keep"), "skip"),
+    "too-long": KindInfo("field longer than the limit", ("fix", "skip", "keep"), "skip"),
+    "duplicate": KindInfo("same recipient as an earlier row", ("skip", "keep"), "skip"),
+    "international": KindInfo("foreign address (mailed internationally)", ("keep", "skip"), "keep"),
+    "missing-id": KindInfo("empty id column", ("keep", "skip"), "keep"),
+    "duplicate-id": KindInfo("id already used by an earlier row", ("skip", "keep"), "skip"),
+    "bad-pages": KindInfo("page range missing, malformed or outside the PDF", ("skip",), "skip"),
+}
+
+_ELEMENT = {"unique_id": "c2m_uniqueid", **{attr: xml for attr, xml in Address.ELEMENTS}}
+_ADDRESS_FIELDS = ("name", "organization", "address1", "address2", "address3", "city", "state",
+                   "postal_code", "country", "unique_id")
+# ZIPs that start with 0 belong to New England, NJ, PR/VI, a few NY ZIPs and APO AE (USPS prefixes).
+_ZERO_ZIP_STATES = frozenset({"CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI", "NY", "AE"})
+_EMPTY: tuple = ()
+
+
+def resolve_policy(policy: MappingABC[str, str] | None = None) -> dict[str, str]:
+    """Every kind's action: the defaults overlaid with ``policy``. UsageError for an unknown kind
+    or an action the kind does not offer (a duplicate cannot be "fixed")."""
+    resolved = {kind: info.default for kind, info in KINDS.items()}
+    for kind, action in (policy or {}).items():
+        if kind not in KINDS:
+            raise UsageError(f"unknown problem kind {kind!r}: use one of {', '.join(KINDS)}")
+        if action not in KINDS[kind].actions:
+            raise UsageError(f"{kind}: can't {action!r}; choose {' or '.join(KINDS[kind].actions)}")
+        resolved[kind] = action
+    return resolved
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One problem in one row. ``column`` is the person's column name ("" when not mapped)."""
+
+    row: int
+    kind: str
+    field: str  # target field ("state", "postal_code", ...) or "" for the whole row
+    column: str
+    value: str
+    message: str
+    action: str  # "fixed" | "skipped" | "kept"
+    fixed_value: str | None = None
+
+    def describe(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        done = {"fixed": f"fixed to {self.fixed_value!r}", "skipped": "row skipped", "kept": "kept"}[self.action]
+        return f"{where}: {self.message} [{self.kind}: {done}]"
+
+
+@dataclass(slots=True)
+class CheckedRow:
+    row: int
+    address: Address
+    problems: list[RowProblem] | tuple
+    skipped: bool
+    pages: str = ""  # the row's own page range, when a page column is mapped
+
+
+@dataclass(slots=True)
+class CheckReport:
+    """What happened to the rows: counts and every problem, in row order."""
+
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_skipped: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)  # (kind, action) -> problems
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, problem: RowProblem) -> None:
+        self.problems.append(problem)
+        self.counts[(problem.kind, problem.action)] += 1
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.action == "skipped"})
+
+    def summary(self) -> list[str]:
+        """One line per (kind, action), e.g. ``3 x unknown-state (not a US state...): skipped``."""
+        return [
+            f"{n} x {kind} ({KINDS[kind].label}): {action}"
+            for (kind, action), n in sorted(self.counts.items(), key=lambda kv: list(KINDS).index(kv[0][0]))
+        ]
+
+
+class AddressChecker:
+    """Turns mapped rows into Addresses. One checker per pass over the list (it remembers the
+    recipients it has seen, to find duplicates); its ``report`` collects the problems."""
+
+    def __init__(self, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None) -> None:
+        self.policy = resolve_policy(policy)
+        self.report = CheckReport()
+        self._columns = {t: columns_of(mapping.get(t)) for t in TARGETS}  # type: ignore[arg-type]
+        self._labels = {t: " + ".join(cols) for t, cols in self._columns.items()}
+        self._getters = [(t, cols[0] if len(cols) == 1 else tuple(cols)) for t, cols in self._columns.items() if cols]
+        self._has_id = bool(self._columns["unique_id"])
+        self._seen: dict[int, int] = {}  # hash of a recipient -> first row (a hash keeps 100k rows small)
+        self._seen_ids: dict[str, int] = {}
+        self._limits = {t: FIELD_LIMITS.get(_ELEMENT[t]) for t in _ADDRESS_FIELDS}
+
+    def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
+        for number, row in rows:
+            yield self.check(number, row)
+
+    def _extract(self, row: MappingABC[str, str]) -> dict[str, str]:
+        values = dict.fromkeys(TARGETS, "")
+        for target, col in self._getters:
+            if type(col) is str:
+                value = (row.get(col) or "").strip()
+            else:
+                value = " ".join(v for v in ((row.get(c) or "").strip() for c in col) if v)
+            values[target] = value
+        return values
+
+    def check(self, number: int, row: MappingABC[str, str]) -> CheckedRow:
+        v = self._extract(row)
+        self.report.rows_read += 1
+        found: list[tuple[str, str, str, str, str | None]] = []  # kind, field, value, message, fix
+        _tidy(v)
+
+        if not v["name"] and not v["organization"]:
+            found.append(("missing-name", "name", "", "no name and no organization", None))
+        if not v["address1"]:
+            found.append(("missing-street", "address1", "", "no street address", None))
+        if not v["city"]:
+            found.append(("missing-city", "city", "", "no city", None))
+        if is_us_country(v["country"]):
+            self._check_state(v, found)
+            self._check_zip(v, found)
+        else:
+            found.append(("international", "country", v["country"],
+                          f"foreign address ({v['country']}): mailed internationally", None))
+        for target in _ADDRESS_FIELDS:
+            limit = self._limits[target]
+            if limit and len(v[target]) > limit:
+                value = v[target]
+                found.append(("too-long", target, value,
+                              f"{target} is {len(value)} characters; the limit is {limit}", value[:limit].rstrip()))
+        if self._has_id and not v["unique_id"]:
+            found.append(("missing-id", "unique_id", "", "the id column is empty", None))
+
+        skipped = False
+        problems: list[RowProblem] | tuple = _EMPTY
+        if found:
+            problems = []
+            for kind, target, value, message, fix in found:
+                action = self.policy[kind]
+                if action == "fix":
+                    v[target] = fix  # type: ignore[assignment]
+                    done = "fixed"
+                elif action == "skip":
+                    skipped = True
+                    done = "skipped"
+                else:
+                    done = "kept"
+                problems.append(RowProblem(number, kind, target, self._labels.get(target, ""), value, message,
+                                           done, fix if done == "fixed" else None))
+        if not skipped:  # only rows that will be mailed count as "seen": a skipped row hides nothing
+            later: list[RowProblem] = []
+            skipped = self._check_duplicates(number, v, later)
+            if later:
+                problems = [*problems, *later]
+        for p in problems:
+            self.report.add(p)
+        if skipped:
+            self.report.rows_skipped += 1
+        else:
+            self.report.rows_accepted += 1
+        address = Address(v["name"], v["organization"], v["address1"], v["address2"], v["address3"], v["city"],
+                          v["state"], v["postal_code"], v["country"], v["unique_id"])
+        return CheckedRow(number, address, problems, skipped, v["pages"])
+
+    def reject(self, checked: CheckedRow, kind: str, field_name: str, value: str, message: str) -> None:
+        """Skip a row for a problem found later (the planner's page ranges); keeps counts right."""
+        problem = RowProblem(checked.row, kind, field_name, self._labels.get(field_name, ""), value, message,
+                             "skipped")
+        if not checked.skipped:
+            self.report.rows_accepted -= 1
+            self.report.rows_skipped += 1
+            checked.skipped = True
+        if isinstance(checked.problems, tuple):
+            checked.problems = []
+        checked.problems.append(problem)
+        self.report.add(problem)
+
+    def _check_state(self, v: dict[str, str], found: list) -> None:
+        state = v["state"]
+        if not state:
+            found.append(("missing-state", "state", "", "no state", None))
+            return
+        if state in US_STATES:
+            return
+        code = suggest_state(state)
+        if code is not None and code == state.upper():
+            v["state"] = code  # only the case differed: not worth asking
+        elif code is not None:
+            found.append(("state-name", "state", state, f"state {state!r} should be its code {code!r}", code))
+        else:
+            found.append(("unknown-state", "state", state, f"{state!r} is not a US state or territory code", None))
+
+    def _check_zip(self, v: dict[str, str], found: list) -> None:
+        raw = v["postal_code"]
+        if not raw:
+            found.append(("missing-postal-code", "postal_code", "", "no ZIP code", None))
+            return
+        zip_code = normalize_zip(raw)
+        if zip_code is not None:
+            v["postal_code"] = zip_code
+            return
+        padded = zip_lost_zero(raw)
+        state = v["state"].upper()
+        if padded is not None and (state in _ZERO_ZIP_STATES or not state or state not in US_STATES):
+            found.append(("zip-lost-zero", "postal_code", raw,
+                          f"ZIP {raw!r} looks like {padded!r} with its leading zero lost", padded))
+        else:
+            found.append(("bad-zip", "postal_code", raw, f"ZIP {raw!r} is not a ZIP (12345) or ZIP+4 (12345-6789)",
+                          None))
+
+    def _check_duplicates(self, number: int, v: dict[str, str], problems: list) -> bool:
+        key = hash((v["name"].casefold(), v["organization"].casefold(), v["address1"].casefold(),
+                    v["address2"].casefold(), v["city"].casefold(), v["state"].casefold(),
+                    v["postal_code"][:5], v["country"].casefold()))
+        skipped = False
+        first = self._seen.setdefault(key, number)
+        if first != number:
+            action = self.policy["duplicate"]
+            problems.append(RowProblem(number, "duplicate", "", "", v["name"] or v["organization"],
+                                       f"same recipient as row {first}", "skipped" if action == "skip" else "kept"))
+            skipped = action == "skip"
+        uid = v["unique_id"]
+        if uid and not skipped:
+            first = self._seen_ids.setdefault(uid, number)
+            if first != number:
+                action = self.policy["duplicate-id"]
+                problems.append(RowProblem(number, "duplicate-id", "unique_id", self._labels["unique_id"], uid,
+                                           f"id {uid!r} is already used by row {first}",
+                                           "skipped" if action == "skip" else "kept"))
+                skipped = action == "skip"
+        return skipped
+
+
+def _tidy(v: dict[str, str]) -> None:
+    """Spread multi-line street cells over address1..3; flatten line breaks anywhere else."""
+    street = (v["address1"], v["address2"], v["address3"])
+    if any("\n" in s or "\r" in s for s in street):
+        lines = [ln.strip() for s in street for ln in s.splitlines() if ln.strip()]
+        if len(lines) > 3:
+            lines = lines[:2] + [", ".join(lines[2:])]
+        lines += [""] * (3 - len(lines))
+        v["address1"], v["address2"], v["address3"] = lines
+    for key in ("name", "organization", "city", "state", "postal_code", "country", "unique_id"):
+        value = v[key]
+        if "\n" in value or "\r" in value or "\t" in value:
+            v[key] = " ".join(value.split())

@@ -1,0 +1,206 @@
+"""Which pages of the PDF each recipient gets: the jobs of the batch, planned as a stream.
+
+Two ways, as the Batch API allows:
+
+* **same pages**: one job, pages A-B mailed to every recipient (the cheap Batch API way). The
+  job's recipients are a generator, so 100,000 rows pass through ``write_batch`` in flat memory.
+* **mail merge**: the PDF holds k pages per recipient in list order; data row i (counting every
+  data row, skipped or not, because the PDF was made from the whole list) gets pages
+  k*i+1 .. k*(i+1). The PDF's real page count must equal rows x k; if not, the error says which
+  side is short. Consecutive recipients with the same range share one job.
+
+Optionally a page column names a row's own range ("3-4", "5"); a row whose cell is empty falls
+back to the chosen way. A bad or out-of-range cell rejects that row as ``bad-pages``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Iterable, Iterator
+
+from c2m_tui.core.errors import InputError, UsageError
+from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
+
+from .checks import AddressChecker, CheckedRow
+
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013\u2014:]|to)?\s*(\d+)?\s*$")
+
+
+def parse_page_range(text: str) -> tuple[int, int]:
+    """``"3-4"`` -> (3, 4); ``"5"`` -> (5, 5). Accepts an en dash and spaces. ValueError otherwise."""
+    m = _RANGE.match(text or "")
+    if not m:
+        raise ValueError(f"{text!r} is not a page range like 3-4")
+    start = int(m.group(1))
+    end = int(m.group(2)) if m.group(2) else start
+    if start < 1 or end < start:
+        raise ValueError(f"{text!r} is not a page range like 3-4 (first page 1, end >= start)")
+    return start, end
+
+
+def mail_merge_mismatch(data_rows: int, per_recipient: int, pdf_pages: int, pdf_name: str = "the PDF",
+                        first_row: int = 2, last_row: int | None = None) -> str | None:
+    """None when ``data_rows * per_recipient == pdf_pages``; else a message saying which side is off.
+    ``first_row``/``last_row`` are spreadsheet row numbers, for the message."""
+    need = data_rows * per_recipient
+    if need == pdf_pages:
+        return None
+    rows_label = f"{data_rows} row(s)" + (f" (rows {first_row}-{last_row})" if last_row and data_rows else "")
+    head = (f"mail merge: {rows_label} x {per_recipient} page(s) each = {need} pages, "
+            f"but {pdf_name} has {pdf_pages} pages")
+    if pdf_pages % per_recipient:
+        return (f"{head}; {pdf_pages} is not a multiple of {per_recipient}: "
+                "check --pages-per-recipient, or the PDF")
+    fits = pdf_pages // per_recipient
+    if need > pdf_pages:
+        missing = data_rows - fits
+        which = f" (from data row {fits + 1}" + (f", spreadsheet row {first_row + fits}" if first_row else "") + ")"
+        return (f"{head}: the PDF has pages for {fits} recipient(s) only; the last {missing} row(s) "
+                f"have no pages{which}")
+    extra = fits - data_rows
+    return (f"{head}: the PDF has pages for {extra} more recipient(s) than the list "
+            f"(pages {need + 1}-{pdf_pages} would not be mailed)")
+
+
+@dataclass(slots=True)
+class PagePlan:
+    """How to give pages to rows. Exactly one of ``same_pages`` / ``per_recipient`` is set, unless
+    ``page_column`` alone names every row's range."""
+
+    pdf_pages: int
+    pdf_name: str = "the PDF"
+    same_pages: tuple[int, int] | None = None
+    per_recipient: int | None = None
+    page_column: bool = False  # the mapping has a "pages" column
+
+    def __post_init__(self) -> None:
+        if self.same_pages is not None and self.per_recipient is not None:
+            raise UsageError("choose either the same pages for everyone or k pages per recipient, not both")
+        if self.same_pages is None and self.per_recipient is None and not self.page_column:
+            raise UsageError("say which pages each recipient gets: same pages (A-B), pages per recipient, "
+                             "or a page column")
+        if self.pdf_pages < 1:
+            raise InputError(f"{self.pdf_name} has no pages")
+        if self.same_pages is not None:
+            start, end = self.same_pages
+            if start < 1 or end < start:
+                raise UsageError(f"pages {start}-{end}: not a page range (first page 1, end >= start)")
+            if end > self.pdf_pages:
+                raise InputError(f"pages {start}-{end}: {self.pdf_name} has only {self.pdf_pages} page(s)")
+        if self.per_recipient is not None and self.per_recipient < 1:
+            raise UsageError(f"pages per recipient must be 1 or more, not {self.per_recipient}")
+
+
+@dataclass(slots=True)
+class PlanTally:
+    """Filled in while the jobs stream out: how many data rows were seen, first and last row."""
+
+    data_rows: int = 0
+    first_row: int | None = None
+    last_row: int | None = None
+    jobs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_jobs(
+    checked: Iterable[CheckedRow],
+    checker: AddressChecker,
+    plan: PagePlan,
+    *,
+    options: PrintOptions | None = None,
+    return_address: ReturnAddress | None = None,
+    tally: PlanTally | None = None,
+) -> Iterator[Job]:
+    """The jobs, lazily. Skipped rows are consumed (their pages are not mailed) but not written.
+
+    In mail-merge mode without a page column the row count is checked against the PDF once the
+    list is exhausted; a mismatch raises InputError from inside the stream, so ``write_batch``
+    stops and the caller throws its temporary file away.
+    """
+    options = options or PrintOptions()
+    tally = tally if tally is not None else PlanTally()
+    if plan.same_pages is not None and not plan.page_column:
+        start, end = plan.same_pages
+        tally.jobs = 1
+        yield Job(start, end, options, _accepted(checked, tally), return_address)
+        return
+    ranged = _ranged(checked, checker, plan, tally)
+    for (start, end), group in groupby(ranged, key=_range_key):
+        tally.jobs += 1
+        yield Job(start, end, options, (addr for _, addr in group), return_address)
+    if plan.per_recipient is not None and not plan.page_column:
+        problem = mail_merge_mismatch(tally.data_rows, plan.per_recipient, plan.pdf_pages, plan.pdf_name,
+                                      tally.first_row or 2, tally.last_row)
+        if problem:
+            raise InputError(problem)
+
+
+def _range_key(item: tuple[tuple[int, int], Address]) -> tuple[int, int]:
+    return item[0]
+
+
+def _accepted(checked: Iterable[CheckedRow], tally: PlanTally) -> Iterator[Address]:
+    for c in checked:
+        _count(tally, c)
+        if not c.skipped:
+            yield c.address
+
+
+def _count(tally: PlanTally, c: CheckedRow) -> None:
+    if tally.first_row is None:
+        tally.first_row = c.row
+    tally.last_row = c.row
+    tally.data_rows += 1
+
+
+def _ranged(checked: Iterable[CheckedRow], checker: AddressChecker, plan: PagePlan,
+            tally: PlanTally) -> Iterator[tuple[tuple[int, int], Address]]:
+    k = plan.per_recipient
+    for c in checked:
+        position = tally.data_rows
+        _count(tally, c)
+        if c.skipped:
+            continue
+        if plan.page_column and c.pages:
+            try:
+                pages = parse_page_range(c.pages)
+            except ValueError as err:
+                checker.reject(c, "bad-pages", "pages", c.pages, str(err))
+                continue
+        elif k is not None:
+            pages = (position * k + 1, position * k + k)
+            if pages[1] > plan.pdf_pages:
+                if plan.page_column:  # with a page column there is no whole-list check: say it here
+                    checker.reject(c, "bad-pages", "pages", f"{pages[0]}-{pages[1]}",
+                                   f"pages {pages[0]}-{pages[1]} are beyond the end of {plan.pdf_name} "
+                                   f"({plan.pdf_pages} pages)")
+                continue  # without one, the whole-list check at the end reports it
+        elif plan.same_pages is not None:
+            pages = plan.same_pages
+        else:
+            checker.reject(c, "bad-pages", "pages", "", "the page column is empty for this row")
+            continue
+        if pages[1] > plan.pdf_pages:
+            checker.reject(c, "bad-pages", "pages", c.pages,
+                           f"pages {pages[0]}-{pages[1]} are beyond the end of {plan.pdf_name} "
+                           f"({plan.pdf_pages} pages)")
+            continue
+        yield pages, c.address
+
+
+def plan_batch(
+    checked: Iterable[CheckedRow],
+    checker: AddressChecker,
+    plan: PagePlan,
+    *,
+    filename: str,
+    options: PrintOptions | None = None,
+    return_address: ReturnAddress | None = None,
+    tally: PlanTally | None = None,
+    app_signature: str | None = "c2m-tui",
+) -> Batch:
+    """A Batch whose jobs (and their recipients) are generators: hand it straight to write_batch."""
+    jobs = plan_jobs(checked, checker, plan, options=options, return_address=return_address, tally=tally)
+    return Batch(filename=filename, jobs=jobs, app_signature=app_signature)
