@@ -1,13 +1,131 @@
-"""Placeholder until this command is built."""
+"""c2m-tui resume ID [--yes]"""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+from c2m_tui.commands._common import add_network_arguments
+
+HELP = "finish an interrupted send on the same batch id (uploads only what is missing)"
+DESCRIPTION = (
+    "Continue a batch from the journal at the step where it stopped, on the same batch id: an upload "
+    "that was not confirmed is sent again (an upload replaces the previous one), and before submitting "
+    "the batch's status is read, so a batch already submitted is never submitted again. A submit that "
+    "got no answer is settled by reading the status first. Without --yes it says what it will do and "
+    "asks; with no terminal to ask on it refuses (exit 2). The profile and server default to the ones "
+    "the batch was sent with. The batch id is the last line of stdout."
+)
+
+STEP_WORDS = {"pdf": "upload the PDF", "xml": "upload the batch XML", "submit": "submit"}
 
 
-def add_arguments(parser):
-    pass
+def add_arguments(parser) -> None:
+    parser.add_argument("id", metavar="ID", help="the batch id (see c2m-tui batches)")
+    parser.add_argument("--yes", action="store_true", help="do not ask; say what is done and do it")
+    parser.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="submit even though the same PDF and XML were already submitted to this environment",
+    )
+    add_network_arguments(parser)
 
 
-def run(args):
+def _pick_server(args, journal, batch_id: str) -> None:
+    """With neither --profile nor --base-url, resume where the batch was sent, with the same profile."""
+    from c2m_tui.core.errors import UsageError
+    from c2m_tui.core.journal import JournalError
+
+    if getattr(args, "profile", None) or getattr(args, "base_url", None):
+        return
+    servers = journal.servers_for(batch_id)
+    if not servers:
+        raise JournalError(
+            f"batch {batch_id} is not in this machine's journal", hint="c2m-tui batches lists the batches it knows"
+        )
+    if len(servers) > 1:
+        raise UsageError(
+            f"batch id {batch_id} is in the journal for {len(servers)} servers ({', '.join(servers)}): "
+            "choose one with --profile or --base-url"
+        )
+    entry = journal.find(batch_id, servers[0])
+    args.profile = entry.profile
+    args.base_url = entry.base_url
+
+
+def _confirm(entry, todo: list[str], *, assume_yes: bool) -> bool:
+    import sys
+
+    from c2m_tui.commands._common import stderr
     from c2m_tui.core.errors import UsageError
 
-    raise UsageError("this command is not built yet")
+    if assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to confirm on: re-run with --yes to resume without asking")
+    if entry.environment == "production":
+        prompt = (f"This is PRODUCTION: real letters, real money. Type the number of mail pieces ({entry.pieces}) "
+                  "to continue: ")
+    else:
+        prompt = "Continue? [y/N] "
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise UsageError("no answer on standard input; nothing done")
+    answer = line.strip()
+    if entry.environment == "production":
+        return answer == str(entry.pieces)
+    if answer.lower() not in ("y", "yes"):
+        stderr("c2m-tui: nothing done")
+        return False
+    return True
+
+
+def run(args) -> int:
+    import asyncio
+    import sys
+
+    from c2m_tui.commands._common import client_from_args, stderr
+    from c2m_tui.commands.progress import StepPrinter
+    from c2m_tui.core.errors import UsageError
+    from c2m_tui.core.journal import JournalError, open_journal
+    from c2m_tui.core.submission import remaining_steps, resume
+
+    batch_id = args.id.strip()
+    if not batch_id.isdigit():
+        raise UsageError(f"a batch id is a number, not {args.id!r}")
+    journal = open_journal()
+    try:
+        if journal.notice:
+            stderr(f"c2m-tui: {journal.notice}")
+        _pick_server(args, journal, batch_id)
+        client = client_from_args(args)
+        entry = journal.find(batch_id, client.base_url)
+        if entry is None:
+            known = ", ".join(journal.servers_for(batch_id)) or "no server"
+            raise JournalError(f"batch {batch_id} was not sent to {client.base_url} from this machine "
+                               f"(the journal knows it on: {known})")
+        stderr(f"batch {batch_id} on {entry.environment.upper()} ({entry.base_url}, profile {entry.profile}): "
+               f"{entry.state}; PDF {entry.pdf_path}, {entry.jobs} job(s), {entry.pieces} mail piece(s)")
+        if entry.submitted:
+            stderr(f"batch {batch_id} was already submitted; nothing to do")
+            print(batch_id, flush=True)
+            return 0
+        todo = remaining_steps(entry)
+        pending = entry.unsettled
+        if pending is not None and pending.step == "submit":
+            stderr("its submit got no answer: the status is read first, and it is submitted only if it was not")
+        stderr("still to do: " + ", ".join(STEP_WORDS[s] for s in todo))
+        if not _confirm(entry, todo, assume_yes=args.yes):
+            return 1
+        printer = StepPrinter(sys.stderr)
+
+        async def main() -> str:
+            async with client:
+                return await resume(
+                    client, journal, batch_id, on_step=printer.step, on_progress=printer.progress,
+                    allow_duplicate=args.allow_duplicate,
+                )
+
+        result = asyncio.run(main())
+    finally:
+        journal.close()
+    print(result, flush=True)
+    return 0
