@@ -2,8 +2,9 @@
 
 A logging.Filter on the file's handler rewrites each record before it is written: Authorization
 headers, ``Basic``/``Bearer`` tokens, passwords in URLs, and every password the app has seen at run
-time (``register_secret``) become ``***``. The filter sits on the handler, not the logger, so
-records that reach the file from child loggers (httpx, httpcore) are redacted too.
+time (``register_secret``) become ``***``. The filter sits on the file's handler, so records that
+reach the file from other loggers (httpx, httpcore) are redacted too, and on the app's debug logger
+itself, so any other handler attached there (a test runner's capture) sees redacted records only.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class RedactingFilter(logging.Filter):
 
 
 _handlers: list[tuple[logging.Logger, logging.Handler]] = []
+_LOGGER_FILTER = RedactingFilter()
 
 
 def open_debug_log(path: str | os.PathLike[str], *, capture: tuple[str, ...] = CAPTURED_LOGGERS) -> logging.Logger:
@@ -118,6 +120,8 @@ def open_debug_log(path: str | os.PathLike[str], *, capture: tuple[str, ...] = C
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     logger = logging.getLogger(LOGGER_NAME)
+    if _LOGGER_FILTER not in logger.filters:
+        logger.addFilter(_LOGGER_FILTER)
     for name in (LOGGER_NAME, *capture):
         lg = logging.getLogger(name)
         lg.setLevel(logging.DEBUG)

@@ -99,7 +99,7 @@ def environment_of(name: str, base_url: str) -> str:
 
 
 def check_profile_name(name: str) -> str:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise UsageError(
             f"invalid profile name {name!r}: use letters, digits, '.', '_' or '-' (at most 64, starting "
             "with a letter or digit)"

@@ -86,7 +86,7 @@ def _table(lines: list[str], path: list[str], table: dict[str, Any]) -> None:
 def _key(key: str) -> str:
     if not isinstance(key, str) or not key:
         raise ValueError(f"TOML keys must be non-empty strings, not {key!r}")
-    return key if _BARE_KEY.match(key) else _string(key)
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
 
 
 def _value(value: Any) -> str:
