@@ -1,0 +1,33 @@
+"""Small helpers the batch screens (status, details, tracking) share."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual.dom import DOMNode
+
+from c2m_tui.core.errors import C2MError
+
+
+def local_clock() -> datetime:
+    """Now, in the local time zone (what a person reads on the board)."""
+    return datetime.now().astimezone()
+
+
+def report_error(node: DOMNode, err: BaseException | None, what: str) -> None:
+    """One readable notification: the app's own handler when it has one, else a plain notify."""
+    if err is None:
+        return
+    show = getattr(node.app, "show_error", None)
+    if callable(show):
+        show(err, what)
+    elif isinstance(err, C2MError):
+        node.app.notify(str(err), title=what.capitalize(), severity="error", timeout=12)
+    else:
+        node.app.notify(f"unexpected {type(err).__name__}: {err}", title=what.capitalize(), severity="error", timeout=15)
+
+
+def session_journal(node: DOMNode) -> Any | None:
+    """The session's journal when it has one (it caches status, details and tracking)."""
+    return getattr(getattr(node.app, "session", None), "journal", None)

@@ -1,0 +1,235 @@
+"""The status board of one batch: where it stands in plain words, when it was last and will next
+be asked, and its jobs in a table updated in place.
+
+The poller is one worker (group ``status-poll``) on this screen, so it dies with the screen. It
+asks, shows the answer, and only then waits (2 s, growing to 30 s while nothing changes): a slow
+answer delays the next question instead of being cancelled by it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from c2m_tui.core.errors import C2MError, CredentialsError, NotFoundError
+from c2m_tui.core.models import BatchStatus
+from c2m_tui.core.polling import Backoff
+from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
+from c2m_tui.tui.widgets.job_table import JobTable
+
+PHASES = ("created", "queued", "processing", "mailed", "failed")
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+class StatusScreen(Screen):
+    """Polls ``GET /batches/{id}`` until the batch is mailed or failed."""
+
+    CSS_PATH = "status.tcss"
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh now", id="status.refresh"),
+        Binding("d", "details", "Details", id="status.details"),
+        Binding("t", "tracking", "Tracking", id="status.tracking"),
+        Binding("c", "copy_id", "Copy batch id", id="status.copy-id"),
+        Binding("escape", "back", "Back", id="status.back"),
+        Binding("q", "back", "Back", show=False, id="status.back-alias"),
+    ]
+
+    @dataclass
+    class Polled(Message):
+        status: BatchStatus
+        at: datetime
+
+    @dataclass
+    class PollFailed(Message):
+        error: C2MError
+        at: datetime
+
+    def __init__(
+        self,
+        batch_id: str,
+        *,
+        backoff: Backoff | None = None,
+        clock: Callable[[], datetime] | None = None,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(name=name)
+        self.batch_id = str(batch_id)
+        self.backoff = backoff or Backoff()  # injectable: tests poll every few milliseconds
+        self.clock = clock or local_clock
+        self.status: BatchStatus | None = None
+        self.last_poll: datetime | None = None
+        self.next_poll: datetime | None = None
+        self.last_error: str | None = None
+        self.polls = 0
+        self._wake = asyncio.Event()
+        self._poller: Worker | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="status-body"):
+            yield Static(f"Batch {self.batch_id}", id="status-title")
+            yield Static("asking the server…", id="status-phase", classes="phase-created")
+            yield Static("", id="status-facts")
+            yield Static("", id="status-problem")
+            yield Static("Jobs", classes="section-title")
+            yield JobTable(id="status-jobs")
+            yield Static("No jobs yet: they appear once Click2Mail has received the batch.", id="status-no-jobs")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#status-problem").display = False
+        self._render_facts()
+        self.start_polling()
+
+    # ------------------------------------------------------------------ polling
+
+    def start_polling(self) -> None:
+        """Start the poll loop unless it is running (then wake it instead)."""
+        if self._poller is not None and self._poller.state in (WorkerState.PENDING, WorkerState.RUNNING):
+            self._wake.set()
+            return
+        self.backoff.reset()
+        self._poller = self._poll_loop()
+
+    @work(group="status-poll", exclusive=True, exit_on_error=False)
+    async def _poll_loop(self) -> None:
+        previous: tuple | None = None
+        while True:
+            try:
+                status = await self.app.session.client.status(self.batch_id)
+            except C2MError as err:
+                self.post_message(self.PollFailed(err, self.clock()))
+                if isinstance(err, (CredentialsError, NotFoundError)):
+                    self.next_poll = None  # asking again cannot help: the person must act
+                    return
+                delay = self.backoff.next(changed=False)
+            else:
+                self.post_message(self.Polled(status, self.clock()))
+                if status.done:
+                    self.next_poll = None
+                    return
+                signature = (status.phase, tuple((j.job_id, j.job_status) for j in status.jobs))
+                delay = self.backoff.next(changed=signature != previous)
+                previous = signature
+            self.next_poll = self.clock() + _seconds(delay)
+            self.call_later(self._render_facts)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is self._poller and event.state == WorkerState.ERROR:
+            report_error(self, event.worker.error, "status")  # a bug, shown, not a crash
+            self.next_poll = None
+            self._render_facts()
+
+    @on(Polled)
+    def _show_status(self, message: Polled) -> None:
+        status = message.status
+        before = self.status
+        self.status = status
+        self.last_poll = message.at
+        self.last_error = None
+        self.polls += 1
+        phase = self.query_one("#status-phase", Static)
+        phase.update(status.describe())
+        phase.set_classes(f"phase-{status.phase}")
+        self.query_one("#status-problem").display = False
+        jobs = self.query_one(JobTable)
+        jobs.show_jobs(status.jobs)
+        self.query_one("#status-no-jobs").display = not status.jobs
+        self._render_facts()
+        journal = session_journal(self)
+        if journal is not None:
+            try:
+                journal.record_status(self.batch_id, status, base_url=getattr(self.app.session, "base_url", None))
+            except Exception:  # noqa: BLE001 - the journal is a convenience; the board still works
+                pass
+        if before is not None and before.phase != status.phase:
+            severity = "error" if status.phase == "failed" else "information"
+            self.notify(status.describe(), title=f"Batch {self.batch_id} is {status.phase}", severity=severity, timeout=8)
+
+    @on(PollFailed)
+    def _show_failure(self, message: PollFailed) -> None:
+        self.last_poll = message.at
+        self.last_error = str(message.error)
+        problem = self.query_one("#status-problem", Static)
+        problem.update(f"Last poll failed: {message.error}")
+        problem.display = True
+        self._render_facts()
+        report_error(self, message.error, "status")
+
+    def _render_facts(self) -> None:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        s = self.status
+        if s is not None:
+            table.add_row("Submitted", _yes_no(s.submitted))
+            table.add_row("Received", _yes_no(s.received))
+            table.add_row("Has errors", _yes_no(s.has_errors))
+            table.add_row("Error message", s.error_message or "none")
+            if s.created_at:
+                table.add_row("Created", s.created_at)
+            if s.completed_at:
+                table.add_row("Completed", s.completed_at)
+        table.add_row("Last poll", _clock_text(self.last_poll) if self.last_poll else "not yet")
+        table.add_row("Next poll", self._next_poll_text())
+        self.query_one("#status-facts", Static).update(table)
+
+    def _next_poll_text(self) -> str:
+        if self.next_poll is not None:
+            return _clock_text(self.next_poll)
+        if self.status is not None and self.status.done:
+            return f"none: the batch is {self.status.phase} (r asks again)"
+        if self.last_error is not None:
+            return "none: fix the problem above, then press r"
+        return "as soon as the first answer arrives"
+
+    # ------------------------------------------------------------------ keys
+
+    def action_refresh(self) -> None:
+        self.start_polling()
+
+    def action_details(self) -> None:
+        from c2m_tui.tui.screens.details import DetailsScreen
+
+        self.app.push_screen(DetailsScreen(self.batch_id))
+
+    def action_tracking(self) -> None:
+        from c2m_tui.tui.screens.tracking import TrackingScreen
+
+        self.app.push_screen(TrackingScreen(self.batch_id))
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.batch_id)  # OSC 52: works over SSH where the terminal allows it
+        self.notify(f"Batch id {self.batch_id} copied (if your terminal allows it, OSC 52).", title="Copied")
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _seconds(delay: float):
+    from datetime import timedelta
+
+    return timedelta(seconds=delay)
+
+
+def _clock_text(at: datetime) -> str:
+    return at.strftime("%H:%M:%S")
