@@ -1,0 +1,362 @@
+"""Pre-flight validation of a batch XML (and its PDF), offline, before any money is spent.
+
+Three layers, each reporting problems with the XML line, the 1-based job and recipient index and
+the element name: structure (the shipped XSD, messages rewritten for people), product options (the
+catalog), and content (page ranges against the PDF, gaps and overlaps, required address fields,
+US states and ZIPs, field lengths). Errors make the batch invalid; warnings do not.
+
+Unreadable input (missing file, malformed XML, a DTD, a bad PDF) raises InputError instead:
+there is nothing to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, local_name, options_from_element
+from c2m_tui.core.catalog import option_problems
+from c2m_tui.core.errors import InputError
+from c2m_tui.core.safexml import XMLRejected, parse_bytes
+from c2m_tui.core.usps import (
+    FIELD_LIMITS, ZIP_RE, is_us_country, is_us_state, normalize_zip, suggest_state, zip_lost_zero,
+)
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "batch.xsd"
+KNOWN_JOB_ELEMENTS = frozenset({
+    "startingPage", "endingPage", "printProductionOptions", "confirmationOfMailing", "ancillaryEndorsement",
+    "returnAddress", "recipients",
+})
+
+
+@dataclass(slots=True)
+class Problem:
+    severity: str  # "error" | "warning"
+    message: str
+    line: int | None = None
+    job: int | None = None
+    recipient: int | None = None
+    field: str | None = None
+    suggestion: str | None = None
+
+    def location(self) -> str:
+        parts = [f"job {self.job}"] if self.job is not None else []
+        if self.recipient is not None:
+            parts.append(f"recipient {self.recipient}")
+        if self.field:
+            parts.append(self.field)
+        return ", ".join(parts)
+
+    def format(self, source: str) -> str:
+        """``batch.xml:42: job 2, recipient 1, postalCode: message``"""
+        where = f"{source}:{self.line}" if self.line else source
+        loc = self.location()
+        return f"{where}: {loc + ': ' if loc else ''}{self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "job": self.job, "recipient": self.recipient, "field": self.field,
+                "message": self.message, "suggestion": self.suggestion}
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    source: str
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    jobs: int = 0
+    pieces: int = 0
+    pages: int = 0  # printed pages: each job's page range times its recipients
+    pdf_pages: int | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def add(self, problem: Problem) -> None:
+        (self.errors if problem.severity == "error" else self.warnings).append(problem)
+
+    def problems(self) -> list[Problem]:
+        """Errors and warnings together, in file order (problems without a line last)."""
+        return sorted(self.errors + self.warnings, key=lambda p: (p.line is None, p.line or 0))
+
+    def summary(self) -> str:
+        def n(count: int, word: str) -> str:
+            return f"{count} {word}{'' if count == 1 else 's'}"
+
+        pdf = f" (PDF: {n(self.pdf_pages, 'page')})" if self.pdf_pages is not None else ""
+        verdict = "valid" if self.valid else "INVALID"
+        return (f"{self.source}: {verdict}: {n(self.jobs, 'job')}, {n(self.pieces, 'piece')}, "
+                f"{n(self.pages, 'page')} to print{pdf}; {n(len(self.errors), 'error')}, "
+                f"{n(len(self.warnings), 'warning')}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"valid": self.valid, "errors": [p.to_json() for p in self.errors],
+                "warnings": [p.to_json() for p in self.warnings]}
+
+
+@lru_cache(maxsize=1)
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
+
+
+def _load(xml: str | Path | bytes) -> tuple[bytes, str]:
+    if isinstance(xml, (bytes, bytearray)):
+        return bytes(xml), "batch.xml"
+    path = Path(xml)
+    try:
+        return path.read_bytes(), str(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a batch XML file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def validate_batch(xml: str | Path | bytes, pdf: Path | None = None) -> ValidationReport:
+    """Check a batch XML (path or bytes) and, with ``pdf``, its page ranges against the real PDF."""
+    data, source = _load(xml)
+    pdf_pages = None
+    if pdf is not None:
+        from c2m_tui.core.pdf import pdf_info
+
+        pdf_pages = pdf_info(pdf).pages
+    try:
+        root = parse_bytes(data)
+    except XMLRejected as err:
+        raise InputError(f"{source}: {err.message}") from None
+    report = ValidationReport(source=source, pdf_pages=pdf_pages)
+    if local_name(root) != "batch" or root.tag != "batch":
+        report.add(Problem("error", f"the root element is <{root.tag}>; a batch XML starts with <batch>",
+                           line=root.sourceline))
+        return report
+    _check_top(root, report)
+    _check_structure(root, report)
+    check_jobs(root, report, pdf_pages)
+    report.errors.sort(key=lambda p: (p.line is None, p.line or 0))
+    report.warnings.sort(key=lambda p: (p.line is None, p.line or 0))
+    return report
+
+
+def _check_top(root: etree._Element, report: ValidationReport) -> None:
+    for child in root:
+        name = local_name(child)
+        if name in CREDENTIAL_ELEMENTS:
+            report.add(Problem(
+                "warning", f"<{name}> inside the batch XML is ignored (HTTP Basic auth is used); remove it, "
+                "so the file does not hold credentials in plain text", line=child.sourceline, field=name))
+        elif name == "filename" and not (child.text or "").strip():
+            report.add(Problem("warning", "filename is empty; Click2Mail shows it as the document name",
+                               line=child.sourceline, field="filename"))
+        elif name in FIELD_LIMITS and len(child.text or "") > FIELD_LIMITS[name]:
+            report.add(Problem("warning", f"{name} is {len(child.text or '')} characters long; keep it under "
+                               f"{FIELD_LIMITS[name]}", line=child.sourceline, field=name))
+    for index, job in enumerate(root.iterchildren("job"), 1):
+        for child in list(job):
+            name = local_name(child)
+            if isinstance(child.tag, str) and name not in KNOWN_JOB_ELEMENTS:
+                report.add(Problem(
+                    "warning", f"<{name}> is not a job element c2m-tui knows; Click2Mail may reject it",
+                    line=child.sourceline, job=index, field=name))
+                job.remove(child)  # so the schema judges the rest (lines of other elements are kept)
+
+
+# libxml2's schema messages, rewritten for people
+_MESSAGES = [
+    (re.compile(r"Element '([^']+)': This element is not expected\. Expected is one of \( (.+) \)\.?"),
+     lambda m: f"<{m[1]}> is not expected here; expected one of {_tags(m[2])}"),
+    (re.compile(r"Element '([^']+)': This element is not expected\. Expected is \( (.+) \)\.?"),
+     lambda m: f"<{m[1]}> is not expected here; expected {_tags(m[2])} (elements must come in the reference order)"),
+    (re.compile(r"Element '([^']+)': This element is not expected\.?"),
+     lambda m: f"<{m[1]}> is not allowed here (it belongs nowhere after the elements before it)"),
+    (re.compile(r"Element '([^']+)': Missing child element\(s\)\. Expected is (?:one of )?\( (.+) \)\.?"),
+     lambda m: f"<{m[1]}> is missing {_tags(m[2])}"),
+    (re.compile(r"Element '(startingPage|endingPage)': '(.*)' is not a valid value of the atomic type .*", re.S),
+     lambda m: f'"{m[2].strip()}" is not a page number (a whole number, 1 or more)'),
+    (re.compile(r"Element '([^']+)': '(.*)' is not a valid value of .*", re.S),
+     lambda m: f'"{m[2]}" is not a valid value for <{m[1]}>'),
+    (re.compile(r"Element '([^']+)': Element content is not allowed.*"),
+     lambda m: f"<{m[1]}> must hold text, not elements"),
+    (re.compile(r"Element '([^']+)': Character content other than whitespace is not allowed.*"),
+     lambda m: f"<{m[1]}> holds stray text between its elements"),
+    (re.compile(r"Element '([^']+)', attribute '([^']+)': The attribute '[^']+' is not allowed\.?"),
+     lambda m: f"attribute {m[2]} is not allowed on <{m[1]}>"),
+]
+_PATH_JOB = re.compile(r"^/batch/job(?:\[(\d+)\])?")
+_PATH_RECIPIENT = re.compile(r"/recipients/address(?:\[(\d+)\])?")
+
+
+def _tags(names: str) -> str:
+    return ", ".join(f"<{n.strip()}>" for n in names.split(","))
+
+
+def schema_message(message: str) -> str:
+    for pattern, render in _MESSAGES:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            return render(m)
+    return re.sub(r"^Element '([^']+)': ", r"<\1>: ", message.strip())
+
+
+def _check_structure(root: etree._Element, report: ValidationReport) -> None:
+    schema = _schema()
+    if schema.validate(root.getroottree()):
+        return
+    for entry in schema.error_log:
+        path = entry.path or ""
+        job_m = _PATH_JOB.match(path)
+        rec_m = _PATH_RECIPIENT.search(path)
+        leaf = path.rsplit("/", 1)[-1].split("[", 1)[0] or None
+        report.add(Problem(
+            "error", schema_message(entry.message), line=entry.line or None,
+            job=int(job_m[1] or 1) if job_m else None,
+            recipient=int(rec_m[1] or 1) if rec_m else None,
+            field=leaf if leaf not in ("batch", "job", "address") else None,
+        ))
+
+
+def option_checks(job_el: etree._Element, index: int, report: ValidationReport) -> None:
+    """The job's print options against the product catalog."""
+    ppo = job_el.find("printProductionOptions")
+    if ppo is None:
+        return  # the schema already said so
+    for problem in option_problems(options_from_element(ppo)):
+        el = ppo.find(problem.field)
+        message = problem.message  # the location already names the field: don't say it twice
+        if message.startswith(problem.field + " "):
+            message = message[len(problem.field) + 1:]
+        report.add(Problem(problem.severity, message, line=(el if el is not None else ppo).sourceline,
+                           job=index, field=problem.field, suggestion=problem.suggestion))
+
+
+def address_checks(el: etree._Element, report: ValidationReport, job: int, recipient: int | None,
+                   prefix: str = "", us_only: bool = False) -> None:
+    """Required fields, US state and ZIP, lengths for one ``<address>`` or ``<returnAddress>``."""
+    values: dict[str, tuple[str, int]] = {}
+    for child in el:
+        name = local_name(child)
+        if name and name not in values:
+            values[name] = (child.text or "", child.sourceline)
+    here = el.sourceline
+
+    def add(severity: str, name: str, message: str, suggestion: str | None = None) -> None:
+        line = values[name][1] if name in values else here
+        report.add(Problem(severity, message, line=line, job=job, recipient=recipient, field=prefix + name,
+                           suggestion=suggestion))
+
+    def text(name: str) -> str:
+        return values.get(name, ("", 0))[0].strip()
+
+    if not text("name") and not text("organization"):
+        add("error", "name", "a name or an organization is required")
+    if not text("address1"):
+        add("error", "address1", "address1 (the street line) is empty")
+    if not text("city"):
+        add("error", "city", "city is empty")
+    country = text("country")
+    if us_only or is_us_country(country):
+        _us_checks(text("state"), text("postalCode"), add)
+    for name, (value, _) in values.items():
+        limit = FIELD_LIMITS.get(name)
+        if limit and len(value) > limit:
+            add("warning", name, f"{len(value)} characters; Click2Mail may cut it after {limit}")
+
+
+def _us_checks(state: str, zip_code: str, add) -> None:
+    if not state:
+        add("error", "state", "state is empty (a US address needs its two-letter state code)")
+    elif not is_us_state(state):
+        guess = suggest_state(state)
+        if guess:
+            add("warning", "state", f'state "{state}" is not a USPS code (did you mean "{guess}"?)', guess)
+        else:
+            add("error", "state", f'state "{state}" is not a US state code')
+    if not zip_code:
+        add("error", "postalCode", "postalCode is empty (a US address needs a ZIP code)")
+    elif not ZIP_RE.match(zip_code):
+        lost = zip_lost_zero(zip_code)
+        fixed = normalize_zip(zip_code)
+        digits = sum(ch.isdigit() for ch in zip_code)
+        if lost:
+            add("error", "postalCode", f'ZIP "{zip_code}" has {digits} digits; a spreadsheet may have dropped a '
+                f'leading zero (did you mean "{lost}"?)', lost)
+        elif fixed:
+            add("warning", "postalCode", f'ZIP "{zip_code}" is written unusually (did you mean "{fixed}"?)', fixed)
+        else:
+            add("error", "postalCode", f'"{zip_code}" is not a US ZIP code (5 digits, or ZIP+4 as 12345-6789)')
+
+
+# --------------------------------------------------------------------------- content
+
+
+@dataclass(slots=True)
+class _Range:
+    start: int
+    end: int
+    job: int
+    line: int
+
+
+def _page(job_el: etree._Element, name: str) -> tuple[int | None, int]:
+    el = job_el.find(name)
+    if el is None:
+        return None, job_el.sourceline
+    text = (el.text or "").strip()
+    return (int(text) if text.isdigit() and int(text) >= 1 else None), el.sourceline
+
+
+def check_jobs(root: etree._Element, report: ValidationReport, pdf_pages: int | None) -> None:
+    """Page ranges, options and addresses of every job, then gaps and overlaps between jobs."""
+    ranges: list[_Range] = []
+    for index, job_el in enumerate(root.iterchildren("job"), 1):
+        report.jobs += 1
+        addresses = job_el.findall("recipients/address")
+        report.pieces += len(addresses)
+        (start, start_line), (end, end_line) = _page(job_el, "startingPage"), _page(job_el, "endingPage")
+        if start is not None and end is not None:  # else the schema has reported it
+            if end < start:
+                report.add(Problem("error", f"endingPage {end} is before startingPage {start} (ranges are "
+                                   "1-based and inclusive)", line=end_line, job=index, field="endingPage"))
+            else:
+                report.pages += (end - start + 1) * len(addresses)
+                ranges.append(_Range(start, end, index, start_line))
+                if pdf_pages is not None and end > pdf_pages:
+                    report.add(Problem(
+                        "error", f"pages {start}-{end} go beyond the PDF, which has {pdf_pages} "
+                        f"page{'s' if pdf_pages != 1 else ''}",
+                        line=end_line if start <= pdf_pages else start_line, job=index,
+                        field="endingPage" if start <= pdf_pages else "startingPage"))
+        option_checks(job_el, index, report)
+        ra = job_el.find("returnAddress")
+        if ra is not None:  # no country element: a return address is a US address
+            address_checks(ra, report, index, None, prefix="returnAddress/", us_only=True)
+        for number, address in enumerate(addresses, 1):
+            address_checks(address, report, index, number)
+    _coverage(ranges, report, pdf_pages)
+
+
+def _pages(a: int, b: int) -> str:
+    return f"page {a}" if a == b else f"pages {a}-{b}"
+
+
+def _coverage(ranges: list[_Range], report: ValidationReport, pdf_pages: int | None) -> None:
+    """Jobs normally tile the PDF: pages in no job are not mailed, pages in two jobs are mailed twice."""
+    reach = _Range(0, 0, 0, 0)  # the range reaching furthest so far
+    for r in sorted(ranges, key=lambda r: (r.start, r.job)):
+        if r.start > reach.end + 1:
+            report.add(Problem("warning", f"{_pages(reach.end + 1, r.start - 1)} of the PDF are in no job; "
+                               "they will not be mailed", line=r.line, job=r.job, field="startingPage"))
+        elif r.start <= reach.end:
+            report.add(Problem("warning", f"{_pages(r.start, min(r.end, reach.end))} are also in job "
+                               f"{reach.job}; they are printed for both jobs", line=r.line, job=r.job,
+                               field="startingPage"))
+        if r.end > reach.end:
+            reach = r
+    if pdf_pages is not None and ranges and reach.end < pdf_pages:
+        report.add(Problem("warning", f"{_pages(reach.end + 1, pdf_pages)} of the PDF are in no job; "
+                           "they will not be mailed"))
