@@ -1,13 +1,96 @@
-"""Placeholder until this command is built."""
+"""``c2m-tui sim``: run the local Batch API simulator in the foreground."""
 
-HELP = "(not built yet)"
+from __future__ import annotations
+
+import argparse
+
+HELP = "run a local simulator of Click2Mail's Batch API (for the demo and for tests)"
+DESCRIPTION = (
+    "Serve a faithful simulator of Click2Mail's Batch API (/v1/batches) on this machine. "
+    "Batches are queued first in, first out, checked (XML, PDF page ranges, product options) and "
+    "their jobs walk through ORDER_SUBMITTED, AWAITING_PRODUCTION, IN_PRODUCTION and MAILED. "
+    "Prints 'listening on URL' first; Ctrl-C stops it. Test hooks: GET /__sim__/state, "
+    "POST /__sim__/faults."
+)
 
 
-def add_arguments(parser):
-    pass
+def _user(value: str) -> tuple[str, str]:
+    name, sep, password = value.partition(":")
+    if not sep or not name or not password:
+        raise argparse.ArgumentTypeError(f"expected NAME:PASSWORD, got {value!r}")
+    return name, password
 
 
-def run(args):
-    from c2m_tui.core.errors import UsageError
+def _non_negative(kind: type):
+    def parse(value: str):
+        try:
+            number = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if number < 0:
+            raise argparse.ArgumentTypeError(f"must not be negative: {value!r}")
+        return number
 
-    raise UsageError("this command is not built yet")
+    return parse
+
+
+def _fraction(value: str) -> float:
+    number = _non_negative(float)(value)
+    if number > 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {value!r}")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _non_negative(int)(value)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"not a TCP port: {value!r}")
+    return number
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=_port, default=8025, help="TCP port (default 8025; 0 picks a free one)")
+    parser.add_argument(
+        "--user",
+        type=_user,
+        action="append",
+        metavar="NAME:PASSWORD",
+        help="an account the simulator accepts (repeatable; default demo:demo). Test accounts only: "
+        "the password is visible in the process list",
+    )
+    parser.add_argument("--queue-seconds", type=_non_negative(float), default=3.0, metavar="S",
+                        help="time the single FIFO worker spends on each submitted batch (default 3)")
+    parser.add_argument("--job-seconds", type=_non_negative(float), default=2.0, metavar="S",
+                        help="time between job status steps (default 2)")
+    parser.add_argument("--tracking", choices=("none", "simulated"), default="simulated",
+                        help="'none' answers like staging (no tracking data ever); 'simulated' (default) "
+                        "gives USPS scan events for mailed pieces")
+    parser.add_argument("--day-seconds", type=_non_negative(float), default=5.0, metavar="S",
+                        help="length of one simulated day of tracking scans (default 5)")
+    parser.add_argument("--fault-rate", type=_fraction, default=0.0, metavar="F",
+                        help="fraction of /v1 requests that fail with a 500 or a dropped connection (default 0)")
+    parser.add_argument("--latency-ms", type=_non_negative(int), default=0, metavar="N",
+                        help="delay added to every /v1 request (default 0)")
+    parser.add_argument("--seed", type=int, default=None, help="seed for ids and random faults (repeatable runs)")
+    parser.add_argument("--quiet", action="store_true", help="no access log lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    from c2m_tui.sim.options import SimOptions
+    from c2m_tui.sim.runner import serve
+
+    options = SimOptions(
+        users=dict(args.user) if args.user else {"demo": "demo"},
+        queue_seconds=args.queue_seconds,
+        job_seconds=args.job_seconds,
+        tracking=args.tracking,
+        day_seconds=args.day_seconds,
+        fault_rate=args.fault_rate,
+        latency_ms=args.latency_ms,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        access_log=not args.quiet,
+    )
+    return serve(options)

@@ -1,0 +1,42 @@
+"""Everything one running simulator holds, reachable from a request as ``request.app.state.sim``."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from c2m_tui.sim.connections import ConnectionRegistry
+from c2m_tui.sim.faults import FaultPlan
+from c2m_tui.sim.options import SimOptions
+from c2m_tui.sim.store import BatchStore
+from c2m_tui.sim.worker import IntakeWorker
+
+
+@dataclass
+class SimContext:
+    options: SimOptions
+    workdir: Path  # uploaded PDFs and XMLs, removed at shutdown
+    store: BatchStore
+    faults: FaultPlan
+    connections: ConnectionRegistry
+    worker: IntakeWorker
+
+    @classmethod
+    def create(cls, options: SimOptions) -> "SimContext":
+        rng = random.Random(options.seed)
+        workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
+        store = BatchStore(workdir, random.Random(rng.random()))
+        return cls(
+            options=options,
+            workdir=workdir,
+            store=store,
+            faults=FaultPlan(options.fault_rate, random.Random(rng.random())),
+            connections=ConnectionRegistry(),
+            worker=IntakeWorker(store, options.queue_seconds),
+        )
+
+    def remove_files(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)

@@ -1,0 +1,185 @@
+"""ASGI layers in front of the /v1 routes, outermost first.
+
+``FaultLayer`` plays the network and an unreliable origin: it counts connections, adds latency,
+injects faults and writes the access log. ``GateLayer`` plays Cloudflare and the login: multipart
+uploads are refused with 403 (reference §1.4), then HTTP Basic auth is required on every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+import sys
+import time
+from typing import Any, Callable
+
+from c2m_tui.sim.context import SimContext
+from c2m_tui.sim.faults import ArmedFault, operation
+
+REALM = "Click2Mail Batch API"
+USER_KEY = "c2m.user"  # scope key under which GateLayer leaves the authenticated user name
+
+Scope = dict[str, Any]
+Receive = Callable[[], Any]
+Send = Callable[[dict], Any]
+
+
+def is_v1(scope: Scope) -> bool:
+    if scope["type"] != "http":
+        return False
+    path = scope["path"]
+    return path == "/v1" or path.startswith("/v1/")
+
+
+def header(scope: Scope, name: bytes) -> str:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+async def send_text(send: Send, status: int, text: str, extra: list[tuple[bytes, bytes]] = ()) -> None:
+    body = text.encode("utf-8")
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers + list(extra)})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def drain(receive: Receive, stop_after: int | None = None) -> None:
+    """Read (and forget) the request body: all of it, or at least ``stop_after`` bytes."""
+    got = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        got += len(message.get("body", b""))
+        if not message.get("more_body") or (stop_after is not None and got >= stop_after):
+            return
+
+
+class FaultLayer:
+    def __init__(self, app: Any, sim: SimContext) -> None:
+        self.app = app
+        self.sim = sim
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not is_v1(scope):
+            await self.app(scope, receive, send)
+            return
+        sim = self.sim
+        sim.connections.note_v1_request(scope.get("client"))
+        if sim.options.latency_ms:
+            await asyncio.sleep(sim.options.latency_ms / 1000)
+        status: list[int] = []
+
+        async def send_logged(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        op = operation(scope["method"], scope["path"], header(scope, b"content-type"))
+        fault = sim.faults.pick(scope["method"], op)
+        try:
+            if fault is None:
+                await self.app(scope, receive, send_logged)
+            else:
+                await self._inject(fault, scope, receive, send_logged)
+        finally:
+            if sim.options.access_log:
+                self._log(scope, status, fault)
+
+    async def _inject(self, fault: ArmedFault, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = fault.kind
+        if kind == "delay":
+            await asyncio.sleep(fault.delay_ms / 1000)
+            await self.app(scope, receive, send)
+        elif kind == "500-before":
+            await drain(receive)
+            await send_text(send, 500, "Internal Server Error")
+        elif kind == "drop-before":
+            if scope["method"] in ("PUT", "POST"):  # a mid-upload drop: part of the body arrived
+                length = header(scope, b"content-length")
+                await drain(receive, stop_after=max(1, int(length) // 2) if length.isdigit() else 1)
+            await self._drop(scope, send)
+        else:  # 500-after / drop-after: let the call take effect, then lose its answer
+
+            async def swallow(message: dict) -> None:
+                pass
+
+            await self.app(scope, receive, swallow)
+            if kind == "500-after":
+                await send_text(send, 500, "Internal Server Error")
+            else:
+                await self._drop(scope, send)
+
+    async def _drop(self, scope: Scope, send: Send) -> None:
+        peer = scope.get("client")
+        if self.sim.connections.abort(peer):
+            # let uvicorn see the connection lost, so it does not try to answer on it
+            for _ in range(100):
+                if not self.sim.connections.is_open(peer):
+                    break
+                await asyncio.sleep(0.001)
+            return
+        # not served by our runner (no socket handle): promise a body and break off instead
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+        raise ConnectionAbortedError("simulated dropped connection")
+
+    def _log(self, scope: Scope, status: list[int], fault: ArmedFault | None) -> None:
+        code = str(status[0]) if status else "dropped"
+        note = f" [fault {fault.kind}]" if fault is not None else ""
+        query = f"?{scope['query_string'].decode('latin-1')}" if scope.get("query_string") else ""
+        user = scope.get(USER_KEY, "-")
+        line = f"{time.strftime('%H:%M:%S')} {user} {scope['method']} {scope['path']}{query} {code}{note}"
+        print(line, file=sys.stdout, flush=True)
+
+
+def basic_user(authorization: str, users: dict[str, str]) -> str | None:
+    """The user named by a valid ``Authorization: Basic`` header, else None."""
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    name, sep, password = decoded.partition(":")
+    expected = users.get(name)
+    # compare even for unknown names, so timing does not tell which names exist
+    ok = hmac.compare_digest(password.encode(), (expected or "\0").encode())
+    return name if sep and expected is not None and ok else None
+
+
+class GateLayer:
+    def __init__(self, app: Any, sim: SimContext) -> None:
+        self.app = app
+        self.sim = sim
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not is_v1(scope):
+            await self.app(scope, receive, send)
+            return
+        content_type = header(scope, b"content-type").lower()
+        if scope["method"] == "PUT" and content_type.startswith("multipart/form-data"):
+            # what Click2Mail's Cloudflare front did to multipart PDF uploads (python SDK commit 941defa)
+            await send_text(
+                send,
+                403,
+                "Forbidden: multipart/form-data uploads are blocked. "
+                "Send the PDF as the raw request body with Content-Type: application/pdf.",
+            )
+            return
+        user = basic_user(header(scope, b"authorization"), self.sim.options.users)
+        if user is None:
+            challenge = f'Basic realm="{REALM}"'.encode()
+            await send_text(
+                send,
+                401,
+                "Unauthorized: a valid Click2Mail username and password are required (HTTP Basic).",
+                [(b"www-authenticate", challenge)],
+            )
+            return
+        scope[USER_KEY] = user
+        await self.app(scope, receive, send)

@@ -1,0 +1,39 @@
+"""The simulator's settings: one dataclass shared by the CLI, the embedded runner and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TRACKING_MODES = ("none", "simulated")
+
+
+@dataclass
+class SimOptions:
+    """How the simulated Batch API behaves.
+
+    ``port=0`` picks a free port (``c2m-tui sim`` defaults to 8025 instead). ``tracking="none"``
+    answers every tracking call the way staging does: no data.
+    """
+
+    users: dict[str, str] = field(default_factory=lambda: {"demo": "demo"})
+    queue_seconds: float = 3.0  # time the single intake worker spends on each batch (FIFO)
+    job_seconds: float = 2.0  # time between job status steps, ORDER_SUBMITTED ... MAILED
+    tracking: str = "simulated"  # "none" | "simulated"
+    day_seconds: float = 5.0  # one simulated USPS day of scan events
+    fault_rate: float = 0.0  # fraction of /v1 requests that fail (500 or dropped connection)
+    latency_ms: int = 0  # added before every /v1 answer
+    seed: int | None = None  # makes ids and random faults repeatable
+    host: str = "127.0.0.1"
+    port: int = 0
+    access_log: bool = False  # one short line per /v1 request on stdout (the CLI turns it on)
+
+    def __post_init__(self) -> None:
+        if self.tracking not in TRACKING_MODES:
+            raise ValueError(f"tracking must be one of {', '.join(TRACKING_MODES)}, not {self.tracking!r}")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise ValueError(f"fault_rate must be between 0 and 1, not {self.fault_rate}")
+        for name in ("queue_seconds", "job_seconds", "day_seconds", "latency_ms"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if not self.users:
+            raise ValueError("at least one user is needed")

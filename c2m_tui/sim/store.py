@@ -1,0 +1,176 @@
+"""What the simulator remembers: batches per user, their uploads, the FIFO queue, and jobs.
+
+Job statuses are not pushed by a timer: each job knows when it entered ORDER_SUBMITTED and its
+status at any moment follows from the clock (one step every ``job_seconds``). That keeps the
+answers consistent between calls and costs nothing while nobody asks.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# REST job vocabulary (reference §4); a batch's jobs walk through these, one step per job_seconds.
+JOB_STEPS = ("ORDER_SUBMITTED", "AWAITING_PRODUCTION", "IN_PRODUCTION", "MAILED")
+MAILED_STEP = len(JOB_STEPS) - 1
+
+
+@dataclass(slots=True)
+class SimJob:
+    """One job the worker created from a ``<job>`` of the uploaded XML."""
+
+    job_id: int
+    index: int  # 1-based position of the <job> in the uploaded XML
+    pieces: int  # recipients: one printed piece each
+    mail_class: str
+    invoice: str
+    started_at: float  # when it entered ORDER_SUBMITTED
+    first_serial: int  # IMb serial of its first piece; the others follow
+
+    def step(self, now: float, job_seconds: float) -> int:
+        if job_seconds <= 0:
+            return MAILED_STEP
+        return max(0, min(MAILED_STEP, int((now - self.started_at) / job_seconds)))
+
+    def status(self, now: float, job_seconds: float) -> str:
+        return JOB_STEPS[self.step(now, job_seconds)]
+
+    def mailed_at(self, job_seconds: float) -> float:
+        return self.started_at + MAILED_STEP * max(job_seconds, 0.0)
+
+
+@dataclass(slots=True)
+class SimBatch:
+    id: int
+    owner: str
+    created_at: float
+    pdf_path: Path | None = None
+    pdf_bytes: int = 0
+    xml_path: Path | None = None
+    xml_bytes: int = 0
+    upload_name: str = ""  # filename from a Content-Disposition header on the PDF upload, if any
+    document_name: str = ""  # <filename> of the batch XML, known once the worker has read it
+    submit_count: int = 0  # every submit call, including refused repeats
+    submitted_at: float | None = None
+    received_at: float | None = None
+    has_errors: bool = False
+    error_message: str = ""
+    pieces: int = 0
+    jobs: list[SimJob] = field(default_factory=list)
+    processed_seq: int | None = None  # 1 for the first batch the worker finished, 2 for the next...
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def received(self) -> bool:
+        return self.received_at is not None
+
+    def completed_at(self, now: float, job_seconds: float) -> float | None:
+        """When the last job was mailed, once that moment has passed."""
+        if not self.received or self.has_errors or not self.jobs:
+            return None
+        done = max(j.mailed_at(job_seconds) for j in self.jobs)
+        return done if now >= done else None
+
+    def phase(self, now: float, job_seconds: float) -> str:
+        """The batch in the REST job vocabulary (used by ``/details``): EDITING before submit,
+        ORDER_SUBMITTED while queued, then the least advanced job's status, or ERROR."""
+        if self.has_errors:
+            return "ERROR"
+        if not self.submitted:
+            return "EDITING"
+        if not self.received or not self.jobs:
+            return "ORDER_SUBMITTED"
+        return JOB_STEPS[min(j.step(now, job_seconds) for j in self.jobs)]
+
+
+class BatchStore:
+    """All batches of every user, and the queue in front of the single intake worker.
+
+    Touched only from the server's event loop, so it needs no locks.
+    """
+
+    def __init__(self, workdir: Path, rng: random.Random) -> None:
+        self.workdir = workdir
+        self.batches: dict[int, SimBatch] = {}
+        # submitted batches not yet received, oldest first; the head is the one being processed
+        self.pending: deque[SimBatch] = deque()
+        self.processed = 0
+        # staging ids were ~9x,xxx and production ~3,1xx,xxx: plain integers, ours start at random
+        self._next_id = rng.randrange(100_000, 900_000)
+        self._next_job_id = rng.randrange(1_000_000, 9_000_000)
+        self._next_invoice = rng.randrange(100_000, 900_000)
+        self._next_serial = rng.randrange(1, 100_000_000)
+
+    def create(self, owner: str, now: float) -> SimBatch:
+        batch = SimBatch(id=self._next_id, owner=owner, created_at=now)
+        self._next_id += 1
+        self.batches[batch.id] = batch
+        return batch
+
+    def get(self, owner: str, batch_id: str) -> SimBatch | None:
+        """The batch, if it exists and belongs to ``owner`` (someone else's is as good as absent)."""
+        if not batch_id.isascii() or not batch_id.isdigit() or len(batch_id) > 18:
+            return None
+        batch = self.batches.get(int(batch_id))
+        return batch if batch is not None and batch.owner == owner else None
+
+    def path_for(self, batch: SimBatch, kind: str) -> Path:
+        return self.workdir / f"{batch.id}.{kind}"
+
+    def enqueue(self, batch: SimBatch, now: float) -> None:
+        batch.submitted_at = now
+        self.pending.append(batch)
+
+    def queue_position(self, batch: SimBatch) -> int | None:
+        """Batches ahead of this one (0: the worker has it now); None once received or before submit."""
+        for position, queued in enumerate(self.pending):
+            if queued is batch:
+                return position
+        return None
+
+    def new_job(self, *, index: int, pieces: int, mail_class: str, now: float) -> SimJob:
+        job = SimJob(
+            job_id=self._next_job_id,
+            index=index,
+            pieces=pieces,
+            mail_class=mail_class,
+            invoice=str(self._next_invoice),
+            started_at=now,
+            first_serial=self._next_serial,
+        )
+        self._next_job_id += 1
+        self._next_invoice += 1
+        self._next_serial += pieces
+        return job
+
+    def finish_intake(self, batch: SimBatch, now: float) -> None:
+        """Mark the head of the queue received and give it its place in processing order."""
+        if self.pending and self.pending[0] is batch:
+            self.pending.popleft()
+        self.processed += 1
+        batch.processed_seq = self.processed
+        batch.received_at = now
+
+    def snapshot(self) -> list[dict]:
+        """The batches as ``GET /__sim__/state`` shows them."""
+        return [
+            {
+                "id": str(b.id),
+                "pdf_bytes": b.pdf_bytes,
+                "xml_bytes": b.xml_bytes,
+                "submit_count": b.submit_count,
+                "submitted": b.submitted,
+                "received": b.received,
+                "hasErrors": b.has_errors,
+                "errorMessage": b.error_message,
+                "job_count": len(b.jobs),
+                "queue_position": self.queue_position(b),
+                "processed_seq": b.processed_seq,
+            }
+            for b in self.batches.values()
+        ]
