@@ -340,8 +340,9 @@ def check_jobs(root: etree._Element, report: ValidationReport, pdf_pages: int | 
     _coverage(ranges, report, pdf_pages)
 
 
-def _pages(a: int, b: int) -> str:
-    return f"page {a}" if a == b else f"pages {a}-{b}"
+def _pages(a: int, b: int, of_pdf: str = "") -> str:
+    """"page 3 of the PDF is" / "pages 3-5 of the PDF are"."""
+    return f"page {a}{of_pdf} is" if a == b else f"pages {a}-{b}{of_pdf} are"
 
 
 def _coverage(ranges: list[_Range], report: ValidationReport, pdf_pages: int | None) -> None:
@@ -349,14 +350,14 @@ def _coverage(ranges: list[_Range], report: ValidationReport, pdf_pages: int | N
     reach = _Range(0, 0, 0, 0)  # the range reaching furthest so far
     for r in sorted(ranges, key=lambda r: (r.start, r.job)):
         if r.start > reach.end + 1:
-            report.add(Problem("warning", f"{_pages(reach.end + 1, r.start - 1)} of the PDF are in no job; "
+            report.add(Problem("warning", f"{_pages(reach.end + 1, r.start - 1, ' of the PDF')} in no job; "
                                "they will not be mailed", line=r.line, job=r.job, field="startingPage"))
         elif r.start <= reach.end:
-            report.add(Problem("warning", f"{_pages(r.start, min(r.end, reach.end))} are also in job "
-                               f"{reach.job}; they are printed for both jobs", line=r.line, job=r.job,
+            report.add(Problem("warning", f"{_pages(r.start, min(r.end, reach.end))} also in job "
+                               f"{reach.job} (printed for both jobs)", line=r.line, job=r.job,
                                field="startingPage"))
         if r.end > reach.end:
             reach = r
     if pdf_pages is not None and ranges and reach.end < pdf_pages:
-        report.add(Problem("warning", f"{_pages(reach.end + 1, pdf_pages)} of the PDF are in no job; "
+        report.add(Problem("warning", f"{_pages(reach.end + 1, pdf_pages, ' of the PDF')} in no job; "
                            "they will not be mailed"))

@@ -1,0 +1,220 @@
+"""Pre-flight validation: exact lines and indexes on the real samples, and each kind of check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from c2m_tui.core.batchxml import batch_xml_bytes
+from c2m_tui.core.errors import InputError
+from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
+from c2m_tui.core.validate import schema_message, validate_batch
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "real-world"
+SHELL = SAMPLES / "click2mail-shell-batch-request-letter.xml"
+BTB = SAMPLES / "btb-correct_xml.xml"
+
+
+def good_address(**kw) -> Address:
+    base = dict(name="Ann Lee", address1="1 Main St", city="Boston", state="MA", postal_code="02134", country="US")
+    base.update(kw)
+    return Address(**base)
+
+
+def xml_of(*jobs: Job) -> bytes:
+    return batch_xml_bytes(Batch(filename="letters.pdf", jobs=list(jobs)))
+
+
+def find(problems, field):
+    return [p for p in problems if p.field == field]
+
+
+def test_btb_sample_firstclass_warning_with_suggestion_and_line():
+    report = validate_batch(BTB)
+    assert report.valid and report.errors == []
+    (mail,) = find(report.warnings, "mailClass")
+    assert (mail.line, mail.job, mail.recipient, mail.suggestion) == (88, 3, None, "First Class")
+    assert 'did you mean "First Class"' in mail.message
+    assert BTB.read_text().splitlines()[88 - 1].strip() == "<mailClass>FirstClass</mailClass>"
+
+
+def test_btb_sample_old_postcard_class_is_a_warning_not_a_crash():
+    report = validate_batch(BTB)
+    (doc,) = find(report.warnings, "documentClass")
+    assert (doc.line, doc.job) == (82, 3)
+    assert '"Postcard 3.5 x 5" is not in the product catalog' in doc.message
+    assert (report.jobs, report.pieces, report.pages) == (3, 3, 13 + 5 + 1)
+
+
+def test_shell_sample_dc_state_and_credentials():
+    report = validate_batch(SHELL)
+    assert report.valid
+    (state,) = find(report.warnings, "state")
+    assert (state.line, state.job, state.recipient, state.suggestion) == (94, 2, 2, "DC")
+    assert state.format("batch.xml") == 'batch.xml:94: job 2, recipient 2, state: state "D.C." is not a USPS code (did you mean "DC"?)'
+    assert [p.line for p in find(report.warnings, "password")] == [4]
+    assert (report.jobs, report.pieces, report.pages) == (5, 10, 20)
+
+
+def test_shell_sample_against_a_pdf(pdf_factory):
+    assert validate_batch(SHELL, pdf_factory(10)).valid
+    short = validate_batch(SHELL, pdf_factory(8))
+    assert not short.valid
+    (err,) = short.errors
+    assert (err.job, err.field, err.line) == (5, "startingPage", 195)  # pages 9-10 start past page 8
+    assert "beyond the PDF, which has 8 pages" in err.message
+    extra = validate_batch(SHELL, pdf_factory(12))
+    assert extra.valid
+    assert any("pages 11-12 of the PDF are in no job" in w.message for w in extra.warnings)
+
+
+def test_four_digit_zip_names_line_job_recipient_and_suggests_the_zero():
+    data = xml_of(Job(1, 1, recipients=[good_address(), good_address(postal_code="2134")]))
+    report = validate_batch(data)
+    assert not report.valid
+    (err,) = report.errors
+    line = data.decode().splitlines().index("        <postalCode>2134</postalCode>") + 1
+    assert err.format("batch.xml") == (
+        f'batch.xml:{line}: job 1, recipient 2, postalCode: ZIP "2134" has 4 digits; a spreadsheet may have '
+        'dropped a leading zero (did you mean "02134"?)')
+    assert err.suggestion == "02134"
+
+
+@pytest.mark.parametrize("zip_code,severity,suggestion", [
+    ("02134-1234", None, None), ("021341234", "warning", "02134-1234"), ("ABCDE", "error", None),
+    ("", "error", None),
+])
+def test_zip_formats(zip_code, severity, suggestion):
+    report = validate_batch(xml_of(Job(1, 1, recipients=[good_address(postal_code=zip_code)])))
+    found = find(report.errors + report.warnings, "postalCode")
+    if severity is None:
+        assert found == []
+    else:
+        assert [(p.severity, p.suggestion) for p in found] == [(severity, suggestion)]
+
+
+@pytest.mark.parametrize("country", ["", "US", "USA", "United States"])
+def test_us_spellings_require_state_and_zip(country):
+    report = validate_batch(xml_of(Job(1, 1, recipients=[good_address(country=country, state="", postal_code="")])))
+    assert {p.field for p in report.errors} == {"state", "postalCode"}
+
+
+def test_foreign_address_needs_no_us_state_or_zip():
+    addr = good_address(country="Canada", state="Ontario", postal_code="K1A 0B1")
+    assert validate_batch(xml_of(Job(1, 1, recipients=[addr]))).errors == []
+
+
+def test_required_fields():
+    report = validate_batch(xml_of(Job(1, 1, recipients=[Address(state="VA", postal_code="22974")])))
+    assert sorted(p.field for p in report.errors) == ["address1", "city", "name"]
+    only_org = good_address(name="", organization="ACME")
+    assert validate_batch(xml_of(Job(1, 1, recipients=[only_org]))).valid
+
+
+def test_state_checks():
+    report = validate_batch(xml_of(Job(1, 1, recipients=[good_address(state="ma"), good_address(state="XX")])))
+    assert [(p.recipient, p.suggestion) for p in find(report.warnings, "state")] == [(1, "MA")]
+    assert [p.recipient for p in find(report.errors, "state")] == [2]
+
+
+def test_return_address_is_checked_as_us():
+    ra = ReturnAddress(name="Sender", address1="1 St", city="Troy", state="Virginia", postal_code="2297")
+    report = validate_batch(xml_of(Job(1, 1, recipients=[good_address()], return_address=ra)))
+    assert [(p.field, p.recipient) for p in report.errors] == [("returnAddress/postalCode", None)]
+    assert [(p.field, p.suggestion) for p in report.warnings] == [("returnAddress/state", "VA")]
+
+
+def test_field_lengths_warn():
+    report = validate_batch(xml_of(Job(1, 1, recipients=[good_address(city="X" * 40)])))
+    assert report.valid and [p.field for p in report.warnings] == ["city"]
+
+
+def test_page_range_order_gaps_and_overlaps():
+    people = [good_address()]
+    report = validate_batch(xml_of(Job(1, 2, recipients=people), Job(5, 4, recipients=people),
+                                   Job(6, 7, recipients=people), Job(7, 8, recipients=people)))
+    assert [(p.job, p.field) for p in report.errors] == [(2, "endingPage")]
+    assert "endingPage 4 is before startingPage 5" in report.errors[0].message
+    messages = [(p.job, p.message) for p in report.warnings]
+    assert (3, "pages 3-5 of the PDF are in no job; they will not be mailed") in messages
+    assert (4, "page 7 is also in job 3 (printed for both jobs)") in messages
+    assert len(messages) == 2
+
+
+def test_option_errors_and_warnings_carry_lines():
+    data = xml_of(Job(1, 1, recipients=[good_address()], options=PrintOptions(
+        document_class="Postcard 4.25 x 6", layout="Address on Separate Page", envelope="#10 Double Window",
+        paper_type="White Matte", print_option="Printing both sides", mail_class="first class")))
+    report = validate_batch(data)
+    lines = data.decode().splitlines()
+    by_field = {p.field: p for p in report.errors + report.warnings}
+    assert by_field["envelope"].severity == "error" and by_field["layout"].severity == "error"
+    assert by_field["mailClass"].severity == "warning" and by_field["mailClass"].suggestion == "First Class"
+    assert "<envelope>" in lines[by_field["envelope"].line - 1]
+    assert "<mailClass>" in lines[by_field["mailClass"].line - 1]
+
+
+def test_schema_errors_are_readable_with_line_job_and_recipient():
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<batch>
+  <filename>x.pdf</filename>
+  <job>
+    <startingPage>1</startingPage>
+    <endingPage>1</endingPage>
+    <printProductionOptions><documentClass>Letter 8.5 x 11</documentClass><layout>Address on Separate Page</layout><productionTime>Next Day</productionTime><envelope>#10 Double Window</envelope><color>Black and White</color><paperType>White 24#</paperType><printOption>Printing both sides</printOption><mailClass>First Class</mailClass></printProductionOptions>
+    <recipients><address><name>A</name><address1>1 St</address1><city>X</city><state>VA</state><postalCode>22974</postalCode></address></recipients>
+  </job>
+  <job>
+    <startingPage>zero</startingPage>
+    <endingPage>2</endingPage>
+    <printProductionOptions><layout>Address on Separate Page</layout></printProductionOptions>
+    <recipients>
+      <address><name>B</name></address>
+      <address>
+        <city>Y</city>
+        <name>C</name>
+      </address>
+    </recipients>
+    <frobnicate>1</frobnicate>
+  </job>
+</batch>"""
+    report = validate_batch(data)
+    assert not report.valid
+    got = {(p.line, p.job, p.recipient, p.field): p.message for p in report.errors}
+    assert got[(11, 2, None, "startingPage")] == '"zero" is not a page number (a whole number, 1 or more)'
+    assert "expected <documentClass>" in got[(13, 2, None, "layout")]
+    assert "<name> is not expected here" in got[(18, 2, 2, "name")]
+    assert [(p.line, p.job, p.field) for p in report.warnings if p.field == "frobnicate"] == [(21, 2, "frobnicate")]
+
+
+def test_wrong_root_is_an_error_not_a_crash():
+    report = validate_batch(b"<batchjob><id>1</id></batchjob>")
+    assert not report.valid and "starts with <batch>" in report.errors[0].message
+
+
+@pytest.mark.parametrize("data,match", [
+    (b"<batch><job>", "malformed XML"),
+    (b"", "empty"),
+    (b'<!DOCTYPE batch [<!ENTITY x SYSTEM "file:///etc/passwd">]><batch/>', "DOCTYPE"),
+])
+def test_unreadable_xml_raises_input_error(data, match):
+    with pytest.raises(InputError, match=match):
+        validate_batch(data)
+
+
+def test_bad_pdf_raises_input_error(tmp_path):
+    not_pdf = tmp_path / "n.pdf"
+    not_pdf.write_text("hello")
+    with pytest.raises(InputError, match="n.pdf: not a PDF"):
+        validate_batch(SHELL, not_pdf)
+
+
+def test_schema_message_fallback():
+    assert schema_message("Element 'x': something new.") == "<x>: something new."
+
+
+def test_report_json_shape():
+    out = validate_batch(BTB).to_json()
+    assert set(out) == {"valid", "errors", "warnings"}
+    assert set(out["warnings"][0]) >= {"line", "job", "recipient", "field", "message"}
