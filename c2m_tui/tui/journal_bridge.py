@@ -24,14 +24,35 @@ class ResumePoint:
     next_step: int
     pdf: Path | None = None
     xml: Path | None = None
+    key: int | None = None  # the journal entry, when there is one
 
 
-def _journal() -> Any | None:
+def _journal_module() -> Any | None:
     try:
         from c2m_tui.core import journal
     except ImportError:
         return None
     return journal
+
+
+_OPENED: dict[str, Any] = {}
+
+
+def open_journal() -> tuple[Any | None, str | None]:
+    """The journal (opened once per process) and a notice to show, if any."""
+    module = _journal_module()
+    if module is None:
+        return None, None
+    try:
+        from c2m_tui.config.paths import data_dir
+
+        key = str(data_dir())
+        if key not in _OPENED:
+            _OPENED[key] = module.Journal.open()
+        journal = _OPENED[key]
+    except Exception as err:  # the wizard works without a journal; say so once
+        return None, f"the batch journal cannot be used ({err}); this session's batches are not recorded"
+    return journal, getattr(journal, "notice", None)
 
 
 def recent_batches(session: Session, limit: int = 50) -> list[RecentBatch]:
@@ -46,21 +67,138 @@ def recent_batches(session: Session, limit: int = 50) -> list[RecentBatch]:
 
 
 def _journal_rows(session: Session) -> list[RecentBatch]:
-    return []
+    journal, _notice = open_journal()
+    if journal is None:
+        return []
+    try:
+        entries = journal.entries(base_url=session.base_url)
+    except Exception:  # a journal problem never hides the home screen
+        return []
+    rows = []
+    for e in sorted(entries, key=lambda e: e.updated_at, reverse=True):
+        if not e.batch_id:
+            continue
+        rows.append(RecentBatch(e.batch_id, e.state, e.explain() or e.last_status or "", _stamp(e.updated_at)))
+    return rows
+
+
+def _stamp(iso: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except (ValueError, AttributeError):
+        return 0.0
+
+
+_NEXT_STEP = {"created": 2, "pdf uploaded": 3, "xml uploaded": 4, "pdf failed": 2, "xml failed": 3,
+              "submit failed": 4}
 
 
 def resume_point(session: Session, batch_id: str) -> ResumePoint | None:
     """None when the batch was submitted (nothing to resume); else the next step to do."""
+    journal, _ = open_journal()
+    if journal is not None:
+        try:
+            entry = journal.find(batch_id, session.base_url)
+        except Exception:
+            entry = None
+        if entry is not None:
+            if entry.submitted:
+                return None
+            pdf = Path(entry.pdf_path) if entry.pdf_path else None
+            return ResumePoint(batch_id, _NEXT_STEP.get(entry.state, 2), pdf=pdf, key=entry.key)
     for row in session.recent:
         if row.batch_id == batch_id:
             if row.state == "submitted":
                 return None
-            step = {"created": 2, "pdf uploaded": 3, "xml uploaded": 4}.get(row.state, 2)
-            return ResumePoint(batch_id, step)
+            return ResumePoint(batch_id, _NEXT_STEP.get(row.state, 2))
     return ResumePoint(batch_id, 2)
 
 
+class WizardJournal:
+    """Records the wizard's steps: intent before a create or submit call, the answer after it.
+
+    The journal wants a batch's PDF and XML when its entry is made, but the wizard creates the
+    batch first (the API's order), so the entry starts with placeholders; a unique placeholder
+    digest keeps the duplicate-submit guard from matching two unrelated wizard batches.
+    """
+
+    def __init__(self, session: Session, resume: ResumePoint | None = None) -> None:
+        self.session = session
+        self.journal, self.notice = open_journal()
+        self.key: int | None = resume.key if resume else None
+
+    def _entry(self) -> int | None:
+        if self.journal is None:
+            return None
+        if self.key is None:
+            import uuid
+
+            s = self.session
+            self.key = self.journal.new_entry(
+                profile=s.profile_name, environment=s.environment if not s.demo else "demo", base_url=s.base_url,
+                pdf_path="", pdf_size=0, pdf_sha256="", pdf_pages=0, xml=b"",
+                xml_sha256=f"wizard-pending-{uuid.uuid4().hex}", jobs=0, pieces=0,
+            )
+        return self.key
+
+    async def run(self, step: str, batch_id: str | None, call):
+        """Run ``call`` (create_batch or submit) between the journal's intent and answer rows."""
+        from c2m_tui.core.errors import AmbiguousSubmitError, TransportError
+
+        module = _journal_module()
+        key = self._entry()
+        step_id = None
+        if key is not None:
+            step_id = self.journal.claim_submit(key) if step == "submit" else self.journal.begin_step(key, step)
+        try:
+            result = await call()
+        except (AmbiguousSubmitError, TransportError) as err:
+            if step_id is not None:
+                self.journal.end_step(step_id, module.AMBIGUOUS, str(err))
+            raise
+        except BaseException as err:
+            if step_id is not None:
+                self.journal.end_step(step_id, module.FAILED, str(err) or type(err).__name__)
+            raise
+        new_id = getattr(result, "id", None) if step == "create" else None
+        if step_id is not None:
+            self.journal.end_step(step_id, module.DONE, "", batch_id=new_id)
+        record(self.session, new_id or batch_id, step)
+        return result
+
+    def note_done(self, step: str, batch_id: str | None, detail: str) -> None:
+        """An upload finished (uploads are idempotent PUTs: recorded after the fact)."""
+        if batch_id is None:
+            return
+        key = self._entry()
+        if key is not None:
+            try:
+                self.journal.record_step(key, step, _journal_module().DONE, detail)
+            except Exception:  # recording must not undo an upload that worked
+                pass
+        record(self.session, batch_id, step)
+
+    def set_content(self, pdf: Any, check: Any) -> None:
+        """Give the entry its real PDF and XML facts, when the journal offers a way to."""
+        update = getattr(self.journal, "update_content", None)
+        if update is None or self.key is None or pdf is None or check is None or check.xml is None:
+            return
+        import hashlib
+
+        try:
+            update(
+                self.key, pdf_path=str(pdf.path), pdf_size=pdf.size_bytes,
+                pdf_sha256=hashlib.sha256(Path(pdf.path).read_bytes()).hexdigest(), pdf_pages=pdf.pages,
+                xml=check.xml, xml_sha256=hashlib.sha256(check.xml).hexdigest(),
+                jobs=check.counts[0], pieces=check.counts[1],
+            )
+        except Exception:
+            pass
+
+
 def record(session: Session, batch_id: str, step: str, **facts: Any) -> None:
-    """Note a finished step (create/pdf/xml/submit) in the session and, when present, the journal."""
+    """Note a finished step (create/pdf/xml/submit) in the session's list."""
     state = {"create": "created", "pdf": "pdf uploaded", "xml": "xml uploaded", "submit": "submitted"}[step]
     session.remember(batch_id, state, facts.get("note", ""))

@@ -1,0 +1,58 @@
+"""The explicit confirmation before submit. In production you type the number of pieces."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class ConfirmSubmitScreen(ModalScreen[bool]):
+    CSS_PATH = "confirm_submit.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, batch_id: str, pieces: int, *, production: bool, label: str) -> None:
+        super().__init__()
+        self.batch_id = batch_id
+        self.pieces = pieces
+        self.production = production
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="confirm-dialog"):
+            if self.production:
+                yield Label("PRODUCTION: this mails real letters and costs real money", id="confirm-production")
+            yield Static(
+                f"Submit batch {self.batch_id} on {self.label.lower()}? {self.pieces} piece(s) will be printed "
+                "and mailed. A submitted batch cannot be changed or submitted again.",
+                markup=False,
+            )
+            if self.production:
+                yield Label(f"Type the number of pieces ({self.pieces}) to confirm:")
+                yield Input(placeholder=str(self.pieces), id="confirm-pieces")
+                yield Static("", id="confirm-problem", classes="error-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Submit", id="confirm-submit", variant="error")
+                yield Button("Cancel", id="confirm-cancel")
+
+    def on_mount(self) -> None:
+        (self.query_one("#confirm-pieces", Input) if self.production else self.query_one("#confirm-cancel")).focus()
+
+    @on(Input.Submitted, "#confirm-pieces")
+    @on(Button.Pressed, "#confirm-submit")
+    def _confirm(self) -> None:
+        if self.production:
+            typed = self.query_one("#confirm-pieces", Input).value.strip()
+            if typed != str(self.pieces):
+                self.query_one("#confirm-problem", Static).update(
+                    f"That is not {self.pieces}: nothing was submitted."
+                )
+                return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

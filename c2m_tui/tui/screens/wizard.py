@@ -1,0 +1,266 @@
+"""The batch wizard: create → PDF → jobs & recipients → review & submit, in the API's order.
+
+A step opens only when the one before it succeeded; a failed step is retried where it stands.
+Each network call runs in a named worker (create, upload, upload-xml, submit) and reports errors
+as notifications. Steps are recorded through journal_bridge, so the home screen can resume them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, ContentSwitcher, Footer, Static
+
+from c2m_tui.tui import journal_bridge
+from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.tui.widgets.jobs_step import JobsStep
+from c2m_tui.tui.widgets.pdf_step import PdfStep
+from c2m_tui.tui.widgets.review_step import ReviewStep
+from c2m_tui.tui.widgets.stepper import Stepper
+
+STEP_IDS = ("step-create", "step-pdf", "step-jobs", "step-review")
+
+
+class WizardScreen(Screen):
+    CSS_PATH = "wizard.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next step", id="wizard.next"),
+        Binding("f8", "next_step", "Next step", show=False, id="wizard.next-alias"),
+        Binding("ctrl+b", "previous_step", "Back a step", id="wizard.back"),
+        Binding("f7", "previous_step", "Back a step", show=False, id="wizard.back-alias"),
+        Binding("ctrl+g", "do_step", "Do this step", id="wizard.do"),
+        Binding("f5", "do_step", "Do this step", show=False, id="wizard.do-alias"),
+        Binding("ctrl+x", "cancel_upload", "Cancel upload", id="wizard.cancel-upload"),
+        Binding("escape", "leave", "Home", id="wizard.home"),
+    ]
+
+    def __init__(self, *, resume: ResumePoint | None = None) -> None:
+        super().__init__()
+        self.resume = resume
+        self.batch_id: str | None = resume.batch_id if resume else None
+        self.pdf = None  # PdfInfo once chosen
+        self.check = None  # the last XmlCheck
+        # finished steps: create, pdf upload, xml upload, submit
+        self.done = [False, False, False, False]
+        self.journal: journal_bridge.WizardJournal | None = None
+        self.current = 0
+
+    def compose(self) -> ComposeResult:
+        session = self.app.session
+        samples = session.samples or {}
+        start_dir = samples["pdf"].parent if "pdf" in samples else Path.cwd()
+        yield Stepper(id="stepper")
+        with ContentSwitcher(initial="step-create", id="steps"):
+            with Vertical(id="step-create"):
+                yield Static(
+                    "Step 1 creates an empty batch on the server and shows its id. Nothing is printed or "
+                    "charged until you submit in step 4.", classes="hint", markup=False)
+                with Horizontal(classes="step-buttons"):
+                    yield Button("Create batch", id="create", variant="primary")
+                yield Static("", id="create-result", markup=False)
+            yield PdfStep(start_dir, initial=(self.resume.pdf if self.resume else None), id="step-pdf")
+            yield JobsStep(start_xml=samples.get("xml") or (self.resume.xml if self.resume else None), id="step-jobs")
+            yield ReviewStep(id="step-review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.journal = journal_bridge.WizardJournal(self.app.session, self.resume)
+        if self.journal.notice:
+            self.app.notify(self.journal.notice, title="Journal", severity="warning", timeout=10)
+        if self.resume is not None:
+            for i in range(self.resume.next_step - 1):
+                self.done[i] = True
+            self._created(self.batch_id, resumed=True)
+            self.go(self.resume.next_step - 1)
+        else:
+            self.query_one("#create", Button).focus()
+        self._refresh_stepper()
+
+    # ------------------------------------------------------------------ navigation
+
+    def is_open(self, index: int) -> bool:
+        return index == 0 or self.done[index - 1]
+
+    def go(self, index: int) -> None:
+        if not 0 <= index < len(STEP_IDS):
+            return
+        if not self.is_open(index):
+            self.app.notify(f"Step {index + 1} opens when step {index} has succeeded.", severity="warning")
+            return
+        self.current = index
+        self.query_one("#steps", ContentSwitcher).current = STEP_IDS[index]
+        if index == 3:
+            self._show_review()
+        self._refresh_stepper()
+        self._focus_step(index)
+
+    def _focus_step(self, index: int) -> None:
+        target = {0: "#create", 1: "#pdf-tree", 2: "#xml-path", 3: "#submit"}[index]
+        found = self.query(target)
+        if found and not found.first().disabled:
+            found.first().focus()
+        elif index == 3 and self.query("#open-status"):
+            self.query_one("#open-status").focus()
+
+    def _refresh_stepper(self, failed: int | None = None) -> None:
+        stepper = self.query_one(Stepper)
+        states = []
+        for i in range(4):
+            if i == failed:
+                states.append("failed")
+            elif self.done[i]:
+                states.append("done")
+            else:
+                states.append("open" if self.is_open(i) else "locked")
+        stepper.states = tuple(states)
+        stepper.current = self.current
+
+    def action_next_step(self) -> None:
+        self.go(self.current + 1)
+
+    def action_previous_step(self) -> None:
+        self.go(self.current - 1)
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()
+
+    def action_do_step(self) -> None:
+        if self.current == 0:
+            self.start_create()
+        elif self.current == 1:
+            self.query_one(PdfStep).start_upload()
+        elif self.current == 2:
+            self.query_one(JobsStep).start_upload()
+        else:
+            self.ask_submit()
+
+    def action_cancel_upload(self) -> None:
+        self.query_one(PdfStep).cancel_upload()
+
+    # ------------------------------------------------------------------ step 1: create
+
+    @on(Button.Pressed, "#create")
+    def start_create(self) -> None:
+        if self.done[0]:
+            self.app.notify(f"Batch {self.batch_id} is already created.", severity="information")
+            return
+        self.query_one("#create", Button).disabled = True
+        self.query_one("#create-result", Static).update("Creating…")
+        self.create()
+
+    @work(group="create", exclusive=True, exit_on_error=False)
+    async def create(self) -> None:
+        result = self.query_one("#create-result", Static)
+        try:
+            status = await self.journal.run("create", None, self.app.session.client.create_batch)
+        except Exception as err:
+            self.query_one("#create", Button).disabled = False
+            result.update(f"Not created: {err}\nPress Create batch to try again.")
+            result.set_classes("error-text")
+            self._refresh_stepper(failed=0)
+            self.app.show_error(err, "create")
+            return
+        self.done[0] = True
+        self._created(status.id)
+        self.go(1)
+
+    def _created(self, batch_id: str | None, resumed: bool = False) -> None:
+        self.batch_id = batch_id
+        self.query_one(PdfStep).batch_id = batch_id
+        self.query_one(JobsStep).batch_id = batch_id
+        if self.query_one(PdfStep).info is not None:
+            self.query_one("#pdf-upload", Button).disabled = False
+        result = self.query_one("#create-result", Static)
+        result.update(f"Batch {batch_id} " + ("resumed." if resumed else "created."))
+        result.set_classes("ok-text")
+        self.query_one("#create", Button).display = False
+        self.sub_title = f"batch {batch_id}"
+
+    # ------------------------------------------------------------------ step 2: PDF
+
+    @on(PdfStep.Chosen)
+    def _pdf_chosen(self, event: PdfStep.Chosen) -> None:
+        self.pdf = event.info
+        self.query_one(JobsStep).set_pdf(event.info)
+
+    @on(PdfStep.Uploaded)
+    def _pdf_uploaded(self, event: PdfStep.Uploaded) -> None:
+        self.pdf = event.info
+        self.done[1] = True
+        self.done[2] = False  # a new PDF needs its XML uploaded again
+        self.journal.note_done("pdf", self.batch_id, f"{event.info.path}")
+        self.go(2)
+
+    # ------------------------------------------------------------------ step 3: XML
+
+    @on(JobsStep.Checked)
+    def _xml_checked(self, event: JobsStep.Checked) -> None:
+        self.check = event.check
+
+    @on(JobsStep.Uploaded)
+    def _xml_uploaded(self, event: JobsStep.Uploaded) -> None:
+        self.check = event.check
+        self.done[2] = True
+        self.journal.note_done("xml", self.batch_id, "")
+        self.journal.set_content(self.pdf, event.check)
+        self.go(3)
+
+    # ------------------------------------------------------------------ step 4: review and submit
+
+    def _show_review(self) -> None:
+        ready = all(self.done[:3]) and not self.done[3]
+        self.query_one(ReviewStep).show(self.app.session, self.batch_id, self.pdf, self.check, ready)
+
+    @on(Button.Pressed, "#submit")
+    def ask_submit(self) -> None:
+        if self.done[3]:
+            self.app.notify(f"Batch {self.batch_id} is already submitted; it is never submitted twice.",
+                            severity="warning")
+            return
+        if not all(self.done[:3]):
+            self.app.notify("Upload the PDF and the XML first.", severity="warning")
+            return
+        from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
+
+        session = self.app.session
+        pieces = self.check.counts[1] if self.check else 0
+        self.app.push_screen(
+            ConfirmSubmitScreen(self.batch_id, pieces, production=session.production, label=session.label),
+            callback=self._confirmed,
+        )
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if yes and not self.done[3]:
+            for button in self.query("#submit"):
+                button.disabled = True
+            self.submit()
+
+    @work(group="submit", exclusive=True, exit_on_error=False)
+    async def submit(self) -> None:
+        batch_id = self.batch_id
+        try:
+            await self.journal.run("submit", batch_id, lambda: self.app.session.client.submit(batch_id))
+        except Exception as err:
+            for button in self.query("#submit"):
+                button.disabled = False
+            self._refresh_stepper(failed=3)
+            self.app.show_error(err, "submit")
+            return
+        self.done[3] = True
+        self.query_one(ReviewStep).submitted(batch_id)
+        self._refresh_stepper()
+        self.app.notify(f"Batch {batch_id} submitted.", title="Submitted")
+
+    @on(Button.Pressed, "#open-status")
+    def open_status(self) -> None:
+        try:
+            from c2m_tui.tui.screens.status import StatusScreen
+        except ImportError:
+            self.app.notify("the status board is not available in this build", severity="error")
+            return
+        self.app.switch_screen(StatusScreen(self.batch_id))

@@ -1,0 +1,211 @@
+"""The build-it-yourself half of wizard step 3: print options limited to the catalog's values for
+the chosen document class, a return address, recipients (typed in or imported from CSV) and the
+page layout. ``form()`` returns a BatchForm; Changed is posted on every edit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from c2m_tui.core.catalog import CATALOG
+from c2m_tui.core.errors import C2MError
+from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
+from c2m_tui.tui.batch_form import PAGE_MODES, BatchForm
+
+# (XML element, PrintOptions attribute, label) of the options chosen per document class
+OPTION_FIELDS = (
+    ("layout", "layout", "Layout"),
+    ("envelope", "envelope", "Envelope"),
+    ("paperType", "paper_type", "Paper"),
+    ("printOption", "print_option", "Sides"),
+    ("color", "color", "Colour"),
+    ("mailClass", "mail_class", "Mail class"),
+    ("productionTime", "production_time", "Production"),
+)
+NO_ENVELOPE = "(none for this class)"
+ADDRESS_INPUTS = (("name", "Name"), ("organization", "Organization"), ("address1", "Address line 1"),
+                  ("address2", "Address line 2"), ("city", "City"), ("state", "State"), ("postal_code", "ZIP"))
+
+
+def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
+    """Recipients from a CSV/XLSX file through the address import (core.addresses); (rows, problems)."""
+    from c2m_tui.core import addresses
+
+    result = addresses.import_addresses(path)
+    return list(result.addresses), [str(p) for p in getattr(result, "problems", [])]
+
+
+class JobsForm(Vertical):
+    @dataclass
+    class Changed(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.recipients: list[Address] = []
+        self.pdf_name = ""
+        self.pdf_pages: int | None = None
+
+    def compose(self) -> ComposeResult:
+        defaults = PrintOptions()
+        yield Label("Print options", classes="section-title")
+        yield Label("Document class")
+        yield Select([(c, c) for c in CATALOG], value=defaults.document_class, allow_blank=False, id="opt-documentClass")
+        for element, _attr, label in OPTION_FIELDS:
+            yield Label(label)
+            yield Select([("-", "-")], allow_blank=False, id=f"opt-{element}")
+        yield Label("Return address", classes="section-title")
+        yield from self._address_inputs("ret")
+        yield Label("Recipients", classes="section-title")
+        yield from self._address_inputs("rcp")
+        with Horizontal(classes="form-buttons"):
+            yield Button("Add recipient", id="rcp-add")
+            yield Button("Remove selected", id="rcp-remove")
+        yield DataTable(id="rcp-table", cursor_type="row")
+        with Horizontal(classes="form-row"):
+            yield Input(placeholder="recipients.csv", id="csv-path")
+            yield Button("Import CSV", id="csv-import")
+        yield Static("", id="csv-note", markup=False)
+        yield Label("Pages", classes="section-title")
+        yield Select([(text, key) for key, text in PAGE_MODES], value="same", allow_blank=False, id="page-mode")
+        yield Input(placeholder="pages, e.g. 1-2", id="page-spec")
+
+    def _address_inputs(self, prefix: str) -> ComposeResult:
+        fields = ADDRESS_INPUTS if prefix == "rcp" else [f for f in ADDRESS_INPUTS if f[0] != "address2"]
+        # two per row keeps the form short at 80x24
+        for i in range(0, len(fields), 2):
+            with Horizontal(classes="form-row"):
+                for name, label in fields[i : i + 2]:
+                    yield Input(placeholder=label, id=f"{prefix}-{name}")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rcp-table", DataTable)
+        for key, title in (("name", "Name"), ("address1", "Address"), ("city", "City"), ("state", "St"),
+                           ("postal_code", "ZIP")):
+            table.add_column(title, key=key)
+        table.display = False
+        self._fill_options(PrintOptions().document_class)
+
+    # ------------------------------------------------------------------ options from the catalog
+
+    def _fill_options(self, document_class: str) -> None:
+        allowed = CATALOG[document_class]
+        defaults = PrintOptions()
+        for element, attr, _label in OPTION_FIELDS:
+            select = self.query_one(f"#opt-{element}", Select)
+            values = allowed[element]
+            if not values:
+                select.set_options([(NO_ENVELOPE, "")])
+                select.value = ""
+                select.disabled = True
+                continue
+            select.disabled = False
+            select.set_options([(v, v) for v in values])
+            default = getattr(defaults, attr)
+            select.value = default if default in values else values[0]
+
+    @on(Select.Changed, "#opt-documentClass")
+    def _class_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str) and event.value in CATALOG:
+            self._fill_options(event.value)
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _edited(self, event) -> None:
+        if getattr(event.control, "id", "") in ("csv-path",) or str(getattr(event.control, "id", "")).startswith("rcp-"):
+            return  # typing a recipient changes nothing until it is added
+        self.post_message(self.Changed())
+
+    # ------------------------------------------------------------------ recipients
+
+    @on(Button.Pressed, "#rcp-add")
+    @on(Input.Submitted, "#rcp-postal_code")
+    def add_recipient(self) -> None:
+        values = {name: self.query_one(f"#rcp-{name}", Input).value.strip() for name, _ in ADDRESS_INPUTS}
+        if not values["name"] and not values["organization"]:
+            self.app.notify("A recipient needs a name or an organization.", severity="warning")
+            self.query_one("#rcp-name", Input).focus()
+            return
+        self._add_rows([Address(**values)])
+        for name, _ in ADDRESS_INPUTS:
+            self.query_one(f"#rcp-{name}", Input).value = ""
+        self.query_one("#rcp-name", Input).focus()
+
+    def _add_rows(self, rows: list[Address]) -> None:
+        table = self.query_one("#rcp-table", DataTable)
+        for address in rows:
+            self.recipients.append(address)
+            table.add_row(address.name or address.organization, address.address1, address.city, address.state,
+                          address.postal_code, key=str(id(address)))
+        table.display = bool(self.recipients)
+        self.post_message(self.Changed())
+
+    @on(Button.Pressed, "#rcp-remove")
+    def remove_recipient(self) -> None:
+        table = self.query_one("#rcp-table", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        self.recipients = [a for a in self.recipients if str(id(a)) != key.value]
+        table.remove_row(key)
+        table.display = bool(self.recipients)
+        self.post_message(self.Changed())
+
+    @on(Button.Pressed, "#csv-import")
+    @on(Input.Submitted, "#csv-path")
+    def _import(self) -> None:
+        value = self.query_one("#csv-path", Input).value.strip()
+        if value:
+            self.import_csv(Path(value).expanduser())
+
+    @work(group="csv-import", thread=True, exclusive=True, exit_on_error=False)
+    def import_csv(self, path: Path) -> None:
+        note = self.query_one("#csv-note", Static)
+        try:
+            rows, problems = import_addresses(path)
+        except C2MError as err:
+            self.app.call_from_thread(note.update, str(err))
+            return
+        except ImportError:
+            self.app.call_from_thread(note.update, "address import is not available in this build")
+            return
+
+        def show() -> None:
+            self._add_rows(rows)
+            extra = f"; {len(problems)} problem(s): " + "; ".join(problems[:3]) if problems else ""
+            note.update(f"Imported {len(rows)} recipient(s) from {path.name}{extra}")
+
+        self.app.call_from_thread(show)
+
+    # ------------------------------------------------------------------ the values
+
+    def set_pdf(self, name: str, pages: int | None) -> None:
+        self.pdf_name, self.pdf_pages = name, pages
+        spec = self.query_one("#page-spec", Input)
+        if not spec.value and pages:
+            spec.value = f"1-{pages}"
+
+    def form(self) -> BatchForm:
+        values = {}
+        for element, attr, _label in OPTION_FIELDS:
+            value = self.query_one(f"#opt-{element}", Select).value
+            values[attr] = value if isinstance(value, str) and value else None
+        options = PrintOptions(document_class=str(self.query_one("#opt-documentClass", Select).value), **values)
+        ret = {name: self.query_one(f"#ret-{name}", Input).value.strip()
+               for name, _ in ADDRESS_INPUTS if name != "address2"}
+        return_address = ReturnAddress(**ret) if any(ret.values()) else None
+        return BatchForm(
+            filename=self.pdf_name or "letters.pdf",
+            pdf_pages=self.pdf_pages,
+            options=options,
+            return_address=return_address,
+            recipients=list(self.recipients),
+            page_mode=str(self.query_one("#page-mode", Select).value),
+            page_spec=self.query_one("#page-spec", Input).value,
+        )

@@ -1,0 +1,244 @@
+"""Wizard step 3: the batch XML. Load an existing file or build one with the form; a validation
+panel (debounced, in a worker) names each problem with its job and recipient; an XML preview;
+upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.syntax import Syntax
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
+
+from c2m_tui.core.errors import C2MError, InputError
+from c2m_tui.tui.batch_form import batch_counts
+from c2m_tui.tui.widgets.jobs_form import JobsForm
+from c2m_tui.tui.widgets.path_input import PathSuggester
+
+DEBOUNCE_SECONDS = 0.4
+PREVIEW_LINES = 400  # a million-recipient XML is previewed by its head only
+
+
+@dataclass
+class XmlCheck:
+    """The outcome of one validation run: the bytes checked and what was found."""
+
+    xml: bytes | None
+    errors: list[str]
+    warnings: list[str]
+    counts: tuple[int, int, int] = (0, 0, 0)  # jobs, pieces, pages
+    notes: list[str] | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.xml is not None and not self.errors
+
+
+def _where(problem) -> str:
+    parts = []
+    if getattr(problem, "job", None):
+        parts.append(f"job {problem.job}")
+    if getattr(problem, "recipient", None):
+        parts.append(f"recipient {problem.recipient}")
+    if getattr(problem, "field", None):
+        parts.append(str(problem.field))
+    if getattr(problem, "line", None):
+        parts.append(f"line {problem.line}")
+    return (", ".join(parts) + ": ") if parts else ""
+
+
+def check_xml(xml: bytes, pdf: Path | None, notes: list[str] | None = None) -> XmlCheck:
+    """Validate XML bytes against the rules (core.validate) and the PDF."""
+    from c2m_tui.core.validate import validate_batch
+
+    report = validate_batch(xml, pdf)
+    return XmlCheck(
+        xml=xml,
+        errors=[_where(p) + p.message for p in report.errors],
+        warnings=[_where(p) + p.message for p in report.warnings],
+        counts=(report.jobs, report.pieces, report.pages),
+        notes=notes,
+    )
+
+
+class JobsStep(Horizontal):
+    """Posts Checked after each validation, Uploaded when the server has the XML."""
+
+    @dataclass
+    class Checked(Message):
+        check: XmlCheck
+
+    @dataclass
+    class Uploaded(Message):
+        check: XmlCheck
+
+    def __init__(self, *, start_xml: Path | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.start_xml = start_xml
+        self.batch_id: str | None = None
+        self.pdf_path: Path | None = None
+        self.loaded: tuple[Path, bytes, list[str]] | None = None  # an XML file in use instead of the form
+        self.check: XmlCheck | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="jobs-left"):
+            yield Label("Use a batch XML file", classes="section-title")
+            with Horizontal(classes="form-row"):
+                yield Input(value=str(self.start_xml or ""), placeholder="batch.xml (→ completes)", id="xml-path",
+                            suggester=PathSuggester((".xml",)))
+                yield Button("Load", id="xml-load")
+            yield Static("…or build it here:", id="xml-loaded-note", classes="hint", markup=False)
+            yield Button("Build it here instead", id="xml-discard")
+            yield JobsForm(id="jobs-form")
+        with Vertical(id="jobs-right"):
+            with VerticalScroll(id="validation-box"):
+                yield Static("Nothing checked yet.", id="validation", markup=False)
+            with VerticalScroll(id="xml-preview-box"):
+                yield Static("", id="xml-preview")
+            yield Button("Upload XML", id="xml-upload", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#xml-discard", Button).display = False
+        self.query_one("#validation-box").border_title = "Validation"
+        self.query_one("#xml-preview-box").border_title = "XML preview"
+
+    def set_pdf(self, info) -> None:
+        self.pdf_path = Path(info.path)
+        self.query_one(JobsForm).set_pdf(Path(info.path).name, info.pages)
+        self.schedule_check()
+
+    # ------------------------------------------------------------------ loading an XML file
+
+    @on(Button.Pressed, "#xml-load")
+    @on(Input.Submitted, "#xml-path")
+    def _load_pressed(self) -> None:
+        value = self.query_one("#xml-path", Input).value.strip()
+        if value:
+            self.load_xml(Path(value).expanduser())
+
+    @work(group="xml-load", thread=True, exclusive=True, exit_on_error=False)
+    def load_xml(self, path: Path) -> None:
+        from c2m_tui.core.batchxml import batch_xml_bytes, read_batch
+
+        try:
+            result = read_batch(path)
+            xml = batch_xml_bytes(result.batch)  # re-written: embedded credentials are dropped
+        except C2MError as err:
+            self.app.call_from_thread(self._load_failed, str(err))
+            return
+        except OSError as err:
+            self.app.call_from_thread(self._load_failed, f"{path}: {err.strerror or err}")
+            return
+        self.app.call_from_thread(self._loaded, path, xml, list(result.notes))
+
+    def _load_failed(self, text: str) -> None:
+        note = self.query_one("#xml-loaded-note", Static)
+        note.update(text)
+        note.set_classes("error-text")
+
+    def _loaded(self, path: Path, xml: bytes, notes: list[str]) -> None:
+        self.loaded = (path, xml, notes)
+        note = self.query_one("#xml-loaded-note", Static)
+        note.update(f"Using {path.name}" + ("".join(f"\nnote: {n}" for n in notes)))
+        note.set_classes("ok-text")
+        self.query_one(JobsForm).display = False
+        self.query_one("#xml-discard", Button).display = True
+        self.schedule_check(now=True)
+
+    @on(Button.Pressed, "#xml-discard")
+    def _discard(self) -> None:
+        self.loaded = None
+        note = self.query_one("#xml-loaded-note", Static)
+        note.update("…or build it here:")
+        note.set_classes("hint")
+        self.query_one(JobsForm).display = True
+        self.query_one("#xml-discard", Button).display = False
+        self.schedule_check(now=True)
+
+    # ------------------------------------------------------------------ validating as you edit
+
+    @on(JobsForm.Changed)
+    def _form_changed(self) -> None:
+        if self.loaded is None:
+            self.schedule_check()
+
+    def schedule_check(self, now: bool = False) -> None:
+        """Validate DEBOUNCE_SECONDS after the last edit (typing does not start a run per key)."""
+        if self._timer is not None:
+            self._timer.stop()
+        self.query_one("#xml-upload", Button).disabled = True
+        self._timer = self.set_timer(0.01 if now else DEBOUNCE_SECONDS, self._run_check)
+
+    def _run_check(self) -> None:
+        self._timer = None
+        if self.loaded is not None:
+            self.validate(None, self.loaded[1], self.loaded[2])
+        else:
+            self.validate(self.query_one(JobsForm).form(), None, None)
+
+    @work(group="validate", thread=True, exclusive=True, exit_on_error=False)
+    def validate(self, form, xml: bytes | None, notes: list[str] | None) -> None:
+        from c2m_tui.core.batchxml import batch_xml_bytes
+
+        try:
+            if xml is None:
+                batch = form.to_batch()
+                xml = batch_xml_bytes(batch)
+            check = check_xml(xml, self.pdf_path, notes)
+        except InputError as err:
+            check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
+        except C2MError as err:
+            check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
+        self.app.call_from_thread(self._checked, check)
+
+    def _checked(self, check: XmlCheck) -> None:
+        self.check = check
+        panel = self.query_one("#validation", Static)
+        jobs, pieces, pages = check.counts
+        lines = []
+        if check.valid:
+            lines.append(f"✓ valid: {jobs} job(s), {pieces} piece(s), {pages} printed page(s)")
+        for e in check.errors:
+            lines.append(f"✗ {e}")
+        for w in check.warnings:
+            lines.append(f"! {w}")
+        panel.update("\n".join(lines))
+        panel.set_classes("ok-text" if check.valid and not check.warnings else
+                          "warning-text" if check.valid else "error-text")
+        preview = self.query_one("#xml-preview", Static)
+        if check.xml is not None:
+            text = check.xml.decode("utf-8", "replace")
+            head = "\n".join(text.splitlines()[:PREVIEW_LINES])
+            preview.update(Syntax(head, "xml", theme="ansi_dark", word_wrap=False, background_color="default"))
+        else:
+            preview.update("")
+        self.query_one("#xml-upload", Button).disabled = not (check.valid and self.batch_id)
+        self.post_message(self.Checked(check))
+
+    # ------------------------------------------------------------------ uploading
+
+    @on(Button.Pressed, "#xml-upload")
+    def start_upload(self) -> None:
+        if self.check is None or not self.check.valid or self.batch_id is None:
+            self.app.notify("Fix the problems in the validation panel first.", severity="warning")
+            return
+        self.upload(self.batch_id, self.check)
+
+    @work(group="upload-xml", exclusive=True, exit_on_error=False)
+    async def upload(self, batch_id: str, check: XmlCheck) -> None:
+        button = self.query_one("#xml-upload", Button)
+        button.disabled = True
+        try:
+            await self.app.session.client.upload_xml(batch_id, check.xml)
+        except Exception as err:
+            button.disabled = False
+            self.app.show_error(err, "XML upload")
+            return
+        button.disabled = False
+        button.label = "Upload again"
+        self.post_message(self.Uploaded(check))
