@@ -1,0 +1,186 @@
+"""Per-row checks: every problem with its row and column, and the fix/skip/keep policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from c2m_tui.core.addresses import AddressChecker, guess_mapping, open_table, preview, resolve_policy
+from c2m_tui.core.errors import UsageError
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "addresses"
+
+
+def check_file(name: str, policy=None, mapping=None):
+    table = open_table(FIXTURES / name)
+    if mapping is None:
+        mapping = guess_mapping(table.info.headers, [r for _, r in preview(table.info.path, 20).rows]).mapping
+    checker = AddressChecker(mapping, policy)
+    checked = list(checker.check_rows(table.rows()))
+    return checker.report, checked
+
+
+def problems(report):
+    return [(p.row, p.kind, p.column, p.action) for p in report.problems]
+
+
+def test_outlook_export_problems_by_row_and_column():
+    report, checked = check_file("outlook_contacts.csv")
+    assert problems(report) == [
+        (3, "state-name", "Business State", "skipped"),
+        (4, "missing-street", "Business Street", "skipped"),
+        (4, "missing-city", "Business City", "skipped"),
+        (4, "missing-state", "Business State", "skipped"),
+        (4, "missing-postal-code", "Business Postal Code", "skipped"),
+        (5, "zip-lost-zero", "Business Postal Code", "skipped"),
+        (6, "unknown-state", "Business State", "skipped"),
+        (7, "international", "Business Country/Region", "kept"),
+        (8, "duplicate", "", "skipped"),
+        (9, "missing-name", "First Name + Middle Name + Last Name", "skipped"),
+        (10, "bad-zip", "Business Postal Code", "skipped"),
+    ]
+    assert report.rows_read == 9 and report.rows_accepted == 2 and report.rows_skipped == 7
+    assert report.skipped_rows == [3, 4, 5, 6, 8, 9, 10]
+    dup = next(p for p in report.problems if p.kind == "duplicate")
+    assert dup.message == "same recipient as row 2"
+    jane = checked[0].address
+    # Outlook's multi-line street cell is spread over the address lines
+    assert (jane.name, jane.organization, jane.address1, jane.address2, jane.city, jane.state, jane.postal_code) == (
+        "Jane Doe", "Acme Corp", "1 Main St", "Suite 400", "Boston", "MA", "02134")
+    hans = checked[5].address
+    assert hans.country == "Germany" and hans.state == "" and not checked[5].skipped
+
+
+def test_fix_and_keep_policies():
+    report, checked = check_file("outlook_contacts.csv", {
+        "state-name": "fix", "zip-lost-zero": "fix", "missing-name": "keep", "duplicate": "keep",
+        "international": "skip",
+    })
+    by_row = {c.row: c for c in checked}
+    assert by_row[3].address.state == "IL" and not by_row[3].skipped
+    assert by_row[5].address.postal_code == "06103" and not by_row[5].skipped
+    assert not by_row[8].skipped and not by_row[9].skipped
+    assert by_row[7].skipped
+    fixed = [(p.row, p.value, p.fixed_value) for p in report.problems if p.action == "fixed"]
+    assert fixed == [(3, "Illinois", "IL"), (5, "6103", "06103")]
+    assert report.skipped_rows == [4, 6, 7, 10]
+    assert "row 3, column 'Business State'" in report.problems[0].describe()
+    assert "fixed to 'IL'" in report.problems[0].describe()
+
+
+def test_google_contacts_rows_and_international():
+    report, checked = check_file("google_contacts.csv", {"state-name": "fix", "zip-lost-zero": "fix"})
+    assert problems(report) == [
+        (3, "state-name", "Address 1 - Region", "fixed"),
+        (3, "zip-lost-zero", "Address 1 - Postal Code", "fixed"),
+        (5, "too-long", "Organization 1 - Name", "skipped"),
+        (6, "missing-street", "Address 1 - Street", "skipped"),
+        (7, "international", "Address 1 - Country", "kept"),
+    ]
+    by_row = {c.row: c.address for c in checked}
+    assert (by_row[3].state, by_row[3].postal_code) == ("NJ", "07102")
+    assert by_row[2].address2 == "Apt 3" and by_row[5].postal_code == "12207-1234"
+    assert by_row[7].postal_code == "H2X 1Z4" and by_row[7].state == "QC"  # not checked as US
+
+
+def test_too_long_fix_truncates_to_the_limit():
+    from c2m_tui.core.usps import FIELD_LIMITS
+
+    _, checked = check_file("google_contacts.csv", {"too-long": "fix"})
+    org = next(c for c in checked if c.row == 5).address.organization
+    assert 0 < len(org) <= FIELD_LIMITS["organization"]
+    assert "White Consulting International".startswith(org[:20])
+
+
+def mapped_rows(rows, policy=None, mapping=None):
+    mapping = mapping or {"name": "Name", "address1": "Street", "city": "City", "state": "State",
+                          "postal_code": "Zip", "country": "Country"}
+    checker = AddressChecker(mapping, policy)
+    out = [checker.check(n, {"Country": "", "Id": "", **row}) for n, row in enumerate(rows, 2)]
+    return checker.report, out
+
+
+BASE = {"Name": "Ann", "Street": "1 A St", "City": "Reno", "State": "NV", "Zip": "89501"}
+
+
+@pytest.mark.parametrize(
+    ("state", "zip_code", "kinds", "state_out", "zip_out"),
+    [
+        ("nv", "89501", [], "NV", "89501"),  # case only: silently upper-cased
+        ("Nevada", "89501", ["state-name"], "Nevada", "89501"),
+        ("D.C.", "20001", ["state-name"], "D.C.", "20001"),
+        ("PR", "907", ["zip-lost-zero"], "PR", "907"),
+        ("NJ", "07102 1234", [], "NJ", "07102-1234"),
+        ("NJ", "071021234", [], "NJ", "07102-1234"),
+        ("NJ", "71021234", ["zip-lost-zero"], "NJ", "71021234"),
+        ("TX", "7870", ["bad-zip"], "TX", "7870"),  # a Texas ZIP never starts with 0
+        ("GU", "96910", [], "GU", "96910"),
+        ("AE", "09012", [], "AE", "09012"),
+        ("XX", "123456", ["unknown-state", "bad-zip"], "XX", "123456"),
+        ("", "", ["missing-state", "missing-postal-code"], "", ""),
+    ],
+)
+def test_state_and_zip(state, zip_code, kinds, state_out, zip_out):
+    report, (row,) = mapped_rows([{**BASE, "State": state, "Zip": zip_code}], {"international": "keep"})
+    assert [p.kind for p in report.problems] == kinds
+    assert (row.address.state, row.address.postal_code) == (state_out, zip_out)
+    assert row.skipped == bool(kinds)
+
+
+def test_fixes_apply_with_the_fix_policy():
+    _, rows = mapped_rows([{**BASE, "State": "new jersey", "Zip": "7102"}, {**BASE, "Name": "Bo", "State": "NJ", "Zip": "71021234"}],
+                          {"state-name": "fix", "zip-lost-zero": "fix"})
+    assert (rows[0].address.state, rows[0].address.postal_code) == ("NJ", "07102")
+    assert rows[1].address.postal_code == "07102-1234"
+    assert not any(r.skipped for r in rows)
+
+
+def test_duplicates_count_only_rows_that_are_mailed():
+    report, rows = mapped_rows([
+        {**BASE, "Zip": "8950"},  # row 2: skipped (bad ZIP for NV)
+        {**BASE, "Zip": "89501"},  # row 3: not a duplicate of the skipped row 2
+        {**BASE, "Name": " ann ", "Street": "1 a st", "Zip": "89501-0001"},  # row 4: same person as row 3
+    ])
+    assert [(p.row, p.kind) for p in report.problems] == [(2, "bad-zip"), (4, "duplicate")]
+    assert report.problems[1].message == "same recipient as row 3"
+    assert [r.skipped for r in rows] == [True, False, True]
+
+
+def test_unique_ids_missing_and_duplicated():
+    mapping = {"name": "Name", "address1": "Street", "city": "City", "state": "State", "postal_code": "Zip",
+               "unique_id": "Id"}
+    report, rows = mapped_rows([
+        {**BASE, "Id": "A1"}, {**BASE, "Name": "Bo", "Id": "A1"}, {**BASE, "Name": "Cy", "Id": ""},
+    ], mapping=mapping)
+    assert [(p.row, p.kind, p.action) for p in report.problems] == [
+        (3, "duplicate-id", "skipped"), (4, "missing-id", "kept")]
+    assert rows[0].address.unique_id == "A1"
+
+
+def test_name_joins_columns_and_missing_name_and_org():
+    mapping = {"name": ["First", "Last"], "organization": "Org", "address1": "Street", "city": "City",
+               "state": "State", "postal_code": "Zip"}
+    report, rows = mapped_rows([
+        {**BASE, "First": "Ann", "Last": "Lee", "Org": ""},
+        {**BASE, "First": "", "Last": "", "Org": "Acme"},
+        {**BASE, "First": "", "Last": "", "Org": ""},
+    ], mapping=mapping)
+    assert rows[0].address.name == "Ann Lee" and rows[1].address.organization == "Acme"
+    assert [(p.row, p.kind, p.column) for p in report.problems] == [(4, "missing-name", "First + Last")]
+
+
+def test_line_breaks_outside_streets_are_flattened():
+    _, (row,) = mapped_rows([{**BASE, "Name": "Ann\nLee", "Street": "1 A St\n\nFloor 2\nRoom 3\nDesk 4"}])
+    assert row.address.name == "Ann Lee"
+    assert (row.address.address1, row.address.address2, row.address.address3) == (
+        "1 A St", "Floor 2", "Room 3, Desk 4")
+
+
+def test_policy_rejects_unknown_kinds_and_impossible_actions():
+    assert resolve_policy({"state-name": "fix"})["state-name"] == "fix"
+    assert resolve_policy()["international"] == "keep"
+    with pytest.raises(UsageError, match="unknown problem kind 'typo'"):
+        resolve_policy({"typo": "fix"})
+    with pytest.raises(UsageError, match="duplicate: can't 'fix'; choose skip or keep"):
+        resolve_policy({"duplicate": "fix"})
