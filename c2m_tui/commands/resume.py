@@ -122,6 +122,7 @@ def run(args) -> int:
                 return await resume(
                     client, journal, batch_id, on_step=printer.step, on_progress=printer.progress,
                     allow_duplicate=args.allow_duplicate,
+                    on_settle=lambda r: stderr(f"settled: {r.message}"),
                 )
 
         result = asyncio.run(main())

@@ -32,6 +32,7 @@ __all__ = [
 
 StepCallback = Callable[[str, str], None]  # (step, state) with state in start/done/failed/skipped
 ProgressCallback = Callable[[int, int], None]  # (bytes sent, total bytes) of the PDF upload
+SettleCallback = Callable[["SettleResult"], None]  # told of each unanswered step settled before going on
 
 
 class ChangedSinceReviewError(InputError):
@@ -130,7 +131,9 @@ def _noop_step(step: str, state: str) -> None:
 # ---------------------------------------------------------------------------------- settle
 
 
-async def settle(client: "BatchClient", journal: Journal, *, base_url: str | None = None) -> list[SettleResult]:
+async def settle(
+    client: "BatchClient", journal: Journal, *, base_url: str | None = None, on_settle: SettleCallback | None = None
+) -> list[SettleResult]:
     """Settle every unanswered step on this server; entries a live process is working on are left alone.
     Raises (e.g. UnreachableError) when a submit cannot be settled: nothing else may go ahead then."""
     base = _base(client, base_url)
@@ -145,6 +148,8 @@ async def settle(client: "BatchClient", journal: Journal, *, base_url: str | Non
             entry = journal.get(entry.key)  # re-read: it may have been answered meanwhile
             if entry.unsettled is not None:
                 results.append(await _settle_one(client, journal, entry, base))
+                if on_settle is not None:
+                    on_settle(results[-1])
         finally:
             lock.release()
     return results
@@ -188,12 +193,13 @@ async def _settle_one(client: "BatchClient", journal: Journal, entry: JournalEnt
 async def send(
     client: "BatchClient", plan: SendPlan, journal: Journal, *, on_step: StepCallback | None = None,
     on_progress: ProgressCallback | None = None, allow_duplicate: bool = False, reviewed: ReviewRecord | None = None,
+    on_settle: SettleCallback | None = None,
 ) -> str:
     """Create, upload and submit a new batch; returns its id. Raises a C2MError subclass on failure
     (the journal then says where it stopped, and ``resume`` continues from there)."""
     step_cb = on_step or _noop_step
     base = _base(client, plan.base_url)
-    await settle(client, journal, base_url=base)
+    await settle(client, journal, base_url=base, on_settle=on_settle)
 
     pdf_sha, pdf_size = sha256_file(plan.pdf)
     xml_sha = _sha256(plan.xml)
@@ -317,14 +323,14 @@ def remaining_steps(entry: JournalEntry) -> list[str]:
 async def resume(
     client: "BatchClient", journal: Journal, batch_id: str, *, on_step: StepCallback | None = None,
     on_progress: ProgressCallback | None = None, allow_duplicate: bool = False, base_url: str | None = None,
-    lock_timeout: float = 30.0,
+    lock_timeout: float = 30.0, on_settle: SettleCallback | None = None,
 ) -> str:
     """Continue an unfinished batch at the step where it stopped, on the same id. Uploads only what
     is not confirmed; reads the status before submitting and never submits a submitted batch."""
     step_cb = on_step or _noop_step
     base = _base(client, base_url)
     batch_id = str(batch_id)
-    await settle(client, journal, base_url=base)
+    await settle(client, journal, base_url=base, on_settle=on_settle)
     entry = journal.find(batch_id, base_url=base)
     if entry is None:
         raise JournalError(
