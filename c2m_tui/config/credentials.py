@@ -68,8 +68,8 @@ def _refusal(backend) -> str | None:
     """Why this backend must not hold passwords, or None if it may."""
     modules = [c.__module__ for c in type(backend).__mro__]
     if any(m.startswith("keyrings.alt") for m in modules):
-        return (f"the keyring backend {_name_of(backend)} keeps passwords in a file on disk, "
-                "which c2m-tui refuses")
+        return (f"no usable OS keyring: the keyring backend {_name_of(backend)} keeps passwords in a "
+                "file on disk, which c2m-tui refuses")
     if any(m in ("keyring.backends.fail", "keyring.backends.null") for m in modules):
         return "no OS keyring is available here (the usual case over SSH: no desktop session and no Secret Service)"
     return None
@@ -84,6 +84,8 @@ def _select_backend():
 
         backend = keyring.get_keyring()
     except Exception as err:  # a broken keyringrc.cfg or PYTHON_KEYRING_BACKEND
+        if _from_dbus(err):
+            return None, "unknown", _describe(err)
         return None, "unknown", f"the keyring could not be loaded: {_describe(err)}"
     if isinstance(backend, ChainerBackend):
         chained = list(backend.backends)
@@ -105,13 +107,32 @@ def _describe(err: BaseException) -> str:
     """One line about a keyring or D-Bus failure, naming the likely cause."""
     kind = type(err).__name__
     text = " ".join(str(err).split()) or kind
-    module = type(err).__module__ or ""
     if kind == "KeyringLocked" or "locked" in text.lower():
         return ("the keyring is locked and could not be unlocked here (no desktop to ask for its "
                 f"password): {text}")
-    if module.startswith(("jeepney", "secretstorage", "dbus")) or "dbus" in text.lower() or kind == "InitError":
-        return f"the Secret Service could not be reached over D-Bus: {text}"
+    if _from_dbus(err) or "dbus" in text.lower() or kind == "InitError":
+        address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+        where = f" at {address}" if address else " (DBUS_SESSION_BUS_ADDRESS is not set)"
+        return f"the Secret Service could not be reached over D-Bus{where}: {kind}: {text}"
     return f"{kind}: {text}" if text != kind else kind
+
+
+def _from_dbus(err: BaseException) -> bool:
+    """True if the error came out of the D-Bus libraries (even as a plain OSError from a socket)."""
+    seen = 0
+    while err is not None and seen < 5:
+        if (type(err).__module__ or "").startswith(_DBUS_MODULES):
+            return True
+        tb = err.__traceback__
+        while tb is not None:
+            if str(tb.tb_frame.f_globals.get("__name__", "")).startswith(_DBUS_MODULES):
+                return True
+            tb = tb.tb_next
+        err, seen = err.__cause__ or err.__context__, seen + 1
+    return False
+
+
+_DBUS_MODULES = ("jeepney", "secretstorage", "dbus")
 
 
 def keyring_status(*, probe: bool = True) -> KeyringStatus:

@@ -170,3 +170,40 @@ def test_login_status_logout_with_a_real_secret_service(secret_service, sim_fact
     # Never in plain text on disk: not in the app's files, not in the keyring's home.
     assert files_containing(app_home, password) == []
     assert files_containing(Path(env["HOME"]), password) == []
+
+
+LOCK_DEFAULT_COLLECTION = (
+    "import secretstorage\n"
+    "collection = secretstorage.get_default_collection(secretstorage.dbus_init())\n"
+    "collection.lock()\n"
+    "assert collection.is_locked()\n"
+)
+
+
+def test_locked_keyring_is_explained(secret_service, sim_factory, app_home):
+    env = secret_service
+    password = "pw-" + secrets.token_urlsafe(12)
+    sim = sim_factory("--user", f"alice:{password}")
+    login = ["login", "--profile", "local", "--base-url", sim.base_url, "--username", "alice", "--password-stdin"]
+    assert cli(*login, env=env, stdin=password).returncode == 0
+
+    locked = subprocess.run([sys.executable, "-c", LOCK_DEFAULT_COLLECTION], env=env, capture_output=True, text=True,
+                            timeout=30)
+    assert locked.returncode == 0, locked.stderr
+
+    # Nobody can answer an unlock prompt here (no desktop): said in words, with the choices.
+    status = cli("status", "1", "--profile", "local", env=env)
+    assert status.returncode == 3
+    assert "locked" in status.stderr and "Traceback" not in status.stderr
+    again = cli(*login, env=env, stdin=password)
+    assert again.returncode == 3
+    assert "locked" in again.stderr
+    for choice in ("session only", "C2M_USERNAME and C2M_PASSWORD", "dbus-run-session"):
+        assert choice in again.stderr
+    assert "keyring: not usable: the keyring is locked" in cli("profiles", env=env).stdout
+    # the environment still works while the keyring is locked
+    created = httpx.post(f"{sim.base_url}/batches", auth=("alice", password), timeout=10)
+    batch_id = re.search(r"<id>(\d+)</id>", created.text).group(1)
+    ok = cli("status", batch_id, "--profile", "local", env={**env, "C2M_PASSWORD": password})
+    assert ok.returncode == 0, ok.stderr
+    assert files_containing(app_home, password) == []

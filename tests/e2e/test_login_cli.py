@@ -154,3 +154,16 @@ def test_logout_without_keyring_is_explained():
     r = cli("logout", "--profile", "demo")
     assert r.returncode == 3
     assert "no OS keyring" in r.stderr
+
+
+def test_dbus_failure_is_explained(tmp_path):
+    """The Secret Service backend chosen, but its D-Bus session bus is gone (a stale address)."""
+    pytest.importorskip("secretstorage")
+    r = cli("login", "--profile", "staging", "--username", "alice", "--password-stdin", stdin=PASSWORD,
+            PYTHON_KEYRING_BACKEND="keyring.backends.SecretService.Keyring",
+            DBUS_SESSION_BUS_ADDRESS=f"unix:path={tmp_path}/no-such-bus")
+    assert r.returncode == 3
+    assert "could not be reached over D-Bus" in r.stderr and "no-such-bus" in r.stderr
+    for choice in CHOICES:
+        assert choice in r.stderr
+    assert "Traceback" not in r.stderr
