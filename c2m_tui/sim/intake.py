@@ -139,6 +139,8 @@ def _option_problems(options: dict[str, str | None]) -> list[str]:
     for problem in option_problems(PrintOptions(**values)):
         if problem.severity != "error":
             continue
-        hint = f" Did you mean {problem.suggestion!r}?" if problem.suggestion else ""
-        found.append(f"invalid product option <{problem.field}> {problem.value!r}: {problem.message}{hint}")
+        hint = ""
+        if problem.suggestion and "did you mean" not in problem.message.lower():
+            hint = f' (did you mean "{problem.suggestion}"?)'
+        found.append(f"invalid product option <{problem.field}>: {problem.message}{hint}.")
     return found
