@@ -64,6 +64,16 @@ def memory(use_backend):
 
 
 STAGING = profiles.BUILTINS["staging"].with_username("alice")
+PASSWORDS = ("s3cret-pw", "from-keyring", "from-env", "carols-pw", "never-stored", "pw-in-real", "stored", "typed")
+
+
+@pytest.fixture(autouse=True)
+def no_password_on_disk(app_home):
+    yield
+    for path in app_home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not [pw for pw in PASSWORDS if pw.encode() in data], path
 DEMO = profiles.BUILTINS["demo"]
 
 
