@@ -170,6 +170,8 @@ def register_themes(app: App) -> list[str]:
             app.register_theme(with_semantic_variables(theme))
     for theme in themes.values():
         app.register_theme(theme)
+    # the stylesheet took its variables from the theme as it was when the App was created
+    app.stylesheet.set_variables(app.get_css_variables())
     remember_theme_choice(app)
     return problems
 
