@@ -68,8 +68,8 @@ def _refusal(backend) -> str | None:
     """Why this backend must not hold passwords, or None if it may."""
     modules = [c.__module__ for c in type(backend).__mro__]
     if any(m.startswith("keyrings.alt") for m in modules):
-        return (f"no usable OS keyring: the keyring backend {_name_of(backend)} keeps passwords in a "
-                "file on disk, which c2m-tui refuses")
+        return (f"the keyring backend here is {_name_of(backend)}, which keeps passwords in a file on "
+                "disk; c2m-tui refuses it")
     if any(m in ("keyring.backends.fail", "keyring.backends.null") for m in modules):
         return "no OS keyring is available here (the usual case over SSH: no desktop session and no Secret Service)"
     return None
