@@ -110,8 +110,10 @@ def open_debug_log(path: str | os.PathLike[str], *, capture: tuple[str, ...] = C
     close_debug_log()
     target = Path(path)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    fchmod = getattr(os, "fchmod", None)  # not on Windows before Python 3.13
     try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: make it private now
+        if fchmod is not None:
+            fchmod(fd, 0o600)  # an existing file keeps its mode on open: make it private now
     except OSError:
         pass  # not ours to chmod (e.g. /dev/stderr); still written through the filter
     stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
