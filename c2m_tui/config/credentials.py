@@ -25,6 +25,9 @@ PASSWORD_ENV = "C2M_PASSWORD"
 DEMO_USERNAME = DEMO_PASSWORD = "demo"  # the local simulator's public account, never a real one
 SOURCES = ("environment", "keyring", "session", "demo", "none")
 _PROBE_KEY = "c2m-tui:keyring-probe"
+NO_BACKEND_PROBLEM = (
+    "no OS keyring is available here (the usual case over SSH: no desktop session and no Secret Service)"
+)
 
 NO_KEYRING_HELP = (
     "Choose one: (1) use the password for this session only: start the app (`c2m-tui`) and type it "
@@ -71,7 +74,7 @@ def _refusal(backend) -> str | None:
         return (f"the keyring backend here is {_name_of(backend)}, which keeps passwords in a file on "
                 "disk; c2m-tui refuses it")
     if any(m in ("keyring.backends.fail", "keyring.backends.null") for m in modules):
-        return "no OS keyring is available here (the usual case over SSH: no desktop session and no Secret Service)"
+        return NO_BACKEND_PROBLEM
     return None
 
 
@@ -94,13 +97,9 @@ def _select_backend():
                 return candidate, _name_of(candidate), None
         if chained:
             return None, _name_of(backend), _refusal(chained[0])
-        return None, _name_of(backend), _refusal_no_backend()
+        return None, _name_of(backend), NO_BACKEND_PROBLEM
     refusal = _refusal(backend)
     return (None if refusal else backend), _name_of(backend), refusal
-
-
-def _refusal_no_backend() -> str:
-    return "no OS keyring is available here (the usual case over SSH: no desktop session and no Secret Service)"
 
 
 def _describe(err: BaseException) -> str:
@@ -108,8 +107,8 @@ def _describe(err: BaseException) -> str:
     kind = type(err).__name__
     text = " ".join(str(err).split()) or kind
     if kind == "KeyringLocked" or "locked" in text.lower():
-        return ("the keyring is locked and could not be unlocked here (no desktop to ask for its "
-                f"password): {text}")
+        return ("the keyring is locked and could not be unlocked (no desktop here to ask for its "
+                f"password, or the prompt was dismissed): {text}")
     if _from_dbus(err) or "dbus" in text.lower() or kind == "InitError":
         address = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
         where = f" at {address}" if address else " (DBUS_SESSION_BUS_ADDRESS is not set)"
