@@ -55,6 +55,7 @@ async def create_batch(request: Request) -> Response:
     await _discard_body(request)  # some SDKs send an empty text/plain body
     now = time.time()
     batch = sim.store.create(request.scope[USER_KEY], now)
+    sim.worker.warm_up()
     return Response(batchjob_xml(batch, now, sim.options.job_seconds), status_code=201, media_type=XML)
 
 

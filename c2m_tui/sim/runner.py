@@ -99,6 +99,7 @@ class EmbeddedSimulator:
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
         self.url: str | None = None
+        self.app: Any = None  # the starlette app while running (its state is app.state.sim)
 
     def start(self, timeout: float = 10.0) -> str:
         """Start serving; returns the base URL (``http://127.0.0.1:PORT/v1``) once it is listening."""
@@ -107,6 +108,7 @@ class EmbeddedSimulator:
         _silence_uvicorn()
         self._sock = bind_socket(self.options.host, self.options.port)
         self._server = _server(self.options, quiet=True)
+        self.app = self._server.config.app
         self._thread = threading.Thread(
             target=lambda: asyncio.run(self._server.serve(sockets=[self._sock])),
             name="c2m-sim",

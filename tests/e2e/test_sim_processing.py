@@ -1,0 +1,224 @@
+"""What happens after submit: the FIFO intake worker, errors reported on the batch, jobs walking
+to MAILED, details, and tracking (none vs simulated). Real simulator, real PDFs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import start_sim
+from tests.e2e.test_sim_api import Api, batch_xml, wait_for
+
+JOB_STEPS = ["ORDER_SUBMITTED", "AWAITING_PRODUCTION", "IN_PRODUCTION", "MAILED"]
+NOT_AVAILABLE = "Tracking data not available for this batch."
+
+
+@pytest.fixture(scope="module")
+def fast_sim():
+    """Short queue and job steps, one simulated day per 0.15 s."""
+    server = start_sim("--queue-seconds", "0.1", "--job-seconds", "0.1", "--day-seconds", "0.15", "--quiet")
+    yield server
+    server.stop()
+
+
+def final_status(api: Api, bid: str, timeout: float = 10.0):
+    def done():
+        root = api.status(bid)
+        if root.findtext("hasErrors") == "true" or root.findtext("completedAt"):
+            return root
+        return None
+
+    return wait_for(done, timeout, f"batch {bid} to finish")
+
+
+def test_three_batches_submitted_at_once_are_taken_first_in_first_out(sim_factory, tmp_path):
+    sim = sim_factory("--queue-seconds", "0.2", "--job-seconds", "0.1", "--quiet")
+    api = Api(sim)
+    first, second, third = (api.ready(2, batch_xml((1, 2, 1)), tmp_path) for _ in range(3))
+    order = [third, first, second]  # not id order: the queue follows submit order
+    for bid in order:
+        assert api.submit(bid).status_code == 200
+    state = {b["id"]: b for b in api.sim_state()["batches"]}
+    assert [state[b]["queue_position"] for b in order] == [0, 1, 2]
+    last = api.status(second)  # waiting behind two others
+    assert (last.findtext("submitted"), last.findtext("received")) == ("true", "false")
+    assert last.find("jobs") is None
+    seen_received: list[str] = []
+
+    def all_received():
+        for b in api.sim_state()["batches"]:
+            if b["received"] and b["id"] not in seen_received:
+                seen_received.append(b["id"])
+        return len(seen_received) == 3
+
+    wait_for(all_received, what="all three batches received")
+    assert seen_received == order
+    state = {b["id"]: b for b in api.sim_state()["batches"]}
+    assert [state[b]["processed_seq"] for b in order] == [1, 2, 3]
+    assert all(state[b]["queue_position"] is None for b in order)
+
+
+def test_jobs_walk_to_mailed_and_the_batch_completes(sim_factory, tmp_path):
+    sim = sim_factory("--queue-seconds", "0.05", "--job-seconds", "0.25", "--quiet")
+    api = Api(sim)
+    bid = api.ready(5, batch_xml((1, 2, 2), (3, 5, 3)), tmp_path)
+    api.submit(bid)
+    seen: list[str] = []
+
+    def mailed():
+        root = api.status(bid)
+        statuses = [j.findtext("jobStatus") for j in root.findall("jobs")]
+        if statuses and (not seen or seen[-1] != statuses[0]):
+            seen.append(statuses[0])
+        if statuses and all(s == "MAILED" for s in statuses):
+            return root
+        assert root.findtext("completedAt") is None  # only once every job is mailed
+        return None
+
+    root = wait_for(mailed, what="jobs to be mailed")
+    assert seen == sorted(seen, key=JOB_STEPS.index) and seen[-1] == "MAILED" and len(seen) >= 3, seen
+    assert root.findtext("received") == "true" and root.findtext("hasErrors") == "false"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[45]:00", root.findtext("completedAt"))
+    jobs = root.findall("jobs")
+    assert [j.findtext("jobIndex") for j in jobs] == ["1", "2"]
+    assert len({j.findtext("jobId") for j in jobs}) == 2
+    for job in jobs:
+        assert [c.tag for c in job] == [
+            "errorMessage", "invoice", "jobId", "jobIndex", "jobStatus", "mailingDate", "submittedDate",
+        ]
+    details = api.http.get(f"/batches/{bid}/details")
+    assert details.status_code == 201
+    assert details.text.split("\n", 2)[1:] == [
+        "<batch>",
+        f"    <batchNumber>{bid}</batchNumber>\n"
+        f"    <createdAt>{root.findtext('createdAt')}</createdAt>\n"
+        "    <documentName>letters.pdf</documentName>\n"
+        "    <errorMessage></errorMessage>\n"
+        "    <noOfPieces>5</noOfPieces>\n"
+        "    <status>MAILED</status>\n"
+        "</batch>\n",
+    ]
+
+
+def errors_of(api: Api, bid: str) -> str:
+    api.submit(bid)
+    root = final_status(api, bid)
+    assert root.findtext("hasErrors") == "true", root
+    assert root.find("jobs") is None
+    message = root.findtext("errorMessage")
+    assert message == api.state(bid)["errorMessage"]
+    return message
+
+
+def test_malformed_xml_ends_in_has_errors_with_the_line(fast_sim, tmp_path):
+    api = Api(fast_sim)
+    bid = api.ready(2, b'<?xml version="1.0"?>\n<batch>\n  <job>\n  </batch>\n', tmp_path)
+    message = errors_of(api, bid)
+    assert "not well-formed" in message and "line 4" in message
+
+
+def test_page_range_outside_the_pdf_ends_in_has_errors(fast_sim, tmp_path):
+    api = Api(fast_sim)
+    bid = api.ready(3, batch_xml((1, 2, 1), (3, 5, 1)), tmp_path)
+    message = errors_of(api, bid)
+    assert "Job 2" in message and "pages 3-5" in message and "3 page(s)" in message
+    assert "Job 1" not in message
+
+
+def test_missing_pdf_and_missing_xml_are_reported(fast_sim):
+    api = Api(fast_sim)
+    bid = api.create()
+    assert "No PDF was uploaded" in errors_of(api, bid)
+    other = api.create()
+    assert api.put(other, b"%PDF-1.4\n", "application/pdf").status_code == 200
+    message = errors_of(api, other)
+    assert "No batch XML was uploaded" in message and "No PDF" not in message
+
+
+def test_a_pdf_that_is_not_a_pdf_is_reported(fast_sim, tmp_path):
+    api = Api(fast_sim)
+    bid = api.create()
+    api.put(bid, b"this is a text file, not a PDF", "application/pdf")
+    api.put(bid, batch_xml((1, 1, 1)), "application/xml")
+    assert "PDF error" in errors_of(api, bid)
+
+
+def test_invalid_product_options_are_reported(fast_sim, tmp_path):
+    api = Api(fast_sim)
+    xml = batch_xml((1, 1, 1), (2, 2, 1, {"mailClass": "Certified Mail"}), (3, 3, 1, {"envelope": ""}))
+    bid = api.ready(3, xml, tmp_path)
+    message = errors_of(api, bid)
+    assert "Job 2" in message and "mailClass" in message
+    assert "Job 3" in message and "envelope" in message
+    assert "Job 1 " not in message
+
+
+def test_external_entities_are_neither_fetched_nor_expanded(fast_sim, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    xml = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE batch [<!ENTITY x SYSTEM "file://{secret}">]>\n'
+        "<batch><filename>&x;</filename></batch>\n"
+    ).encode()
+    api = Api(fast_sim)
+    bid = api.ready(1, xml, tmp_path)
+    message = errors_of(api, bid)
+    assert "DOCTYPE" in message and "TOP-SECRET" not in message
+    assert "TOP-SECRET" not in api.http.get(f"/batches/{bid}/details").text
+
+
+def tracking(api: Api, bid: str, kind: str = "IMB"):
+    return api.http.get(f"/batches/{bid}/tracking", params={"trackingType": kind})
+
+
+def test_simulated_tracking_scans_mailed_pieces_one_event_a_day(fast_sim, tmp_path):
+    from lxml import etree
+
+    api = Api(fast_sim)
+    bid = api.ready(2, batch_xml((1, 2, 3)), tmp_path)
+    early = tracking(api, bid)
+    assert (early.status_code, early.headers["content-type"], early.text) == (
+        200,
+        "text/plain; charset=utf-8",
+        NOT_AVAILABLE,
+    )
+    api.submit(bid)
+    final_status(api, bid)
+
+    def delivered():
+        r = tracking(api, bid)
+        return r if r.text.count("<status>Delivered</status>") == 3 else None
+
+    r = wait_for(delivered, what="all pieces delivered")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
+    root = etree.fromstring(r.content)
+    assert (root.findtext("status"), root.findtext("description")) == ("0", "Success")
+    by_piece: dict[str, list] = {}
+    for detail in root.find("trackingDetails"):
+        assert [c.tag for c in detail] == ["barCode", "status", "dateTime", "statusLocation"]
+        by_piece.setdefault(detail.findtext("barCode"), []).append(detail)
+    assert len(by_piece) == 3
+    for barcode, events in by_piece.items():
+        assert re.fullmatch(r"\d{31}", barcode)
+        assert [e.findtext("status") for e in events] == [
+            "Accepted", "Processed at origin facility", "In transit", "Out for delivery", "Delivered",
+        ]
+        times = [e.findtext("dateTime") for e in events]
+        assert times == sorted(times)
+        assert all(re.fullmatch(r"[A-Z .]+ [A-Z]{2}", e.findtext("statusLocation")) for e in events)
+    assert {events[-1].findtext("statusLocation") for events in by_piece.values()} == {
+        "ARLINGTON VA", "DENVER CO", "BOSTON MA",
+    }
+    # letters carry IMb barcodes, not package barcodes
+    assert tracking(api, bid, "IMPB").text == NOT_AVAILABLE
+
+
+def test_tracking_none_never_has_data_like_staging(sim_factory, tmp_path):
+    sim = sim_factory("--queue-seconds", "0.05", "--job-seconds", "0.05", "--tracking", "none", "--quiet")
+    api = Api(sim)
+    bid = api.ready(1, batch_xml((1, 1, 2)), tmp_path)
+    api.submit(bid)
+    assert final_status(api, bid).findtext("completedAt")
+    r = tracking(api, bid)
+    assert (r.status_code, r.headers["content-type"], r.text) == (200, "text/plain; charset=utf-8", NOT_AVAILABLE)
