@@ -203,7 +203,10 @@ def write_batch(batch: Batch, dest: str | Path | BinaryIO) -> WriteStats:
     success), so an InputError half-way (a bad character in recipient 900,000) leaves no partial file."""
     if isinstance(dest, (str, Path)):
         path = Path(dest)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        except OSError as err:
+            raise InputError(f"{path}: cannot write here: {err.strerror or err}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
                 stats = _write_to(fh, batch)

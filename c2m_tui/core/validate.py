@@ -86,7 +86,7 @@ class ValidationReport:
 
     def summary(self) -> str:
         def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
+            return f"{count:,} {word}{'' if count == 1 else 's'}"
 
         pdf = f" (PDF: {n(self.pdf_pages, 'page')})" if self.pdf_pages is not None else ""
         verdict = "valid" if self.valid else "INVALID"

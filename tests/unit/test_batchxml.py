@@ -210,3 +210,8 @@ def test_reader_names_the_file(tmp_path):
     bad.write_bytes(b"<batch>\n<filename>x</filename>\n<job>\n</batch>")
     with pytest.raises(InputError, match=r"bad.xml: line 4: malformed XML"):
         read_batch(bad)
+
+
+def test_unwritable_destination_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot write here"):
+        write_batch(sample_batch(), tmp_path / "no-such-dir" / "b.xml")
