@@ -215,3 +215,13 @@ def test_reader_names_the_file(tmp_path):
 def test_unwritable_destination_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="cannot write here"):
         write_batch(sample_batch(), tmp_path / "no-such-dir" / "b.xml")
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
+def test_every_real_world_sample_reads_and_round_trips(path):
+    got = read_batch(path)
+    assert got.batch.jobs and all(j.recipients for j in got.batch.jobs)
+    assert len(got.job_lines) == len(got.batch.jobs)
+    again = read_batch(batch_xml_bytes(got.batch))
+    assert [j.recipients for j in again.batch.jobs] == [j.recipients for j in got.batch.jobs]
+    assert [j.options for j in again.batch.jobs] == [j.options for j in got.batch.jobs]

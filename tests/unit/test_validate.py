@@ -218,3 +218,10 @@ def test_report_json_shape():
     out = validate_batch(BTB).to_json()
     assert set(out) == {"valid", "errors", "warnings"}
     assert set(out["warnings"][0]) >= {"line", "job", "recipient", "field", "message"}
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
+def test_every_real_world_sample_validates_without_errors(path):
+    report = validate_batch(path)
+    assert report.valid, [p.format(path.name) for p in report.errors]
+    assert all(p.line for p in report.warnings)
