@@ -19,15 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def rows(journal) -> list[dict]:
-    """The entries as JSON objects; an unanswered step a live process is waiting on shows as "sending"."""
-    out = []
-    for entry in journal.entries():
-        doc = entry.to_json()
-        if entry.unsettled is not None and not entry.submitted and journal.busy(entry.key):
-            doc["state"] = "sending"
-            doc["note"] = "a running c2m-tui is sending it now"
-        out.append(doc)
-    return out
+    return journal.listing()
 
 
 def _table(docs: list[dict]) -> str:

@@ -272,6 +272,32 @@ class Journal:
             keys = [r[0] for r in self._conn.execute(sql + " ORDER BY key DESC", args)]
             return [self._entry_in(self._conn, k) for k in keys]
 
+    def unsettled_entries(self, *, base_url: str | None = None) -> list[JournalEntry]:
+        """Entries with a step asked of the server and not clearly answered (what ``settle`` looks at)."""
+        sql = (
+            "SELECT DISTINCT b.key FROM steps s JOIN batches b ON b.key = s.batch_key"
+            " WHERE (s.outcome IS NULL OR s.outcome = ?)"
+        )
+        args: list[Any] = [AMBIGUOUS]
+        if base_url is not None:
+            sql += " AND b.base_url = ?"
+            args.append(base_url.rstrip("/"))
+        with self._lock:
+            keys = [r[0] for r in self._conn.execute(sql + " ORDER BY b.key", args)]
+            return [self._entry_in(self._conn, k) for k in keys]
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every entry as ``to_json()`` (newest first) for ``batches`` and the TUI; an unanswered step
+        that a live process is still waiting on shows as state "sending" instead of "ambiguous"."""
+        out = []
+        for entry in self.entries():
+            doc = entry.to_json()
+            if entry.unsettled is not None and not entry.submitted and self.busy(entry.key):
+                doc["state"] = "sending"
+                doc["note"] = "a running c2m-tui is sending it now"
+            out.append(doc)
+        return out
+
     def xml_copy(self, key: int) -> bytes:
         with self._lock:
             row = self._conn.execute("SELECT xml FROM batches WHERE key=?", (key,)).fetchone()

@@ -138,9 +138,7 @@ async def settle(
     Raises (e.g. UnreachableError) when a submit cannot be settled: nothing else may go ahead then."""
     base = _base(client, base_url)
     results: list[SettleResult] = []
-    for entry in journal.entries(base_url=base):
-        if entry.unsettled is None:
-            continue
+    for entry in journal.unsettled_entries(base_url=base):
         lock = journal.lock_for(entry.key)
         if not lock.try_acquire():
             continue  # its sender is alive and still waiting for the answer

@@ -201,3 +201,24 @@ def test_two_journal_objects_see_each_others_writes(journal):
     sid = other.begin_step(key, "create")
     assert journal.get(key).unsettled.id == sid  # committed before the call it announces
     other.close()
+
+
+def test_unsettled_entries_and_a_live_sender_shown_as_sending(journal):
+    quiet = add(journal)
+    walk(journal, quiet, "1", "submit")
+    waiting = add(journal)
+    walk(journal, waiting, "2", "xml")
+    journal.claim_submit(waiting)
+    elsewhere = add(journal, base="https://stage-batch.click2mail.com/v1", env="staging")
+    journal.begin_step(elsewhere, "create")
+    assert [e.key for e in journal.unsettled_entries(base_url=BASE)] == [waiting]
+    assert {e.key for e in journal.unsettled_entries()} == {waiting, elsewhere}
+
+    assert {d["key"]: d["state"] for d in journal.listing()}[waiting] == "ambiguous"  # its sender is gone
+    sender = journal.lock_for(waiting)  # a sender holding the entry (another open file: like another process)
+    assert sender.try_acquire()
+    try:
+        doc = {d["key"]: d for d in journal.listing()}[waiting]
+        assert doc["state"] == "sending" and "running" in doc["note"]
+    finally:
+        sender.release()
