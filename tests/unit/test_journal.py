@@ -206,7 +206,7 @@ def test_two_journal_objects_see_each_others_writes(journal):
 def test_unsettled_entries_and_a_live_sender_shown_as_sending(journal):
     quiet = add(journal)
     walk(journal, quiet, "1", "submit")
-    waiting = add(journal)
+    waiting = add(journal, pdf="dd" * 32)
     walk(journal, waiting, "2", "xml")
     journal.claim_submit(waiting)
     elsewhere = add(journal, base="https://stage-batch.click2mail.com/v1", env="staging")
