@@ -69,8 +69,12 @@ def _where(job: int | None, recipient: int | None, name: str) -> str:
 
 def _bad_text(value: object, job: int | None, recipient: int | None, name: str) -> InputError:
     """The InputError for a value lxml refused: say which character, and where."""
-    text = value if isinstance(value, str) else repr(value)
-    m = _NOT_XML_CHAR.search(text)
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return InputError(f"{_where(job, recipient, name)}: expected text, got {type(value).__name__} {value!r:.40}")
+    if not isinstance(value, str):  # a number where text is expected: a ZIP would lose its leading zero
+        return InputError(f"{_where(job, recipient, name)}: expected text, got the number {value!r}; "
+                          "store it as text")
+    m = _NOT_XML_CHAR.search(value)
     what = f"character U+{ord(m.group()):04X}" if m else "a value"
     return InputError(f"{_where(job, recipient, name)}: {what} cannot be written in XML 1.0; remove it from the input")
 

@@ -166,16 +166,42 @@ def _check_top(root: etree._Element, report: ValidationReport) -> None:
                 job.remove(child)  # so the schema judges the rest (lines of other elements are kept)
 
 
+# elements the schema knows, and those it may leave out: "expected" lists name only what is missing
+_SCHEMA_ELEMENTS = frozenset({
+    "batch", "username", "password", "filename", "appSignature", "job", "startingPage", "endingPage",
+    "printProductionOptions", "documentClass", "layout", "productionTime", "envelope", "color", "paperType",
+    "printOption", "mailClass", "confirmationOfMailing", "ancillaryEndorsement", "returnAddress", "recipients",
+    "address", "name", "organization", "address1", "address2", "address3", "city", "state", "postalCode",
+    "country", "c2m_uniqueid",
+})
+_OPTIONAL = frozenset({"username", "password", "appSignature", "envelope", "confirmationOfMailing",
+                       "ancillaryEndorsement", "returnAddress"})
+
+
+def _expected(names: str) -> str:
+    """``<a>`` or ``one of <a>, <b>``, leaving out optional elements when a required one is listed."""
+    tags = [n.strip() for n in names.split(",")]
+    required = [t for t in tags if t not in _OPTIONAL] or tags
+    if len(required) == 1:
+        return f"<{required[0]}>"
+    return "one of " + ", ".join(f"<{t}>" for t in required)
+
+
+def _unexpected(m: re.Match) -> str:
+    name, expected = m[1], _expected(m[2])
+    if name in _SCHEMA_ELEMENTS:
+        return f"<{name}> is out of place: expected {expected} here (elements must come in the reference order)"
+    return f"<{name}> is not a batch XML element; expected {expected} here"
+
+
 # libxml2's schema messages, rewritten for people
 _MESSAGES = [
-    (re.compile(r"Element '([^']+)': This element is not expected\. Expected is one of \( (.+) \)\.?"),
-     lambda m: f"<{m[1]}> is not expected here; expected one of {_tags(m[2])}"),
-    (re.compile(r"Element '([^']+)': This element is not expected\. Expected is \( (.+) \)\.?"),
-     lambda m: f"<{m[1]}> is not expected here; expected {_tags(m[2])} (elements must come in the reference order)"),
+    (re.compile(r"Element '([^']+)': This element is not expected\. Expected is (?:one of )?\( (.+) \)\.?"),
+     _unexpected),
     (re.compile(r"Element '([^']+)': This element is not expected\.?"),
-     lambda m: f"<{m[1]}> is not allowed here (it belongs nowhere after the elements before it)"),
+     lambda m: f"<{m[1]}> is not allowed here (nothing may follow the elements before it)"),
     (re.compile(r"Element '([^']+)': Missing child element\(s\)\. Expected is (?:one of )?\( (.+) \)\.?"),
-     lambda m: f"<{m[1]}> is missing {_tags(m[2])}"),
+     lambda m: f"<{m[1]}> is missing {_expected(m[2])}"),
     (re.compile(r"Element '(startingPage|endingPage)': '(.*)' is not a valid value of the atomic type .*", re.S),
      lambda m: f'"{m[2].strip()}" is not a page number (a whole number, 1 or more)'),
     (re.compile(r"Element '([^']+)': '(.*)' is not a valid value of .*", re.S),
@@ -189,10 +215,6 @@ _MESSAGES = [
 ]
 _PATH_JOB = re.compile(r"^/batch/job(?:\[(\d+)\])?")
 _PATH_RECIPIENT = re.compile(r"/recipients/address(?:\[(\d+)\])?")
-
-
-def _tags(names: str) -> str:
-    return ", ".join(f"<{n.strip()}>" for n in names.split(","))
 
 
 def schema_message(message: str) -> str:
@@ -255,9 +277,9 @@ def address_checks(el: etree._Element, report: ValidationReport, job: int, recip
     if not text("name") and not text("organization"):
         add("error", "name", "a name or an organization is required")
     if not text("address1"):
-        add("error", "address1", "address1 (the street line) is empty")
+        add("error", "address1", "empty; the street line is required")
     if not text("city"):
-        add("error", "city", "city is empty")
+        add("error", "city", "empty; the city is required")
     country = text("country")
     if us_only or is_us_country(country):
         _us_checks(text("state"), text("postalCode"), add)
@@ -269,15 +291,15 @@ def address_checks(el: etree._Element, report: ValidationReport, job: int, recip
 
 def _us_checks(state: str, zip_code: str, add) -> None:
     if not state:
-        add("error", "state", "state is empty (a US address needs its two-letter state code)")
+        add("error", "state", "empty; a US address needs its two-letter state code")
     elif not is_us_state(state):
         guess = suggest_state(state)
         if guess:
-            add("warning", "state", f'state "{state}" is not a USPS code (did you mean "{guess}"?)', guess)
+            add("warning", "state", f'"{state}" is not a USPS state code (did you mean "{guess}"?)', guess)
         else:
-            add("error", "state", f'state "{state}" is not a US state code')
+            add("error", "state", f'"{state}" is not a US state code')
     if not zip_code:
-        add("error", "postalCode", "postalCode is empty (a US address needs a ZIP code)")
+        add("error", "postalCode", "empty; a US address needs a ZIP code")
     elif not ZIP_RE.match(zip_code):
         lost = zip_lost_zero(zip_code)
         fixed = normalize_zip(zip_code)

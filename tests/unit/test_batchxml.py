@@ -225,3 +225,9 @@ def test_every_real_world_sample_reads_and_round_trips(path):
     again = read_batch(batch_xml_bytes(got.batch))
     assert [j.recipients for j in again.batch.jobs] == [j.recipients for j in got.batch.jobs]
     assert [j.options for j in again.batch.jobs] == [j.options for j in got.batch.jobs]
+
+
+def test_a_number_where_text_is_expected_is_named():
+    batch = Batch("x.pdf", [Job(1, 1, recipients=[Address(name="A", postal_code=2134)])])  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="job 1, recipient 1, postalCode: expected text, got the number 2134"):
+        batch_xml_bytes(batch)

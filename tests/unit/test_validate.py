@@ -52,7 +52,7 @@ def test_shell_sample_dc_state_and_credentials():
     assert report.valid
     (state,) = find(report.warnings, "state")
     assert (state.line, state.job, state.recipient, state.suggestion) == (94, 2, 2, "DC")
-    assert state.format("batch.xml") == 'batch.xml:94: job 2, recipient 2, state: state "D.C." is not a USPS code (did you mean "DC"?)'
+    assert state.format("batch.xml") == 'batch.xml:94: job 2, recipient 2, state: "D.C." is not a USPS state code (did you mean "DC"?)'
     assert [p.line for p in find(report.warnings, "password")] == [4]
     assert (report.jobs, report.pieces, report.pages) == (5, 10, 20)
 
@@ -184,8 +184,25 @@ def test_schema_errors_are_readable_with_line_job_and_recipient():
     got = {(p.line, p.job, p.recipient, p.field): p.message for p in report.errors}
     assert got[(11, 2, None, "startingPage")] == '"zero" is not a page number (a whole number, 1 or more)'
     assert "expected <documentClass>" in got[(13, 2, None, "layout")]
-    assert "<name> is not expected here" in got[(18, 2, 2, "name")]
+    assert got[(18, 2, 2, "name")].startswith("<name> is out of place: expected one of <state>, <postalCode>")
     assert [(p.line, p.job, p.field) for p in report.warnings if p.field == "frobnicate"] == [(21, 2, "frobnicate")]
+
+
+def test_missing_and_unknown_elements_name_only_what_is_required():
+    data = b"""<batch><filename>x.pdf</filename>
+<job><startingPage>1</startingPage><endingPage>1</endingPage>
+<printProductionOptions><documentClass>Letter 8.5 x 11</documentClass><layout>Address on Separate Page</layout><productionTime>Next Day</productionTime><envelope>Best Fit</envelope><color>Black and White</color><paperType>White 24#</paperType><printOption>Printing both sides</printOption><mailClass>First Class</mailClass></printProductionOptions>
+</job>
+<extra/>
+</batch>"""
+    got = [(p.line, p.job, p.field, p.message) for p in validate_batch(data).errors]
+    assert got == [
+        (2, 1, None, "<job> is missing <recipients>"),
+        (5, None, "extra", "<extra> is not a batch XML element; expected <job> here"),
+    ]
+    (missing,) = validate_batch(b"<batch>\n<job/></batch>").errors
+    assert (missing.line, missing.job, missing.message) == (
+        2, 1, "<job> is out of place: expected <filename> here (elements must come in the reference order)")
 
 
 def test_wrong_root_is_an_error_not_a_crash():

@@ -19,7 +19,7 @@ BTB = SAMPLES / "btb-correct_xml.xml"
 def test_human_output_on_the_shell_sample(capsys):
     assert main(["validate", str(SHELL)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert f'{SHELL}:94: job 2, recipient 2, state: state "D.C." is not a USPS code (did you mean "DC"?) [warning]' in out
+    assert f'{SHELL}:94: job 2, recipient 2, state: "D.C." is not a USPS state code (did you mean "DC"?) [warning]' in out
     assert out[-1] == f"{SHELL}: valid: 5 jobs, 10 pieces, 20 pages to print; 0 errors, 3 warnings"
 
 
