@@ -184,3 +184,16 @@ def test_policy_rejects_unknown_kinds_and_impossible_actions():
         resolve_policy({"typo": "fix"})
     with pytest.raises(UsageError, match="duplicate: can't 'fix'; choose skip or keep"):
         resolve_policy({"duplicate": "fix"})
+
+
+def test_first_seen_table_agrees_with_a_dict():
+    import random
+
+    from c2m_tui.core.addresses.seen import FirstSeen
+
+    table, expected = FirstSeen(4), {}
+    rnd = random.Random(5)
+    for row in range(20_000):  # grows from 4 slots many times; keys repeat often
+        key = hash(f"person {rnd.randrange(5_000)}") if row % 7 else rnd.choice((0, 1, -1, 2**63 - 1, -(2**63)))
+        assert table.first_row(key, row) == expected.setdefault(key or 1, row)
+    assert len(table) == len(expected)

@@ -22,6 +22,7 @@ from c2m_tui.core.models import Address
 from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
 
 from .mapping import TARGETS, columns_of
+from .seen import FirstSeen
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +137,9 @@ class AddressChecker:
         self._labels = {t: " + ".join(cols) for t, cols in self._columns.items()}
         self._getters = [(t, cols[0] if len(cols) == 1 else tuple(cols)) for t, cols in self._columns.items() if cols]
         self._has_id = bool(self._columns["unique_id"])
-        self._seen: dict[int, int] = {}  # hash of a recipient -> first row (a hash keeps 100k rows small)
-        self._seen_ids: dict[str, int] = {}
-        self._limits = {t: FIELD_LIMITS.get(_ELEMENT[t]) for t in _ADDRESS_FIELDS}
+        self._seen = FirstSeen()  # hash of a recipient -> its first row, ~20 bytes a recipient
+        self._seen_ids = FirstSeen()
+        self._limits = [(t, FIELD_LIMITS[_ELEMENT[t]]) for t in _ADDRESS_FIELDS if FIELD_LIMITS.get(_ELEMENT[t])]
 
     def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
         for number, row in rows:
@@ -148,10 +149,9 @@ class AddressChecker:
         values = dict.fromkeys(TARGETS, "")
         for target, col in self._getters:
             if type(col) is str:
-                value = (row.get(col) or "").strip()
+                values[target] = (row.get(col) or "").strip()
             else:
-                value = " ".join(v for v in ((row.get(c) or "").strip() for c in col) if v)
-            values[target] = value
+                values[target] = " ".join([p for p in [(row.get(c) or "").strip() for c in col] if p])
         return values
 
     def check(self, number: int, row: MappingABC[str, str]) -> CheckedRow:
@@ -172,9 +172,8 @@ class AddressChecker:
         else:
             found.append(("international", "country", v["country"],
                           f"foreign address ({v['country']}): mailed internationally", None))
-        for target in _ADDRESS_FIELDS:
-            limit = self._limits[target]
-            if limit and len(v[target]) > limit:
+        for target, limit in self._limits:
+            if len(v[target]) > limit:
                 value = v[target]
                 found.append(("too-long", target, value,
                               f"{target} is {len(value)} characters; the limit is {limit}", value[:limit].rstrip()))
@@ -245,6 +244,8 @@ class AddressChecker:
         if not raw:
             found.append(("missing-postal-code", "postal_code", "", "no ZIP code", None))
             return
+        if len(raw) == 5 and raw.isdigit():  # the common case, already canonical
+            return
         zip_code = normalize_zip(raw)
         if zip_code is not None:
             v["postal_code"] = zip_code
@@ -259,11 +260,10 @@ class AddressChecker:
                           None))
 
     def _check_duplicates(self, number: int, v: dict[str, str], problems: list) -> bool:
-        key = hash((v["name"].casefold(), v["organization"].casefold(), v["address1"].casefold(),
-                    v["address2"].casefold(), v["city"].casefold(), v["state"].casefold(),
-                    v["postal_code"][:5], v["country"].casefold()))
+        key = hash("\x1f".join((v["name"], v["organization"], v["address1"], v["address2"], v["city"],
+                                v["state"], v["postal_code"][:5], v["country"])).casefold())
         skipped = False
-        first = self._seen.setdefault(key, number)
+        first = self._seen.first_row(key, number)
         if first != number:
             action = self.policy["duplicate"]
             problems.append(RowProblem(number, "duplicate", "", "", v["name"] or v["organization"],
@@ -271,7 +271,7 @@ class AddressChecker:
             skipped = action == "skip"
         uid = v["unique_id"]
         if uid and not skipped:
-            first = self._seen_ids.setdefault(uid, number)
+            first = self._seen_ids.first_row(hash(uid), number)
             if first != number:
                 action = self.policy["duplicate-id"]
                 problems.append(RowProblem(number, "duplicate-id", "unique_id", self._labels["unique_id"], uid,
@@ -284,6 +284,9 @@ class AddressChecker:
 def _tidy(v: dict[str, str]) -> None:
     """Spread multi-line street cells over address1..3; flatten line breaks anywhere else."""
     street = (v["address1"], v["address2"], v["address3"])
+    joined = "".join(v.values())
+    if "\n" not in joined and "\r" not in joined and "\t" not in joined:
+        return
     if any("\n" in s or "\r" in s for s in street):
         lines = [ln.strip() for s in street for ln in s.splitlines() if ln.strip()]
         if len(lines) > 3:
