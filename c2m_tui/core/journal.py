@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import zlib
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -36,7 +37,8 @@ CREATE TABLE IF NOT EXISTS batches (
     profile TEXT NOT NULL, environment TEXT NOT NULL, base_url TEXT NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
     pdf_path TEXT NOT NULL, pdf_size INTEGER NOT NULL, pdf_sha256 TEXT NOT NULL, pdf_pages INTEGER NOT NULL,
-    xml_sha256 TEXT NOT NULL, xml BLOB NOT NULL, jobs INTEGER NOT NULL, pieces INTEGER NOT NULL,
+    xml_sha256 TEXT NOT NULL, xml_zlib BLOB NOT NULL,  -- batch XML compresses ~10x: a million recipients stays small
+    jobs INTEGER NOT NULL, pieces INTEGER NOT NULL,
     reviewed_at TEXT, allow_duplicate INTEGER NOT NULL DEFAULT 0,
     last_status TEXT, status_json TEXT, status_at TEXT,
     details_json TEXT, details_at TEXT,
@@ -131,10 +133,10 @@ class Journal:
         with self._write() as c:
             cur = c.execute(
                 "INSERT INTO batches (profile, environment, base_url, created_at, updated_at, pdf_path, pdf_size,"
-                " pdf_sha256, pdf_pages, xml_sha256, xml, jobs, pieces, reviewed_at, allow_duplicate)"
+                " pdf_sha256, pdf_pages, xml_sha256, xml_zlib, jobs, pieces, reviewed_at, allow_duplicate)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (profile, environment, base_url, t, t, str(pdf_path), pdf_size, pdf_sha256, pdf_pages,
-                 xml_sha256, sqlite3.Binary(xml), jobs, pieces, reviewed_at, int(allow_duplicate)),
+                 xml_sha256, sqlite3.Binary(zlib.compress(xml, 6)), jobs, pieces, reviewed_at, int(allow_duplicate)),
             )
             return int(cur.lastrowid)
 
@@ -300,10 +302,10 @@ class Journal:
 
     def xml_copy(self, key: int) -> bytes:
         with self._lock:
-            row = self._conn.execute("SELECT xml FROM batches WHERE key=?", (key,)).fetchone()
+            row = self._conn.execute("SELECT xml_zlib FROM batches WHERE key=?", (key,)).fetchone()
         if row is None:
             raise JournalError(f"no journal entry {key}")
-        return bytes(row[0])
+        return zlib.decompress(row[0])
 
     # ------------------------------------------------------------------ what the server last said
 

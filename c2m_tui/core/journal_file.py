@@ -40,7 +40,7 @@ def _prepare(conn: sqlite3.Connection, schema: str, version: int) -> None:
         raise sqlite3.DatabaseError(f"written by a newer c2m-tui (journal version {found}, this one knows {version})")
     # the tables must be ours: a foreign database that happens to be SQLite is no journal
     cols = {r[1] for r in conn.execute("PRAGMA table_info(batches)")}
-    if cols and not {"key", "batch_id", "pdf_sha256", "xml_sha256"} <= cols:
+    if cols and not {"key", "batch_id", "pdf_sha256", "xml_sha256", "xml_zlib"} <= cols:
         raise sqlite3.DatabaseError("it holds a table named batches but is not a c2m-tui journal")
     # one transaction, so two processes opening a new journal at once never see half a schema
     conn.executescript(f"BEGIN IMMEDIATE;\n{schema}\nCOMMIT;")

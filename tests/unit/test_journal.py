@@ -222,3 +222,14 @@ def test_unsettled_entries_and_a_live_sender_shown_as_sending(journal):
         assert doc["state"] == "sending" and "running" in doc["note"]
     finally:
         sender.release()
+
+
+def test_the_xml_copy_is_kept_compressed_and_comes_back_exact(journal):
+    xml = b'<?xml version="1.0"?>\n<batch>' + b"<job><recipients>" + b"<address><name>A</name></address>" * 5000 + b"</recipients></job></batch>"
+    key = journal.new_entry(
+        profile="demo", environment="demo", base_url=BASE, pdf_path="/x.pdf", pdf_size=1, pdf_sha256="a" * 64,
+        pdf_pages=1, xml=xml, xml_sha256="b" * 64, jobs=1, pieces=5000,
+    )
+    assert journal.xml_copy(key) == xml
+    stored = sqlite3.connect(journal.path).execute("SELECT length(xml_zlib) FROM batches").fetchone()[0]
+    assert stored < len(xml) / 10
