@@ -10,6 +10,7 @@ unusual encoding) is still harmless.
 from __future__ import annotations
 
 import re
+import threading
 from typing import IO, Iterator
 
 from lxml import etree
@@ -24,7 +25,17 @@ PARSER_OPTIONS = dict(
     huge_tree=False,
 )
 
-SAFE_PARSER = etree.XMLParser(**PARSER_OPTIONS, remove_blank_text=False)
+SAFE_PARSER = etree.XMLParser(**PARSER_OPTIONS)
+_local = threading.local()  # lxml parsers must not be used by two threads at once (TUI thread workers)
+
+
+def _parser() -> etree.XMLParser:
+    if threading.current_thread() is threading.main_thread():
+        return SAFE_PARSER
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.XMLParser(**PARSER_OPTIONS)
+    return parser
 
 # "<!DOCTYPE" in ASCII-compatible encodings, and in UTF-16 either way round
 _DOCTYPE_PATTERNS = (
@@ -79,7 +90,7 @@ def parse_bytes(data: bytes) -> etree._Element:
         raise XMLRejected("empty document: expected XML", line=None)
     reject_doctype(bytes(data))
     try:
-        root = etree.fromstring(bytes(data), SAFE_PARSER)
+        root = etree.fromstring(bytes(data), _parser())
     except etree.XMLSyntaxError as err:
         text, line = syntax_message(err)
         where = f"line {line}: " if line else ""

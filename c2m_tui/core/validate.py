@@ -12,6 +12,7 @@ there is nothing to check.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -100,8 +101,19 @@ class ValidationReport:
 
 
 @lru_cache(maxsize=1)
+def _schema_doc() -> etree._ElementTree:
+    return etree.parse(str(SCHEMA_PATH))
+
+
+_local = threading.local()
+
+
 def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH)))
+    """One validator per thread: an XMLSchema keeps its error log on itself."""
+    schema = getattr(_local, "schema", None)
+    if schema is None:
+        schema = _local.schema = etree.XMLSchema(_schema_doc())
+    return schema
 
 
 def _load(xml: str | Path | bytes) -> tuple[bytes, str]:

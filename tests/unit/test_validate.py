@@ -242,3 +242,13 @@ def test_every_real_world_sample_validates_without_errors(path):
     report = validate_batch(path)
     assert report.valid, [p.format(path.name) for p in report.errors]
     assert all(p.line for p in report.warnings)
+
+
+def test_validation_in_threads_keeps_reports_apart():
+    from concurrent.futures import ThreadPoolExecutor
+
+    bad = xml_of(Job(1, 1, recipients=[good_address(postal_code="2134")]))
+    inputs = [BTB, bad, SHELL, bad] * 4
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(validate_batch, inputs))
+    assert [r.valid for r in reports] == [True, False, True, False] * 4
