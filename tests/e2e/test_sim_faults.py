@@ -124,7 +124,7 @@ def test_seeded_random_faults_are_a_mix_and_repeatable(sim_factory):
     def outcomes(seed: str) -> list[str]:
         api = Api(sim_factory("--fault-rate", "0.5", "--seed", seed, "--quiet"))
         seen = []
-        for _ in range(24):
+        for _ in range(16):
             try:
                 seen.append(str(api.http.post("/batches").status_code))
             except httpx.TransportError:
