@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class SimContext:
         rng = random.Random(options.seed)
         workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
         store = BatchStore(workdir, random.Random(rng.random()))
-        return cls(
+        context = cls(
             options=options,
             workdir=workdir,
             store=store,
@@ -37,6 +38,9 @@ class SimContext:
             connections=ConnectionRegistry(),
             worker=IntakeWorker(store, options.queue_seconds),
         )
+        # uploads go even when the server never reaches its shutdown (a forced exit)
+        weakref.finalize(context, shutil.rmtree, workdir, True)
+        return context
 
     def remove_files(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -62,31 +62,43 @@ def _server(options: SimOptions, *, quiet: bool) -> Any:
         timeout_graceful_shutdown=2,
         server_header=False,
     )
-    return uvicorn.Server(config)
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            # Any number of Ctrl-C mean "stop gracefully": uvicorn's "force exit" on a second
+            # one skips the app's shutdown and prints a traceback. timeout_graceful_shutdown
+            # bounds the wait anyway. Not re-raising the signal afterwards makes the exit code 0.
+            self.should_exit = True
+
+    return Server(config)
 
 
 def serve(options: SimOptions, out: TextIO | None = None) -> int:
     """Run until Ctrl-C or SIGTERM; print ``listening on URL`` first. Returns the exit code (0)."""
     out = out or sys.stdout
-    sock = bind_socket(options.host, options.port)
-    print(f"listening on {base_url(sock)}", file=out, flush=True)
-    server = _server(options, quiet=False)
+    server: Any = None
+    stopping = False
 
-    def stop(signum: int, frame: object) -> None:
-        # uvicorn hands signals it caught back to us after its graceful shutdown: just exit then
-        if server.should_exit:
-            server.force_exit = True
-        server.should_exit = True
+    def stop(signum: int, frame: object) -> None:  # a signal before or after uvicorn's own handlers
+        nonlocal stopping
+        stopping = True
+        if server is not None:
+            server.should_exit = True
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    sock: socket.socket | None = None
     try:
-        asyncio.run(server.serve(sockets=[sock]))
+        sock = bind_socket(options.host, options.port)
+        print(f"listening on {base_url(sock)}", file=out, flush=True)
+        server = _server(options, quiet=False)
+        if not stopping:
+            asyncio.run(server.serve(sockets=[sock]))
     except KeyboardInterrupt:
         pass
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        sock.close()
+        if sock is not None:
+            sock.close()
     return 0
 
 
