@@ -12,7 +12,7 @@ from tests.e2e.sendflow import arm, cli, make_batch_files, run_driver, sim_batch
 from c2m_tui.commands.batches import rows
 from c2m_tui.core.journal import open_journal
 
-DELAY_MS = 1200  # the server holds an in-flight request this long; the driver dies 0.3 s into it
+DELAY_MS = 2000  # the server holds an in-flight request this long; the driver dies 0.7 s into it
 METHOD = {"create": "POST", "pdf": "PUT", "xml": "PUT", "submit": "POST"}
 
 CASES = [
@@ -48,7 +48,7 @@ def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, step, sta
     if in_flight:
         arm(sim, method=METHOD[step], path=step, kind="delay", delay_ms=DELAY_MS, count=1)
     killed = run_driver(
-        sim, app_home, pdf=pdf, xml=xml, kill_step=step, kill_state=state, kill_after=0.3 if in_flight else None
+        sim, app_home, pdf=pdf, xml=xml, kill_step=step, kill_state=state, kill_after=0.7 if in_flight else None
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert f"STEP {step} {state}" in killed.stdout and "BATCH" not in killed.stdout
