@@ -56,8 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_user,
         action="append",
         metavar="NAME:PASSWORD",
-        help="an account the simulator accepts (repeatable; default demo:demo). Test accounts only: "
-        "the password is visible in the process list",
+        help="an account the simulator accepts (repeatable; default demo:demo). The password shows in "
+        "the process list: for anything but test accounts use C2M_SIM_USERS (one NAME:PASSWORD a line)",
     )
     parser.add_argument("--queue-seconds", type=_non_negative(float), default=3.0, metavar="S",
                         help="time the single FIFO worker spends on each submitted batch (default 3)")
@@ -76,12 +76,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
 
 
+def _users(args: argparse.Namespace) -> dict[str, str]:
+    """--user accounts plus C2M_SIM_USERS (kept out of the process list); demo:demo if neither."""
+    import os
+
+    from c2m_tui.core.errors import UsageError
+
+    users = dict(args.user or ())
+    for number, line in enumerate(os.environ.get("C2M_SIM_USERS", "").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            name, password = _user(line.strip())
+        except argparse.ArgumentTypeError:
+            raise UsageError(f"C2M_SIM_USERS line {number}: expected NAME:PASSWORD") from None
+        users[name] = password
+    return users or {"demo": "demo"}
+
+
 def run(args: argparse.Namespace) -> int:
     from c2m_tui.sim.options import SimOptions
     from c2m_tui.sim.runner import serve
 
     options = SimOptions(
-        users=dict(args.user) if args.user else {"demo": "demo"},
+        users=_users(args),
         queue_seconds=args.queue_seconds,
         job_seconds=args.job_seconds,
         tracking=args.tracking,

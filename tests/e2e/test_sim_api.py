@@ -224,6 +224,13 @@ def test_another_users_batch_is_404(sim_factory):
     assert httpx.post(f"{sim.base_url}/batches", auth=("demo", "demo")).status_code == 401
 
 
+def test_accounts_can_come_from_the_environment_instead_of_the_process_list(sim_factory):
+    sim = sim_factory("--quiet", env={"C2M_SIM_USERS": "carol:pa ss:word\n\ndave:x\n"})
+    assert Api(sim, "carol", "pa ss:word").create()
+    assert Api(sim, "dave", "x").create()
+    assert httpx.post(f"{sim.base_url}/batches", auth=("demo", "demo")).status_code == 401
+
+
 def test_after_submit_uploads_and_a_second_submit_are_400_and_never_requeue(shared_sim, tmp_path):
     api = Api(shared_sim)
     bid = api.ready(2, batch_xml((1, 2, 1)), tmp_path)
