@@ -60,12 +60,22 @@ class C2MApp(App[None]):
         """Every screen (and modal) shows the environment banner; system modals (palette) don't."""
         if isinstance(screen, SystemModalScreen):
             return
+        screen.call_after_refresh(self._stop_blinking, screen)
         banners = screen.query(EnvironmentBanner)
         if banners:
             for banner in banners:
                 banner.refresh_banner()
         else:
             screen.mount(EnvironmentBanner())
+
+    @staticmethod
+    def _stop_blinking(screen: Screen) -> None:
+        """A steady cursor: over SSH a blinking one redraws twice a second for nothing (and it
+        keeps snapshots deterministic)."""
+        from textual.widgets import Input
+
+        for field in screen.query(Input):
+            field.cursor_blink = False
 
     def refresh_banners(self) -> None:
         for screen in self.screen_stack:

@@ -25,6 +25,7 @@ class ResumePoint:
     pdf: Path | None = None
     xml: Path | None = None
     key: int | None = None  # the journal entry, when there is one
+    xml_bytes: bytes | None = None  # the XML uploaded before, to review it again
 
 
 def _journal_module() -> Any | None:
@@ -107,7 +108,11 @@ def resume_point(session: Session, batch_id: str) -> ResumePoint | None:
             if entry.submitted:
                 return None
             pdf = Path(entry.pdf_path) if entry.pdf_path else None
-            return ResumePoint(batch_id, _NEXT_STEP.get(entry.state, 2), pdf=pdf, key=entry.key)
+            try:
+                xml = journal.xml_copy(entry.key) or None
+            except Exception:
+                xml = None
+            return ResumePoint(batch_id, _NEXT_STEP.get(entry.state, 2), pdf=pdf, key=entry.key, xml_bytes=xml)
     for row in session.recent:
         if row.batch_id == batch_id:
             if row.state == "submitted":

@@ -35,7 +35,8 @@ class WizardScreen(Screen):
         Binding("f7", "previous_step", "Back a step", show=False, id="wizard.back-alias"),
         Binding("ctrl+g", "do_step", "Do this step", id="wizard.do"),
         Binding("f5", "do_step", "Do this step", show=False, id="wizard.do-alias"),
-        Binding("ctrl+x", "cancel_upload", "Cancel upload", id="wizard.cancel-upload"),
+        Binding("ctrl+t", "cancel_upload", "Cancel upload", id="wizard.cancel-upload"),
+        Binding("f9", "cancel_upload", "Cancel upload", show=False, id="wizard.cancel-upload-alias"),
         Binding("escape", "leave", "Home", id="wizard.home"),
     ]
 
@@ -51,10 +52,8 @@ class WizardScreen(Screen):
         self.current = 0
 
     def compose(self) -> ComposeResult:
-        session = self.app.session
-        samples = session.samples or {}
-        start_dir = samples["pdf"].parent if "pdf" in samples else Path.cwd()
         yield Stepper(id="stepper")
+        # Later steps are mounted when they open: a quick first paint, and fewer widgets to restyle.
         with ContentSwitcher(initial="step-create", id="steps"):
             with Vertical(id="step-create"):
                 yield Static(
@@ -63,12 +62,9 @@ class WizardScreen(Screen):
                 with Horizontal(classes="step-buttons"):
                     yield Button("Create batch", id="create", variant="primary")
                 yield Static("", id="create-result", markup=False)
-            yield PdfStep(start_dir, initial=(self.resume.pdf if self.resume else None), id="step-pdf")
-            yield JobsStep(start_xml=samples.get("xml") or (self.resume.xml if self.resume else None), id="step-jobs")
-            yield ReviewStep(id="step-review")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.journal = journal_bridge.WizardJournal(self.app.session, self.resume)
         if self.journal.notice:
             self.app.notify(self.journal.notice, title="Journal", severity="warning", timeout=10)
@@ -76,22 +72,55 @@ class WizardScreen(Screen):
             for i in range(self.resume.next_step - 1):
                 self.done[i] = True
             self._created(self.batch_id, resumed=True)
-            self.go(self.resume.next_step - 1)
+            if self.resume.xml_bytes and self.resume.next_step == 4:
+                await self._ensure_step(2)  # validates the uploaded XML again, for the review
+            await self.go(self.resume.next_step - 1)
         else:
             self.query_one("#create", Button).focus()
         self._refresh_stepper()
+
+    # ------------------------------------------------------------------ the steps' widgets
+
+    def _make_step(self, index: int):
+        session = self.app.session
+        samples = session.samples or {}
+        resume = self.resume
+        if index == 1:
+            start_dir = samples["pdf"].parent if "pdf" in samples else Path.cwd()
+            return PdfStep(start_dir, initial=resume.pdf if resume else None, batch_id=self.batch_id, id="step-pdf")
+        if index == 2:
+            return JobsStep(
+                start_xml=samples.get("xml") or (resume.xml if resume else None),
+                batch_id=self.batch_id, pdf=self.pdf,
+                known_xml=resume.xml_bytes if resume else None, id="step-jobs",
+            )
+        return ReviewStep(id="step-review")
+
+    async def _ensure_step(self, index: int):
+        found = self.query(f"#{STEP_IDS[index]}")
+        if found:
+            return found.first()
+        widget = self._make_step(index)
+        await self.query_one("#steps", ContentSwitcher).mount(widget)
+        return widget
+
+    def _mounted(self, cls):
+        found = self.query(cls)
+        return found.first() if found else None
 
     # ------------------------------------------------------------------ navigation
 
     def is_open(self, index: int) -> bool:
         return index == 0 or self.done[index - 1]
 
-    def go(self, index: int) -> None:
+    async def go(self, index: int) -> None:
         if not 0 <= index < len(STEP_IDS):
             return
         if not self.is_open(index):
             self.app.notify(f"Step {index + 1} opens when step {index} has succeeded.", severity="warning")
             return
+        if index:
+            await self._ensure_step(index)
         self.current = index
         self.query_one("#steps", ContentSwitcher).current = STEP_IDS[index]
         if index == 3:
@@ -102,7 +131,7 @@ class WizardScreen(Screen):
     def _focus_step(self, index: int) -> None:
         target = {0: "#create", 1: "#pdf-tree", 2: "#xml-path", 3: "#submit"}[index]
         found = self.query(target)
-        if found and not found.first().disabled:
+        if found and not found.first().disabled and found.first().display:
             found.first().focus()
         elif index == 3 and self.query("#open-status"):
             self.query_one("#open-status").focus()
@@ -120,11 +149,11 @@ class WizardScreen(Screen):
         stepper.states = tuple(states)
         stepper.current = self.current
 
-    def action_next_step(self) -> None:
-        self.go(self.current + 1)
+    async def action_next_step(self) -> None:
+        await self.go(self.current + 1)
 
-    def action_previous_step(self) -> None:
-        self.go(self.current - 1)
+    async def action_previous_step(self) -> None:
+        await self.go(self.current - 1)
 
     def action_leave(self) -> None:
         self.app.pop_screen()
@@ -140,7 +169,9 @@ class WizardScreen(Screen):
             self.ask_submit()
 
     def action_cancel_upload(self) -> None:
-        self.query_one(PdfStep).cancel_upload()
+        step = self._mounted(PdfStep)
+        if step is not None:
+            step.cancel_upload()
 
     # ------------------------------------------------------------------ step 1: create
 
@@ -167,14 +198,10 @@ class WizardScreen(Screen):
             return
         self.done[0] = True
         self._created(status.id)
-        self.go(1)
+        await self.go(1)
 
     def _created(self, batch_id: str | None, resumed: bool = False) -> None:
         self.batch_id = batch_id
-        self.query_one(PdfStep).batch_id = batch_id
-        self.query_one(JobsStep).batch_id = batch_id
-        if self.query_one(PdfStep).info is not None:
-            self.query_one("#pdf-upload", Button).disabled = False
         result = self.query_one("#create-result", Static)
         result.update(f"Batch {batch_id} " + ("resumed." if resumed else "created."))
         result.set_classes("ok-text")
@@ -186,29 +213,33 @@ class WizardScreen(Screen):
     @on(PdfStep.Chosen)
     def _pdf_chosen(self, event: PdfStep.Chosen) -> None:
         self.pdf = event.info
-        self.query_one(JobsStep).set_pdf(event.info)
+        jobs = self._mounted(JobsStep)
+        if jobs is not None:
+            jobs.set_pdf(event.info)
 
     @on(PdfStep.Uploaded)
-    def _pdf_uploaded(self, event: PdfStep.Uploaded) -> None:
+    async def _pdf_uploaded(self, event: PdfStep.Uploaded) -> None:
         self.pdf = event.info
         self.done[1] = True
         self.done[2] = False  # a new PDF needs its XML uploaded again
         self.journal.note_done("pdf", self.batch_id, f"{event.info.path}")
-        self.go(2)
+        await self.go(2)
 
     # ------------------------------------------------------------------ step 3: XML
 
     @on(JobsStep.Checked)
     def _xml_checked(self, event: JobsStep.Checked) -> None:
         self.check = event.check
+        if self.current == 3 and self._mounted(ReviewStep) is not None:
+            self._show_review()
 
     @on(JobsStep.Uploaded)
-    def _xml_uploaded(self, event: JobsStep.Uploaded) -> None:
+    async def _xml_uploaded(self, event: JobsStep.Uploaded) -> None:
         self.check = event.check
         self.done[2] = True
         self.journal.note_done("xml", self.batch_id, "")
         self.journal.set_content(self.pdf, event.check)
-        self.go(3)
+        await self.go(3)
 
     # ------------------------------------------------------------------ step 4: review and submit
 
@@ -224,6 +255,9 @@ class WizardScreen(Screen):
             return
         if not all(self.done[:3]):
             self.app.notify("Upload the PDF and the XML first.", severity="warning")
+            return
+        if self.check is None or not self.check.valid:
+            self.app.notify("Load the batch XML in step 3 so it can be reviewed first.", severity="warning")
             return
         from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
 

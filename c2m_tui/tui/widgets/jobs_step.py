@@ -15,7 +15,6 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
 from c2m_tui.core.errors import C2MError, InputError
-from c2m_tui.tui.batch_form import batch_counts
 from c2m_tui.tui.widgets.jobs_form import JobsForm
 from c2m_tui.tui.widgets.path_input import PathSuggester
 
@@ -76,10 +75,13 @@ class JobsStep(Horizontal):
     class Uploaded(Message):
         check: XmlCheck
 
-    def __init__(self, *, start_xml: Path | None = None, id: str | None = None) -> None:
+    def __init__(self, *, start_xml: Path | None = None, batch_id: str | None = None, pdf=None,
+                 known_xml: bytes | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.start_xml = start_xml
-        self.batch_id: str | None = None
+        self.batch_id = batch_id
+        self.pdf = pdf
+        self.known_xml = known_xml
         self.pdf_path: Path | None = None
         self.loaded: tuple[Path, bytes, list[str]] | None = None  # an XML file in use instead of the form
         self.check: XmlCheck | None = None
@@ -106,6 +108,10 @@ class JobsStep(Horizontal):
         self.query_one("#xml-discard", Button).display = False
         self.query_one("#validation-box").border_title = "Validation"
         self.query_one("#xml-preview-box").border_title = "XML preview"
+        if self.pdf is not None:
+            self.set_pdf(self.pdf)
+        if self.known_xml:
+            self.use_xml(self.known_xml, "the XML uploaded before")
 
     def set_pdf(self, info) -> None:
         self.pdf_path = Path(info.path)
@@ -135,6 +141,10 @@ class JobsStep(Horizontal):
             self.app.call_from_thread(self._load_failed, f"{path}: {err.strerror or err}")
             return
         self.app.call_from_thread(self._loaded, path, xml, list(result.notes))
+
+    def use_xml(self, xml: bytes, label: str) -> None:
+        """Review XML bytes known from before (a resumed batch) as if loaded from a file."""
+        self._loaded(Path(label), xml, [])
 
     def _load_failed(self, text: str) -> None:
         note = self.query_one("#xml-loaded-note", Static)

@@ -45,11 +45,12 @@ class PdfStep(Vertical):
     class Uploaded(Message):
         info: object
 
-    def __init__(self, start_dir: Path, *, initial: Path | None = None, id: str | None = None) -> None:
+    def __init__(self, start_dir: Path, *, initial: Path | None = None, batch_id: str | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.start_dir = start_dir
         self.initial = initial
-        self.batch_id: str | None = None
+        self.batch_id = batch_id
         self.info = None
         self._upload: Worker | None = None
 

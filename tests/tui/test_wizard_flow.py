@@ -1,0 +1,218 @@
+"""The batch wizard driven with Pilot against the simulator on a real loopback port, with a real PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Input, Static
+
+from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
+from c2m_tui.tui.screens.wizard import WizardScreen
+from c2m_tui.tui.widgets.stepper import Stepper
+from tests.tui.shell_harness import app_on, notifications, wait_for
+
+
+def sim_batch(sim, batch_id: str) -> dict:
+    return next(b for b in sim.state()["batches"] if str(b["id"]) == str(batch_id))
+
+
+async def fill(pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.value = text
+
+
+async def activate(pilot, selector: str) -> None:
+    """Keyboard only: focus the widget and press enter (buttons may be scrolled out of view)."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+
+
+async def test_wizard_builds_uploads_and_submits_a_batch(sim, pdf_factory):
+    pdf = pdf_factory(2, "invoice.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
+        stepper = wizard.query_one(Stepper)
+        assert stepper.states == ("open", "locked", "locked", "locked")
+
+        # 1. create: the id is shown, the next step opens
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, what="create")
+        assert wizard.current == 1
+        assert f"Batch {wizard.batch_id} created" in str(wizard.query_one("#create-result", Static).render())
+        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == 0
+
+        # 2. the PDF by path: pages and size shown, uploaded with the bytes intact
+        wizard.query_one("#pdf-path", Input).focus()
+        await fill(pilot, "#pdf-path", str(pdf))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.pdf, what="pdf facts")
+        assert "invoice.pdf · 2 page(s)" in str(wizard.query_one("#pdf-facts", Static).render())
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, what="pdf upload")
+        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == pdf.stat().st_size
+        assert wizard.current == 2
+
+        # 3. build the jobs with the form: a return address and one typed-in recipient
+        for sel, text in (("#ret-name", "Sender Co"), ("#ret-address1", "1 Main St"), ("#ret-city", "Oakton"),
+                          ("#ret-state", "VA"), ("#ret-postal_code", "22124"),
+                          ("#rcp-name", "Ada Lovelace"), ("#rcp-address1", "12 Analytical Way"),
+                          ("#rcp-city", "Baltimore"), ("#rcp-state", "MD"), ("#rcp-postal_code", "21201")):
+            await fill(pilot, sel, text)
+        await activate(pilot, "#rcp-add")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="valid XML")
+        assert wizard.check.counts == (1, 1, 2)
+        assert "✓ valid" in str(wizard.query_one("#validation", Static).render())
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3, what="xml upload")
+        assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == len(wizard.check.xml)
+
+        # 4. review, confirm in a modal, submit once
+        assert wizard.current == 3
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: wizard.done[3], what="submit")
+        assert not wizard.query("#submit"), "the submit button is gone after submit"
+        await pilot.press("ctrl+g")  # a second submit is refused without a call
+        await pilot.pause(0.2)
+        state = sim_batch(sim, wizard.batch_id)
+        assert state["submitted"] and state["submit_count"] == 1
+        assert any("never submitted twice" in n for n in notifications(app))
+        assert wizard.query_one(Stepper).states == ("done", "done", "done", "done")
+
+        # then the status board
+        await activate(pilot, "#open-status")
+        from c2m_tui.tui.screens.status import StatusScreen
+
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status board")
+
+
+async def test_steps_stay_locked_until_the_one_before_succeeds(sim):
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert wizard.current == 0
+        assert any("opens when step 1" in n for n in notifications(app))
+        assert not wizard.query("#xml-upload"), "step 3 is not even built before step 2 succeeded"
+
+
+async def test_failed_create_is_retried_without_starting_over(sim):
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening: connection refused
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/v1"
+    app = app_on(dead)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: not wizard.query_one("#create", Button).disabled, what="create failure")
+        assert not wizard.done[0]
+        assert wizard.query_one(Stepper).states[0] == "failed"
+        assert "Not created" in str(wizard.query_one("#create-result", Static).render())
+        assert any("create" in n.lower() for n in notifications(app))
+        # the server comes back (here: the session is pointed at the live one); retry on the same screen
+        s = app.session
+        s.switch(s.profile.with_base_url(sim.base_url), sim.base_url, s.credentials, "demo")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, what="create on retry")
+        assert app.screen is wizard and wizard.current == 1
+        assert sim_batch(sim, wizard.batch_id)["submitted"] is False
+
+
+async def test_validation_names_job_and_recipient_and_blocks_upload(sim, pdf_factory):
+    pdf = pdf_factory(1)
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
+        await fill(pilot, "#pdf-path", str(pdf))
+        wizard.query_one("#pdf-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.pdf)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2)
+        for sel, text in (("#rcp-name", "Bad Zip"), ("#rcp-address1", "1 Nowhere"), ("#rcp-city", "Town"),
+                          ("#rcp-state", "ZZ"), ("#rcp-postal_code", "12")):
+            await fill(pilot, sel, text)
+        await activate(pilot, "#rcp-add")
+        panel = lambda: str(wizard.query_one("#validation", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "recipient 1" in panel(), what="problems named")
+        assert "job 1, recipient 1" in panel()
+        assert not wizard.check.valid
+        assert wizard.query_one("#xml-upload", Button).disabled
+        await pilot.press("ctrl+g")  # refused: nothing uploaded
+        await pilot.pause(0.2)
+        assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == 0
+        # fixing the row is a new edit; the panel follows (debounced) and upload opens
+        await activate(pilot, "#rcp-remove")
+        for sel, text in (("#rcp-name", "Good Zip"), ("#rcp-address1", "1 Somewhere"), ("#rcp-city", "Town"),
+                          ("#rcp-state", "VA"), ("#rcp-postal_code", "22124")):
+            await fill(pilot, sel, text)
+        await activate(pilot, "#rcp-add")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="valid after fix")
+        assert not wizard.query_one("#xml-upload", Button).disabled
+
+
+async def test_pdf_upload_can_be_cancelled_and_sent_again(sim_factory, pdf_factory):
+    slow = sim_factory("--latency-ms", "1000", "--queue-seconds", "0.2", "--job-seconds", "0.2")
+    pdf = pdf_factory(3)
+    app = app_on(slow.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, timeout=15)
+        await fill(pilot, "#pdf-path", str(pdf))
+        wizard.query_one("#pdf-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.pdf)
+        # upload and cancel at once: the simulator's latency keeps the request in flight meanwhile
+        await pilot.press("ctrl+g", "ctrl+t")
+        await wait_for(pilot, lambda: "cancelled" in str(wizard.query_one("#pdf-rate", Static).render()),
+                       what="cancel")
+        assert not wizard.done[1] and wizard.current == 1
+        await pilot.press("ctrl+g")  # sent again, on the same screen
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, timeout=15, what="second upload")
+        assert "Uploaded" in str(wizard.query_one("#pdf-rate", Static).render())
+
+
+async def test_demo_samples_walk_the_wizard_through_the_file_tree(sim, tmp_path):
+    from c2m_tui.tui.demo import write_samples
+
+    app = app_on(sim.base_url)
+    app.session.samples = write_samples(tmp_path / "demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
+        tree = wizard.query_one("#pdf-tree")
+        await wait_for(pilot, lambda: tree.has_focus and tree.root.children, what="tree loaded")
+        await pilot.press("down", "enter")  # keyboard only: the sample PDF
+        await wait_for(pilot, lambda: wizard.pdf, what="pdf from tree")
+        assert Path(wizard.pdf.path).name == "sample-letters.pdf"
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2)
+        await pilot.press("enter")  # the sample XML path is filled in: load it
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="sample xml")
+        assert wizard.check.counts == (3, 3, 6)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen))
+        await pilot.press("escape")  # cancelled: nothing submitted
+        await pilot.pause(0.1)
+        assert not wizard.done[3]
+        assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0
