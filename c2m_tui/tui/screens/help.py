@@ -47,7 +47,8 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
             yield Static("Keys", classes="section-title")
-            yield Static(self._table(), id="help-keys")
+            self.table = self._table()
+            yield Static(self.table, id="help-keys")
         yield Footer()
 
     def _table(self) -> Table:
