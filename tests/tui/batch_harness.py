@@ -28,7 +28,8 @@ class BatchScreensApp(App[None]):
                  environment: str = "demo", color_system: str = "truecolor") -> None:
         super().__init__()
         self.animation_level = "none"
-        self.session = SimpleNamespace(client=client, environment=environment, base_url="", label=environment.upper())
+        self.session = SimpleNamespace(client=client, environment=environment, label=environment.upper(),
+                                       base_url=getattr(client, "base_url", ""))
         self.theme_problems = register_themes(self)
         self.theme = theme
         self.color_system = color_system

@@ -104,6 +104,7 @@ class TrackingScreen(Screen):
         self.tracking_type = tracking_type.upper()
         self.clock = clock or local_clock
         self.loaded: LoadedTracking | None = None
+        self.from_cache = False  # what is shown is the journal's saved copy (the fresh answer follows)
         self.status_filter: str | None = None
         self.search_text = ""
         self._loader: Worker | None = None
@@ -170,6 +171,7 @@ class TrackingScreen(Screen):
         if loaded.tracking.tracking_type != self.tracking_type:
             return  # an answer for the type we switched away from
         self.loaded = loaded
+        self.from_cache = message.cached
         if self.status_filter is not None and self.status_filter not in loaded.counts:
             self.status_filter = None
         unavailable = self.query_one("#tracking-unavailable", Static)
