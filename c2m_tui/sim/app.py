@@ -1,7 +1,10 @@
 """The simulator's starlette app: the /v1 Batch API plus test hooks under /__sim__ (no auth).
 
-``GET /__sim__/state`` shows what the server holds; ``POST /__sim__/faults`` arms a targeted
-fault (``GET`` lists them, ``DELETE`` clears them).
+``GET /__sim__/state`` shows what the server holds: ``connections_opened`` counts the distinct
+TCP connections that carried a /v1 request, and per batch ``queue_position`` is the number of
+batches ahead of it (0: the intake worker has it; null before submit and once received) and
+``processed_seq`` its place in processing order (1, 2, ...). ``POST /__sim__/faults`` arms a
+targeted fault (see faults.py); ``GET`` lists the armed ones, ``DELETE`` clears them.
 """
 
 from __future__ import annotations
