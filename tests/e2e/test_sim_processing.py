@@ -10,6 +10,11 @@ import pytest
 from tests.conftest import start_sim
 from tests.e2e.test_sim_api import Api, batch_xml, wait_for
 
+CERTIFIED = {
+    "documentClass": "Certified Letter 8.5 x 11",
+    "envelope": "Certified Mail Letter Envelope",
+    "mailClass": "Certified Mail",
+}
 JOB_STEPS = ["ORDER_SUBMITTED", "AWAITING_PRODUCTION", "IN_PRODUCTION", "MAILED"]
 NOT_AVAILABLE = "Tracking data not available for this batch."
 
@@ -183,7 +188,7 @@ def test_simulated_tracking_scans_mailed_pieces_one_event_a_day(fast_sim, tmp_pa
     from lxml import etree
 
     api = Api(fast_sim)
-    bid = api.ready(2, batch_xml((1, 2, 3)), tmp_path)
+    bid = api.ready(3, batch_xml((1, 2, 3), (3, 3, 1, CERTIFIED)), tmp_path)
     early = tracking(api, bid)
     assert (early.status_code, early.headers["content-type"], early.text) == (
         200,
@@ -217,5 +222,8 @@ def test_simulated_tracking_scans_mailed_pieces_one_event_a_day(fast_sim, tmp_pa
     assert {events[-1].findtext("statusLocation") for events in by_piece.values()} == {
         "ARLINGTON VA", "DENVER CO", "BOSTON MA",
     }
-    # letters carry IMb barcodes, not package barcodes
-    assert tracking(api, bid, "IMPB").text == NOT_AVAILABLE
+    # the certified letter travels with a package barcode (IMpb) instead
+    packages = etree.fromstring(tracking(api, bid, "impb").content).find("trackingDetails")
+    assert {d.findtext("barCode") for d in packages} == {packages[0].findtext("barCode")}
+    assert re.fullmatch(r"\d{22}", packages[0].findtext("barCode"))
+    assert packages[-1].findtext("statusLocation") == "ARLINGTON VA"
