@@ -104,3 +104,23 @@ async def test_empty_list_says_so():
         text = screen_text(app)
     assert "No pieces have been scanned yet." in text
     assert app.chosen == []
+
+
+async def test_a_click_moves_the_cursor_and_a_double_click_chooses():
+    data = rows(50)
+    app = ListApp(data)
+    app.CSS = "TrackingView { border: round $primary; }"
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = app.query_one(TrackingView)
+        await pilot.pause()
+        await pilot.click(TrackingView, offset=(5, 4))  # border, header, rows 0 and 1, then row 2
+        await pilot.pause()
+        clicked = view.cursor
+        await pilot.click(TrackingView, offset=(5, 1))  # the header: nothing happens
+        await pilot.pause()
+        after_header = view.cursor
+        await pilot.double_click(TrackingView, offset=(5, 3))
+        await pilot.pause()
+    assert clicked == 2
+    assert after_header == 2
+    assert view.cursor == 1 and app.chosen == [data[1].barcode]

@@ -89,6 +89,7 @@ class TrackingScreen(Screen):
         Binding("x", "export", "Export CSV", id="tracking.export"),
         Binding("r", "reload", "Reload", id="tracking.reload"),
         Binding("escape", "back", "Back", id="tracking.back"),
+        Binding("q", "back", "Back", show=False, id="tracking.back-alias"),
     ]
 
     @dataclass

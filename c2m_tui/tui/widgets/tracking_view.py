@@ -235,7 +235,11 @@ class TrackingView(ScrollView, can_focus=True):
             self.post_message(self.PieceChosen(self, row))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            self.cursor = int(self.scroll_y) + event.y - 1
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # the border, or the header line
+            return
+        index = int(self.scroll_y) + offset.y - 1
+        if index < len(self._rows):
+            self.cursor = index
             if event.chain == 2:
                 self.action_choose()
