@@ -10,7 +10,9 @@ import pytest
 from tests.e2e.sendflow import arm, cli, make_batch_files, run_driver, sim_batches, wait_until
 
 from c2m_tui.commands.batches import rows
+from c2m_tui.core.client import BatchClient
 from c2m_tui.core.journal import open_journal
+from c2m_tui.core.submission import SendPlan, resume, send
 
 DELAY_MS = 2000  # the server holds an in-flight request this long; the driver dies 0.7 s into it
 METHOD = {"create": "POST", "pdf": "PUT", "xml": "PUT", "submit": "POST"}
@@ -40,10 +42,30 @@ def _journal_rows() -> list[dict]:
         journal.close()
 
 
+async def _finish(sim, pdf, xml, batch_id: str | None) -> tuple[str, list[tuple[str, str]], list]:
+    """Finish in this process: resume the batch, or (no id) send the same files again."""
+    steps: list[tuple[str, str]] = []
+    settled: list = []
+    journal = open_journal()
+    try:
+        async with BatchClient(sim.base_url, "demo", "demo", timeout=30) as client:
+            if batch_id is None:
+                plan = SendPlan(pdf=pdf, xml=xml.read_bytes(), profile="demo", environment="demo",
+                                base_url=sim.base_url, jobs=1, pieces=2, pages=2)
+                batch_id = await send(client, plan, journal, on_step=lambda *a: steps.append(a),
+                                      on_settle=settled.append)
+            else:
+                batch_id = await resume(client, journal, batch_id, on_step=lambda *a: steps.append(a),
+                                        on_settle=settled.append)
+    finally:
+        journal.close()
+    return batch_id, steps, settled
+
+
 @pytest.mark.parametrize(
     "step,state,in_flight", CASES, ids=[f"{s}-{st}{'-in-flight' if f else ''}" for s, st, f in CASES]
 )
-def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, step, state, in_flight):
+async def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, step, state, in_flight):
     pdf, xml = make_batch_files(tmp_path)
     if in_flight:
         arm(sim, method=METHOD[step], path=step, kind="delay", delay_ms=DELAY_MS, count=1)
@@ -65,21 +87,17 @@ def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, step, sta
         # no id came back: it cannot be resumed, and it is said so, never silently
         assert entry["id"] is None and entry["state"] == "possibly created"
         assert "unknown" in entry["note"]
-        out = cli(app_home, "send", "--pdf", str(pdf), "--xml", str(xml), "--yes", "--base-url", sim.base_url)
-        assert out.returncode == 0, out.stderr  # the guard lets it through: nothing was submitted
     else:
         assert entry["id"] is not None
         expected_state = {
             ("create", "done"): "created", ("pdf", "done"): "pdf uploaded", ("xml", "done"): "xml uploaded",
+            ("submit", "start"): "ambiguous",  # asked, no answer: settled only by reading the status
             ("submit", "done"): "submitted",
         }.get((step, state))
         if expected_state:
             assert entry["state"] == expected_state
-        if step == "submit" and state == "start":
-            assert entry["state"] == "ambiguous"  # asked, no answer: settled only by reading the status
-        out = cli(app_home, "resume", entry["id"], "--yes")
-        assert out.returncode == 0, out.stderr
-    batch_id = out.stdout.strip().splitlines()[-1]
+    # the guard lets a re-send through after a lost create: nothing was submitted
+    batch_id, steps, settled = await _finish(sim, pdf, xml, entry["id"])
 
     server = sim_batches(sim)
     assert server[batch_id]["submit_count"] == 1 and server[batch_id]["submitted"]
@@ -92,11 +110,30 @@ def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, step, sta
     unexplained = [b for b in server if b != batch_id]
     assert len(unexplained) <= len(possibly)  # each unknown server batch is a "possibly created" entry
     assert all(server[b]["submit_count"] == 0 for b in unexplained)  # and none of them was ever submitted
-    if in_flight and step == "create":
-        assert len(unexplained) == 1 and len(possibly) == 1
-    if step == "submit" and state == "done":
-        assert "nothing to do" in out.stderr
+    if step == "create" and state == "start":
+        assert [r.outcome for r in settled] == ["possibly created"]
+        assert len(unexplained) == (1 if in_flight else 0) and len(possibly) == 1
+    if step in ("pdf", "xml") and state == "start":  # an unconfirmed upload is sent again, nothing else
+        assert [r.outcome for r in settled] == ["upload unconfirmed"]
+        assert (step, "done") in steps
     if step == "submit" and state == "start":
-        said = "says it was submitted" if in_flight else "says it was not submitted"
-        assert f"settled: batch {batch_id}: submit had no answer; the server's status {said}" in out.stderr
-        assert ("[submit] submit: skipped" in out.stderr) == in_flight
+        assert [r.outcome for r in settled] == ["submitted" if in_flight else "not submitted"]
+        assert (("submit", "skipped") in steps) == in_flight
+    if step == "submit" and state == "done":
+        assert settled == [] and ("submit", "start") not in steps
+
+
+def test_the_cli_resume_says_how_a_lost_submit_was_settled(sim, tmp_path, app_home):
+    pdf, xml = make_batch_files(tmp_path)
+    arm(sim, method="POST", path="submit", kind="delay", delay_ms=DELAY_MS, count=1)
+    killed = run_driver(sim, app_home, pdf=pdf, xml=xml, kill_step="submit", kill_state="start", kill_after=0.7)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    wait_until(lambda: any(b["submit_count"] for b in sim_batches(sim).values()), what="the lost submit")
+    [batch_id] = sim_batches(sim)
+    out = cli(app_home, "resume", batch_id, "--yes")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == batch_id
+    assert "its submit got no answer: the status is read first" in out.stderr
+    assert f"settled: batch {batch_id}: submit had no answer; the server's status says it was submitted" in out.stderr
+    assert "[submit] submit: skipped" in out.stderr
+    assert sim_batches(sim)[batch_id]["submit_count"] == 1
