@@ -59,9 +59,11 @@ class HomeScreen(Screen):
         session = self.app.session
         user = session.username or "not logged in"
         source = getattr(session.credentials, "source", "")
-        where = f"{session.label.lower()}" + (" (PRODUCTION: real mail, real money)" if session.production else "")
+        where = "" if session.label.lower() == session.profile_name else f" · {session.label.lower()}"
+        if session.production:
+            where += " (PRODUCTION: real mail, real money)"
         self.query_one("#home-session", Static).update(
-            f"Profile      {session.profile_name} · {where}\n"
+            f"Profile      {session.profile_name}{where}\n"
             f"Server       {session.base_url}\n"
             f"User         {user}" + (f" (password from {source})" if source and session.logged_in else "")
         )

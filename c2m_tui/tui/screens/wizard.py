@@ -72,6 +72,8 @@ class WizardScreen(Screen):
             for i in range(self.resume.next_step - 1):
                 self.done[i] = True
             self._created(self.batch_id, resumed=True)
+            if self.resume.pdf is not None and self.resume.next_step > 2:
+                self.reread_pdf(self.resume.pdf)
             if self.resume.xml_bytes and self.resume.next_step == 4:
                 await self._ensure_step(2)  # validates the uploaded XML again, for the review
             await self.go(self.resume.next_step - 1)
@@ -101,6 +103,7 @@ class WizardScreen(Screen):
         if found:
             return found.first()
         widget = self._make_step(index)
+        widget.display = False  # the switcher shows it when it becomes current
         await self.query_one("#steps", ContentSwitcher).mount(widget)
         return widget
 
@@ -209,6 +212,27 @@ class WizardScreen(Screen):
         self.sub_title = f"batch {batch_id}"
 
     # ------------------------------------------------------------------ step 2: PDF
+
+    @work(group="pdf-info", thread=True, exit_on_error=False)
+    def reread_pdf(self, path: Path) -> None:
+        """A resumed batch's PDF facts (pages for the page plan, size for the review)."""
+        from c2m_tui.tui.widgets.pdf_step import pdf_facts
+
+        try:
+            info = pdf_facts(path)
+        except Exception as err:  # the file may have moved since: say so, keep going
+            self.app.call_from_thread(self.app.show_error, err, "PDF")
+            return
+        self.app.call_from_thread(self._pdf_known, info)
+
+    def _pdf_known(self, info) -> None:
+        if self.pdf is None:
+            self.pdf = info
+            jobs = self._mounted(JobsStep)
+            if jobs is not None:
+                jobs.set_pdf(info)
+            if self.current == 3 and self._mounted(ReviewStep) is not None:
+                self._show_review()
 
     @on(PdfStep.Chosen)
     def _pdf_chosen(self, event: PdfStep.Chosen) -> None:

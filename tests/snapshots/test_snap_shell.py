@@ -1,0 +1,127 @@
+"""Snapshots of the shell and of each wizard step (pytest-textual-snapshot).
+
+Deterministic: fixed sizes, the c2m-dark theme, a fixed base URL that is never called, fixed
+batch ids (the wizard resumed at a step), files in a folder of fixed name, a steady cursor.
+Update with ``uv run pytest tests/snapshots/test_snap_shell.py --snapshot-update`` after checking
+the differences by eye.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from c2m_tui.config.credentials import Credentials
+from c2m_tui.config.profiles import get_profile
+from c2m_tui.tui.app import C2MApp
+from c2m_tui.tui.demo import write_samples
+from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.tui.screens.login import LoginScreen
+from c2m_tui.tui.screens.wizard import WizardScreen
+from c2m_tui.tui.session import Session
+from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
+
+SHELL_SIZE = (80, 24)
+WIZARD_SIZE = (100, 30)
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    """The demo sample PDF and XML in ./letters (relative paths show the same in every run)."""
+    folder = tmp_path / "letters"
+    samples = write_samples(folder)
+    monkeypatch.chdir(folder)
+    return {k: Path(v.name) for k, v in samples.items()}
+
+
+def wizard_app(resume: ResumePoint | None = None) -> C2MApp:
+    app = app_on(FIXED_URL)
+
+    def open_wizard() -> None:
+        app.push_screen(WizardScreen(resume=resume))
+
+    app.call_later(open_wizard)
+    return app
+
+
+async def settle(pilot, predicate=lambda: True, what="ready") -> None:
+    await wait_for(pilot, predicate, what=what)
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def checked(app) -> bool:
+    """The wizard knows its PDF and the last validation has run (no edit or worker pending)."""
+    screen = app.screen
+    if not isinstance(screen, WizardScreen) or screen.pdf is None or screen.check is None:
+        return False
+    jobs = screen.query("#step-jobs")
+    if jobs and jobs.first()._timer is not None:
+        return False
+    return not any(w.group == "validate" and w.is_running for w in app.workers)
+
+
+def test_home(snap_compare):
+    assert snap_compare(app_on(FIXED_URL), terminal_size=SHELL_SIZE)
+
+
+def test_home_production(snap_compare):
+    profile = get_profile("production")
+    session = Session(profile, profile.base_url, Credentials("acme-mail", "x", "keyring"), "production")
+    assert snap_compare(C2MApp(session, theme="c2m-dark"), terminal_size=SHELL_SIZE)
+
+
+def test_help(snap_compare):
+    assert snap_compare(app_on(FIXED_URL), press=["f1"], terminal_size=SHELL_SIZE)
+
+
+def test_login(snap_compare):
+    profile = get_profile("staging")
+    app = C2MApp(Session(profile, profile.base_url, None, "staging"), theme="c2m-dark")
+
+    async def ready(pilot):
+        await settle(pilot, lambda: isinstance(app.screen, LoginScreen)
+                     and "keyring" in str(app.screen.query_one("#keyring-state").render()).lower()
+                     and "Checking" not in str(app.screen.query_one("#keyring-state").render()), "login")
+
+    assert snap_compare(app, terminal_size=SHELL_SIZE, run_before=ready)
+
+
+def test_wizard_step1_create(snap_compare):
+    app = wizard_app()
+
+    async def ready(pilot):
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
+
+    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+
+
+def test_wizard_step2_pdf(snap_compare, files):
+    app = wizard_app(ResumePoint("100001", next_step=2, pdf=files["pdf"]))
+
+    async def ready(pilot):
+        await settle(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.pdf is not None
+                     and app.screen.query_one("#pdf-tree").root.children, "pdf step")
+
+    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+
+
+def test_wizard_step3_jobs(snap_compare, files):
+    app = wizard_app(ResumePoint("100001", next_step=3, pdf=files["pdf"], xml=files["xml"]))
+
+    async def ready(pilot):
+        await settle(pilot, lambda: checked(app), "check")
+
+    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+
+
+def test_wizard_step4_review(snap_compare, files):
+    xml = files["xml"].read_bytes()
+    app = wizard_app(ResumePoint("100001", next_step=4, pdf=files["pdf"], xml_bytes=xml))
+
+    async def ready(pilot):
+        await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
+
+    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
