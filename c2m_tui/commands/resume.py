@@ -44,9 +44,12 @@ def _pick_server(args, journal, batch_id: str) -> None:
             f"batch id {batch_id} is in the journal for {len(servers)} servers ({', '.join(servers)}): "
             "choose one with --profile or --base-url"
         )
+    from c2m_tui.config.profiles import get_profile
+
     entry = journal.find(batch_id, servers[0])
     args.profile = entry.profile
-    args.base_url = entry.base_url
+    if get_profile(entry.profile).base_url.rstrip("/") != entry.base_url:  # e.g. demo on a test simulator
+        args.base_url = entry.base_url
 
 
 def _confirm(entry, todo: list[str], *, assume_yes: bool) -> bool:
