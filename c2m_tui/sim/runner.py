@@ -62,6 +62,7 @@ def _server(options: SimOptions, *, quiet: bool) -> Any:
         timeout_graceful_shutdown=2,
         server_header=False,
     )
+
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: object) -> None:
             # Any number of Ctrl-C mean "stop gracefully": uvicorn's "force exit" on a second
