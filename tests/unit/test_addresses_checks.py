@@ -197,3 +197,14 @@ def test_first_seen_table_agrees_with_a_dict():
         key = hash(f"person {rnd.randrange(5_000)}") if row % 7 else rnd.choice((0, 1, -1, 2**63 - 1, -(2**63)))
         assert table.first_row(key, row) == expected.setdefault(key or 1, row)
     assert len(table) == len(expected)
+
+
+def test_rows_missing_mapped_columns_take_the_careful_path():
+    checker = AddressChecker({"name": "Name", "address1": "Street", "city": "City", "state": "State",
+                              "postal_code": "Zip"})
+    sparse = checker.check(2, {"Name": "Ann", "Street": None})
+    assert sparse.address.name == "Ann" and sparse.address.address1 == ""
+    assert [p.kind for p in sparse.problems] == ["missing-street", "missing-city", "missing-state",
+                                                 "missing-postal-code"]
+    full = checker.check(3, {**BASE, "Name": " Bo "})
+    assert full.address.name == "Bo" and not full.problems

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Iterable, Iterator, Mapping as MappingABC
 
 from c2m_tui.core.errors import UsageError
@@ -137,9 +138,16 @@ class AddressChecker:
         self._labels = {t: " + ".join(cols) for t, cols in self._columns.items()}
         self._getters = [(t, cols[0] if len(cols) == 1 else tuple(cols)) for t, cols in self._columns.items() if cols]
         self._has_id = bool(self._columns["unique_id"])
+        singles = [(t, col) for t, col in self._getters if type(col) is str]
+        self._single_targets = [t for t, _ in singles]
+        # itemgetter with one key returns the value, not a 1-tuple: wrap it so the result is iterable
+        self._single_get = (itemgetter(*[c for _, c in singles]) if len(singles) > 1
+                            else (lambda row, _c=singles[0][1]: (row[_c],)) if singles else None)
+        self._joined = [(t, col) for t, col in self._getters if type(col) is not str]
         self._seen = FirstSeen()  # hash of a recipient -> its first row, ~20 bytes a recipient
         self._seen_ids = FirstSeen()
         self._limits = [(t, FIELD_LIMITS[_ELEMENT[t]]) for t in _ADDRESS_FIELDS if FIELD_LIMITS.get(_ELEMENT[t])]
+        self._us_cache: dict[str, bool] = {}
 
     def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
         for number, row in rows:
@@ -147,6 +155,15 @@ class AddressChecker:
 
     def _extract(self, row: MappingABC[str, str]) -> dict[str, str]:
         values = dict.fromkeys(TARGETS, "")
+        if self._single_get is not None:
+            try:  # the fast path: one C call fetches every single-column field
+                values.update(zip(self._single_targets, map(str.strip, self._single_get(row))))
+            except (KeyError, TypeError):  # a row without some column, or None cells: the careful path
+                pass
+            else:
+                for target, cols in self._joined:
+                    values[target] = " ".join([p for p in [(row.get(c) or "").strip() for c in cols] if p])
+                return values
         for target, col in self._getters:
             if type(col) is str:
                 values[target] = (row.get(col) or "").strip()
@@ -166,9 +183,18 @@ class AddressChecker:
             found.append(("missing-street", "address1", "", "no street address", None))
         if not v["city"]:
             found.append(("missing-city", "city", "", "no city", None))
-        if is_us_country(v["country"]):
-            self._check_state(v, found)
-            self._check_zip(v, found)
+        country = v["country"]
+        us = self._us_cache.get(country)
+        if us is None:
+            us = is_us_country(country)
+            if len(self._us_cache) < 1000:  # a handful of spellings repeat on every row
+                self._us_cache[country] = us
+        if us:
+            if v["state"] not in US_STATES:  # fast paths first: most rows are already right
+                self._check_state(v, found)
+            zip_code = v["postal_code"]
+            if len(zip_code) != 5 or not zip_code.isdigit():
+                self._check_zip(v, found)
         else:
             found.append(("international", "country", v["country"],
                           f"foreign address ({v['country']}): mailed internationally", None))
@@ -201,12 +227,13 @@ class AddressChecker:
             skipped = self._check_duplicates(number, v, later)
             if later:
                 problems = [*problems, *later]
+        report = self.report
         for p in problems:
-            self.report.add(p)
+            report.add(p)
         if skipped:
-            self.report.rows_skipped += 1
+            report.rows_skipped += 1
         else:
-            self.report.rows_accepted += 1
+            report.rows_accepted += 1
         address = Address(v["name"], v["organization"], v["address1"], v["address2"], v["address3"], v["city"],
                           v["state"], v["postal_code"], v["country"], v["unique_id"])
         return CheckedRow(number, address, problems, skipped, v["pages"])
@@ -243,8 +270,6 @@ class AddressChecker:
         raw = v["postal_code"]
         if not raw:
             found.append(("missing-postal-code", "postal_code", "", "no ZIP code", None))
-            return
-        if len(raw) == 5 and raw.isdigit():  # the common case, already canonical
             return
         zip_code = normalize_zip(raw)
         if zip_code is not None:
