@@ -21,7 +21,7 @@ def remember_batch(journal, base_url: str, batch_id: str) -> None:
 
 async def test_saved_copy_first_then_the_fresh_answer(sim_factory, tmp_path):
     sim = sim_factory("--queue-seconds", "0.1", "--job-seconds", "0.1", "--tracking", "simulated",
-                      "--day-seconds", "0.2", "--latency-ms", "700")
+                      "--day-seconds", "0.2", "--latency-ms", "400")
     client = client_for(sim)
     batch_id = await send_batch(client, tmp_path, recipients=2)
     await wait_for_tracking(client, batch_id, lambda t: t.available and len(t.pieces()) == 2, timeout=30)

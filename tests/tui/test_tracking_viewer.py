@@ -28,7 +28,7 @@ def all_delivered(tracking) -> bool:
 @pytest.fixture
 def tracked_sim(sim_factory):
     return sim_factory("--queue-seconds", "0.2", "--job-seconds", "0.2", "--tracking", "simulated",
-                       "--day-seconds", "0.3")
+                       "--day-seconds", "0.15")
 
 
 async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim, tmp_path, monkeypatch):
