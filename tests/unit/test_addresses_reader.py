@@ -183,3 +183,22 @@ def test_xlsx_named_sheet_and_unknown_sheet(tmp_path):
     assert open_table(path, sheet="Notes").info.headers == ["not addresses"]
     with pytest.raises(InputError, match="no sheet named 'Nope'.*Contacts, Notes"):
         open_table(path, sheet="Nope")
+
+
+def test_xlsx_with_a_wrong_recorded_size_loses_no_rows(tmp_path):
+    import re
+    import zipfile
+
+    good = make_xlsx(tmp_path / "good.xlsx", [["Name", "City", "Zip"], ["Ann", "Reno", 89501], ["Bo", "Lodi", 95240]])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    table = open_table(bad)
+    assert table.info.headers == ["Name", "City", "Zip"]
+    assert list(table.rows()) == [(2, {"Name": "Ann", "City": "Reno", "Zip": "89501"}),
+                                  (3, {"Name": "Bo", "City": "Lodi", "Zip": "95240"})]

@@ -254,11 +254,13 @@ def _open_workbook(path: Path):
 
 
 def _pick_sheet(wb, path: Path, sheet: str | None):
-    if sheet is None:
-        return wb.worksheets[0]
-    if sheet not in wb.sheetnames:
+    if sheet is not None and sheet not in wb.sheetnames:
         raise InputError(f"{path}: no sheet named {sheet!r} (sheets: {', '.join(wb.sheetnames)})")
-    return wb[sheet]
+    ws = wb.worksheets[0] if sheet is None else wb[sheet]
+    # Read-only mode trusts the sheet's recorded size, which some exporters get wrong (rows or
+    # columns would silently go missing); without it openpyxl reads every cell that is there.
+    ws.reset_dimensions()
+    return ws
 
 
 def _xlsx_info(path: Path, sheet: str | None) -> TableInfo:
