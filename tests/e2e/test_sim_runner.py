@@ -44,6 +44,11 @@ def test_a_20_mb_upload_streams_to_disk(tmp_path):
             for _ in range(size // chunk):
                 yield b"0" * chunk  # a fresh chunk each time: only the server can hold on to them
 
+        # the simulator imports these in the background once a batch is created: import them
+        # first, so their memory does not count as the upload's
+        import lxml.etree  # noqa: F401
+        import pypdf  # noqa: F401
+
         tracemalloc.start()
         try:
             r = http.put(
@@ -58,6 +63,7 @@ def test_a_20_mb_upload_streams_to_disk(tmp_path):
         state = http.get(f"{sim.url.rsplit('/v1', 1)[0]}/__sim__/state").json()
     assert state["batches"][0]["pdf_bytes"] == size + 10
     assert peak < 6 * 1024 * 1024, f"peak traced memory {peak / 2**20:.1f} MiB for a 20 MiB upload"
+    print(f"peak traced memory during a 20 MiB upload: {peak / 2**20:.2f} MiB")
 
 
 def test_cli_prints_the_url_first_and_exits_0_on_ctrl_c():
