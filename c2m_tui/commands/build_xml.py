@@ -19,8 +19,8 @@ DESCRIPTION = (
 EPILOG = (
     "Problem kinds (default action first): missing-name, missing-street, missing-city, missing-state, "
     "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); state-name, "
-    "zip-lost-zero, too-long (skip; --fix corrects them: 'Massachusetts' -> 'MA', '2134' -> '02134', "
-    "truncate); international, missing-id (keep). "
+    "zip-lost-zero, too-long, bad-character (skip; --fix corrects them: 'Massachusetts' -> 'MA', '2134' -> "
+    "'02134', truncate, a space for a control character); international, missing-id (keep). "
     "Fields for --map: name, organization, address1, address2, address3, city, state, postal_code, "
     "country, unique_id, pages; join columns with '+' (--map 'name=First Name+Last Name'), or leave the "
     "column empty to unmap (--map address2=). Saved mappings live in the app's data directory "

@@ -208,3 +208,12 @@ def test_rows_missing_mapped_columns_take_the_careful_path():
                                                  "missing-postal-code"]
     full = checker.check(3, {**BASE, "Name": " Bo "})
     assert full.address.name == "Bo" and not full.problems
+
+
+def test_characters_xml_cannot_carry_get_a_row_number():
+    report, rows = mapped_rows([{**BASE, "Street": "1 A St\x0bFloor 2"}, {**BASE, "Name": "Bo\x00"}])
+    assert [(p.row, p.kind, p.column, p.action) for p in report.problems] == [
+        (2, "bad-character", "Street", "skipped"), (3, "bad-character", "Name", "skipped")]
+    assert "U+000B" in report.problems[0].message
+    _, rows = mapped_rows([{**BASE, "Street": "1 A St\x0bFloor 2"}], {"bad-character": "fix"})
+    assert rows[0].address.address1 == "1 A St Floor 2" and not rows[0].skipped

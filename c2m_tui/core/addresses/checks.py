@@ -13,6 +13,7 @@ A multi-line street cell (Outlook writes "Business Street" that way) is spread o
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -48,6 +49,8 @@ KINDS: dict[str, KindInfo] = {
     "international": KindInfo("foreign address (mailed internationally)", ("keep", "skip"), "keep"),
     "missing-id": KindInfo("empty id column", ("keep", "skip"), "keep"),
     "duplicate-id": KindInfo("id already used by an earlier row", ("skip", "keep"), "skip"),
+    "bad-character": KindInfo("a character XML cannot carry (fix: replace it with a space)", ("fix", "skip"),
+                              "skip"),
     "bad-pages": KindInfo("page range missing, malformed or outside the PDF", ("skip",), "skip"),
 }
 
@@ -57,6 +60,9 @@ _ADDRESS_FIELDS = ("name", "organization", "address1", "address2", "address3", "
 # ZIPs that start with 0 belong to New England, NJ, PR/VI, a few NY ZIPs and APO AE (USPS prefixes).
 _ZERO_ZIP_STATES = frozenset({"CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI", "NY", "AE"})
 _EMPTY: tuple = ()
+# What XML 1.0 cannot hold (control characters but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF):
+# old spreadsheets put U+000B in multi-line cells. Found here, it gets a row number and a choice.
+_BAD_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def resolve_policy(policy: MappingABC[str, str] | None = None) -> dict[str, str]:
@@ -175,7 +181,17 @@ class AddressChecker:
         v = self._extract(row)
         self.report.rows_read += 1
         found: list[tuple[str, str, str, str, str | None]] = []  # kind, field, value, message, fix
-        _tidy(v)
+        joined = "".join(v.values())
+        if "\n" in joined or "\r" in joined or "\t" in joined:
+            _tidy(v)
+        if _BAD_CHAR.search(joined):
+            for target in _ADDRESS_FIELDS:
+                value = v[target]
+                m = _BAD_CHAR.search(value)
+                if m:
+                    found.append(("bad-character", target, value,
+                                  f"{target} holds character U+{ord(m.group()):04X}, which XML cannot carry",
+                                  " ".join(_BAD_CHAR.sub(" ", value).split())))
 
         if not v["name"] and not v["organization"]:
             found.append(("missing-name", "name", "", "no name and no organization", None))
@@ -309,9 +325,6 @@ class AddressChecker:
 def _tidy(v: dict[str, str]) -> None:
     """Spread multi-line street cells over address1..3; flatten line breaks anywhere else."""
     street = (v["address1"], v["address2"], v["address3"])
-    joined = "".join(v.values())
-    if "\n" not in joined and "\r" not in joined and "\t" not in joined:
-        return
     if any("\n" in s or "\r" in s for s in street):
         lines = [ln.strip() for s in street for ln in s.splitlines() if ln.strip()]
         if len(lines) > 3:
