@@ -128,14 +128,23 @@ def run(args) -> int:
         stderr(f"saved mapping {args.save_mapping!r} in {path}")
     plan = PagePlan(pdf_pages=pdf.pages, pdf_name=Path(args.pdf).name, same_pages=same,
                     per_recipient=args.pages_per_recipient, page_column="pages" in mapping)
+    if same is not None and (same[0] > 1 or same[1] < pdf.pages) and not args.page_column:
+        stderr(f"note: only pages {same[0]}-{same[1]} of {Path(args.pdf).name} ({pdf.pages} pages) are mailed")
     output = Path(args.output)
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give a file name for the XML")
-    result = build_batch_file(
-        table, mapping, plan, output, pdf_filename=args.filename or Path(args.pdf).name,
-        policy=_policy(args), options=options, return_address=return_address,
-        allow_skipped=args.skip_invalid,
-    )
+    from c2m_tui.core.addresses import CheckReport
+
+    seen = CheckReport()
+    try:
+        result = build_batch_file(
+            table, mapping, plan, output, pdf_filename=args.filename or Path(args.pdf).name,
+            policy=_policy(args), options=options, return_address=return_address,
+            allow_skipped=args.skip_invalid, report=seen,
+        )
+    except InputError:
+        _print_problems(seen, stderr)  # what the rows had, before the error that stopped everything
+        raise
     _print_problems(result.report, stderr)
     report = result.report
     counts = (f"{report.rows_read} row(s) read, {report.rows_accepted} recipient(s) accepted, "

@@ -138,6 +138,9 @@ def test_mail_merge_page_count_mismatch_is_a_clear_error(capsys, tmp_path, pdf_f
                            "--pages-per-recipient", "2", "--fix", "zip-lost-zero", "-o", str(out_xml))
     assert code == 1 and not out_xml.exists()
     assert "the last 1 row(s) have no pages (from data row 3, spreadsheet row 4)" in err
+    # the rows' own problems are still listed above the error
+    assert "row 2, column 'Zip Code': ZIP '2134' looks like '02134' with its leading zero lost " \
+           "[zip-lost-zero: fixed to '02134']" in err
 
 
 def test_tsv_page_column_and_id_column(capsys, tmp_path, pdf_factory):
@@ -250,3 +253,19 @@ def test_bom_csv_end_to_end(capsys, tmp_path, pdf_factory):
     assert code == 0, err
     (job,) = read_batch(tmp_path / "o.xml").batch.jobs
     assert [(a.name, a.organization) for a in job.recipients] == [("Erin Gray", ""), ("", "Globex LLC")]
+
+
+def test_same_pages_says_when_part_of_the_pdf_is_not_mailed(capsys, tmp_path, pdf_factory):
+    code, _, err = build(capsys, "--addresses", str(FIXTURES / "google_contacts_new.csv"), "--pdf",
+                         str(pdf_factory(3, "three.pdf")), "--same-pages", "2", "-o", str(tmp_path / "o.xml"))
+    assert code == 0 and "note: only pages 2-2 of three.pdf (3 pages) are mailed" in err
+
+
+def test_importing_the_address_core_stays_light():
+    import subprocess
+    import sys
+
+    code = ("import sys, c2m_tui.core.addresses, c2m_tui.commands.build_xml; "
+            "print(sorted(m for m in ('textual', 'lxml', 'openpyxl', 'httpx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -60,16 +60,18 @@ def build_batch_file(
     return_address: ReturnAddress | None = None,
     allow_skipped: bool = False,
     progress: Callable[[int], None] | None = None,
+    report: CheckReport | None = None,
 ) -> BuildResult:
     """Write the batch XML for ``table`` to ``dest`` atomically (temp file + rename).
 
     With ``allow_skipped=False`` (the default) a single rejected row means nothing is written:
     the person sees every problem first. InputError (bad PDF/list mismatch, unreadable file)
-    propagates, and also leaves ``dest`` untouched.
+    propagates, and also leaves ``dest`` untouched; pass ``report`` to keep the rows' problems
+    found before it. ``progress(rows_done)`` is called every 1000 rows (raise in it to cancel).
     """
     from c2m_tui.core.batchxml import write_batch  # lxml: only when writing
 
-    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy)
+    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy, report)
     tally = PlanTally()
     result = BuildResult(report=checker.report, tally=tally, notes=list(table.info.notes))
     checker.report.notes.extend(table.info.notes)

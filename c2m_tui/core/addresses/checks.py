@@ -137,9 +137,10 @@ class AddressChecker:
     """Turns mapped rows into Addresses. One checker per pass over the list (it remembers the
     recipients it has seen, to find duplicates); its ``report`` collects the problems."""
 
-    def __init__(self, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None) -> None:
+    def __init__(self, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,
+                 report: CheckReport | None = None) -> None:
         self.policy = resolve_policy(policy)
-        self.report = CheckReport()
+        self.report = report if report is not None else CheckReport()
         self._columns = {t: columns_of(mapping.get(t)) for t in TARGETS}  # type: ignore[arg-type]
         self._labels = {t: " + ".join(cols) for t, cols in self._columns.items()}
         self._getters = [(t, cols[0] if len(cols) == 1 else tuple(cols)) for t, cols in self._columns.items() if cols]
