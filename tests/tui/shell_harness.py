@@ -26,7 +26,7 @@ def app_on(base_url: str, **kw: Any) -> C2MApp:
     return C2MApp(session_on(base_url, **kw), theme="c2m-dark")
 
 
-async def wait_for(pilot, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+async def wait_for(pilot, predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
     """Pause the pilot until ``predicate()`` is truthy; fail with ``what`` after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
