@@ -47,8 +47,8 @@ async def test_board_follows_a_batch_from_queued_to_mailed(sim_factory, tmp_path
     assert rows_status == ["MAILED", "MAILED"]
     assert polls_after_wait == polls_at_end  # the poller stopped when the batch was done
     # a notification for each change of state, in words
-    assert any("is processing" in n for n in notes), notes
-    assert any("is mailed" in n and "in the mail" in n for n in notes), notes
+    assert any(f"Batch {batch_id}: processing|" in n for n in notes), notes
+    assert any(f"Batch {batch_id}: mailed|" in n and "in the mail" in n for n in notes), notes
 
 
 async def test_queued_wording_and_refresh_key(sim_factory, tmp_path):
@@ -102,3 +102,30 @@ async def test_unreachable_server_keeps_trying_politely(tmp_path):
         text = screen_text(app)
         assert screen.next_poll is not None  # a transport error is retried later
     assert "Last poll failed" in text
+
+
+async def test_a_batch_the_server_rejects_shows_its_error(sim, tmp_path):
+    from c2m_tui.core.batchxml import batch_xml_bytes
+    from c2m_tui.core.models import Address, Batch, Job
+    from tests.conftest import make_pdf
+
+    client = client_for(sim)
+    pdf = make_pdf(tmp_path / "one-page.pdf", 1)
+    person = Address(name="A Person", address1="1 Main St", city="Baltimore", state="MD", postal_code="21201")
+    batch = Batch(filename=pdf.name, jobs=[Job(1, 5, recipients=[person])])  # pages 2-5 do not exist
+    created = await client.create_batch()
+    await client.upload_pdf(created.id, pdf)
+    await client.upload_xml(created.id, batch_xml_bytes(batch))
+    await client.submit(created.id)
+    app = BatchScreensApp(client, lambda: StatusScreen(created.id, backoff=FAST))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.status is not None and screen.status.done, what="the verdict")
+        await pilot.pause()
+        text = screen_text(app)
+        phase_classes = set(screen.query_one("#status-phase").classes)
+    assert screen.status.phase == "failed"
+    assert "failed: " in text and "Has errors     yes" in text
+    assert screen.status.error_message and screen.status.error_message[:30] in text
+    assert phase_classes == {"phase-failed"}
+    assert any(f"Batch {created.id}: failed|failed: " in n for n in app.notifications_seen)

@@ -163,7 +163,7 @@ class StatusScreen(Screen):
                 pass
         if before is not None and before.phase != status.phase:
             severity = "error" if status.phase == "failed" else "information"
-            self.notify(status.describe(), title=f"Batch {self.batch_id} is {status.phase}", severity=severity, timeout=8)
+            self.notify(status.describe(), title=f"Batch {self.batch_id}: {status.phase}", severity=severity, timeout=8)
 
     @on(PollFailed)
     def _show_failure(self, message: PollFailed) -> None:
