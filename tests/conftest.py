@@ -35,7 +35,7 @@ def app_home(tmp_path_factory, monkeypatch) -> Path:
     """Every file the app writes goes under a fresh temporary C2M_TUI_HOME; no real credentials leak in."""
     home = tmp_path_factory.mktemp("c2m-home")
     monkeypatch.setenv("C2M_TUI_HOME", str(home))
-    for var in ("C2M_USERNAME", "C2M_PASSWORD", "C2M_THEME", "C2M_PROFILE"):
+    for var in ("C2M_USERNAME", "C2M_PASSWORD", "C2M_THEME", "C2M_PROFILE", "C2M_SIM_USERS"):
         monkeypatch.delenv(var, raising=False)
     # No desktop keyring in tests unless a test starts one: keyring's fail backend.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
