@@ -9,6 +9,7 @@ The steps' meaning (what is ambiguous, what resume does) lives in ``submission.p
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from c2m_tui.core.errors import C2MError
 from c2m_tui.core.journal_codec import tracking_from_json
 from c2m_tui.core.journal_entry import (  # noqa: F401  (re-exported: callers import them from here)
-    AMBIGUOUS, DONE, FAILED, NOT_TAKEN, ORPHAN, STEPS, UNCONFIRMED, UNSETTLED, CachedTracking, JournalEntry,
+    AMBIGUOUS, DONE, FAILED, NOT_TAKEN, ORPHAN, STEPS, SUPERSEDED, UNCONFIRMED, UNSETTLED, CachedTracking, JournalEntry,
     StepRecord, _iso, now_utc,
 )
 from c2m_tui.core.models import BatchDetails, BatchStatus, Tracking
@@ -139,6 +140,36 @@ class Journal:
                  xml_sha256, sqlite3.Binary(zlib.compress(xml, 6)), jobs, pieces, reviewed_at, int(allow_duplicate)),
             )
             return int(cur.lastrowid)
+
+    _CONTENT_FIELDS = ("pdf_path", "pdf_size", "pdf_sha256", "pdf_pages", "xml_sha256", "jobs", "pieces", "reviewed_at")
+
+    def update_content(self, key: int, *, xml: bytes | None = None, **fields: Any) -> None:
+        """Record (or change) an entry's PDF/XML facts before its submit, for a front end that creates
+        the batch before the files are chosen. A changed PDF or XML supersedes its confirmed upload,
+        so the entry never claims an upload of content that was not sent."""
+        unknown = set(fields) - set(self._CONTENT_FIELDS)
+        if unknown:
+            raise ValueError(f"not content fields: {', '.join(sorted(unknown))}")
+        if xml is not None:
+            fields["xml_sha256"] = fields.get("xml_sha256") or hashlib.sha256(xml).hexdigest()
+        if "pdf_path" in fields:
+            fields["pdf_path"] = str(fields["pdf_path"])
+        with self._write() as c:
+            me = self._entry_in(c, key)
+            if me.latest("submit") is not None:
+                raise JournalError(f"batch {me.batch_id}: its content cannot change once a submit was asked")
+            for step, column in (("pdf", "pdf_sha256"), ("xml", "xml_sha256")):
+                if column in fields and fields[column] != getattr(me, column):
+                    c.execute(
+                        "UPDATE steps SET outcome=?, detail=detail || ' (content replaced)' "
+                        "WHERE batch_key=? AND step=? AND outcome=?", (SUPERSEDED, key, step, DONE),
+                    )
+            sets = [f"{name}=?" for name in fields] + ["updated_at=?"]
+            args = [*fields.values(), _iso()]
+            if xml is not None:
+                sets.append("xml_zlib=?")
+                args.append(sqlite3.Binary(zlib.compress(xml, 6)))
+            c.execute(f"UPDATE batches SET {', '.join(sets)} WHERE key=?", (*args, key))
 
     def begin_step(self, key: int, step: str, detail: str = "") -> int:
         """Record the intent to make a remote call; committed before the call is made."""

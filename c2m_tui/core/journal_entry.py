@@ -19,6 +19,7 @@ STEPS = ("create", "pdf", "xml", "submit")
 DONE, FAILED, AMBIGUOUS = "done", "failed", "ambiguous"
 ORPHAN = "orphan"  # a create settled as "possibly created, unknown id" (there is no list endpoint)
 UNCONFIRMED = "unconfirmed"  # an upload settled as "maybe not received": resume sends it again
+SUPERSEDED = "superseded"  # a confirmed upload whose content was replaced before submit (update_content)
 NOT_TAKEN = "not-taken"  # a submit settled by reading status: it did not take effect
 UNSETTLED = (None, AMBIGUOUS)
 

@@ -1,42 +1,37 @@
 """Sending a batch so that a crash anywhere never mails it twice and never loses track of it.
 
 The four calls run in the API's order (create, pdf, xml, submit). Each is journaled before it
-is made and answered after (see journal.py). Before anything else, every unanswered step on
-this server is settled: a submit by reading the batch's status, an upload by sending it again,
-a create by admitting that a batch with an unknown id may exist. ``resume`` continues a batch
-on the same id; a per-batch file lock plus an atomic journal claim make sure only one process
-ever submits it, and the status is read before a resumed submit.
+is made and answered after (journaled_calls.py). Before anything else, every unanswered step on
+this server is settled (settlement.py). ``resume`` continues a batch on the same id; a per-batch
+file lock plus an atomic journal claim make sure only one process ever submits it, and the
+status is read before a resumed submit. The ``*_step`` functions give a step-by-step front end
+(the TUI wizard) the same guarantees one step at a time.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from c2m_tui.core.errors import APIError, C2MError, CredentialsError, InputError, UnreachableError
 from c2m_tui.core.journal import (
-    AMBIGUOUS, DONE, FAILED, NOT_TAKEN, ORPHAN, UNCONFIRMED, DuplicateBatchError, Journal, JournalEntry,
-    JournalError, _iso, duplicate_error,
+    DONE, DuplicateBatchError, Journal, JournalEntry, JournalError, _iso, duplicate_error,
+)
+from c2m_tui.core.journaled_calls import (
+    ChangedSinceReviewError, ProgressCallback, StepCallback, changed_error, client_base, journaled_create,
+    journaled_pdf, journaled_submit, journaled_xml, noop_step, note_status, sha256_bytes, sha256_file,
 )
 from c2m_tui.core.locks import BatchBusyError
+from c2m_tui.core.settlement import SettleCallback, SettleResult, settle
 
 if TYPE_CHECKING:
     from c2m_tui.core.client import BatchClient
 
 __all__ = [
     "SendPlan", "ReviewRecord", "SettleResult", "ChangedSinceReviewError", "DuplicateBatchError",
-    "BatchBusyError", "review", "send", "resume", "settle", "sha256_file",
+    "BatchBusyError", "review", "send", "resume", "settle", "sha256_file", "remaining_steps",
+    "create_step", "pdf_step", "xml_step", "submit_step",
 ]
-
-StepCallback = Callable[[str, str], None]  # (step, state) with state in start/done/failed/skipped
-ProgressCallback = Callable[[int, int], None]  # (bytes sent, total bytes) of the PDF upload
-SettleCallback = Callable[["SettleResult"], None]  # told of each unanswered step settled before going on
-
-
-class ChangedSinceReviewError(InputError):
-    """A file changed on disk after it was reviewed (or recorded): what would be sent is not what was seen."""
 
 
 @dataclass(slots=True)
@@ -65,124 +60,18 @@ class ReviewRecord:
     reviewed_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class SettleResult:
-    key: int
-    batch_id: str | None
-    step: str
-    outcome: str  # "submitted", "not submitted", "possibly created", "upload unconfirmed", "unknown batch"
-    message: str
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    """(hex digest, size) of a file, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    size = 0
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-                size += len(chunk)
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror or err})") from None
-    return h.hexdigest(), size
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def review(plan: SendPlan) -> ReviewRecord:
     """Record the hashes of what the person is shown; ``send(..., reviewed=...)`` insists on them."""
     pdf_sha, pdf_size = sha256_file(plan.pdf)
     file_sha = sha256_file(plan.xml_path)[0] if plan.xml_path is not None else None
-    return ReviewRecord(plan.pdf, pdf_sha, pdf_size, _sha256(plan.xml), plan.xml_path, file_sha, _iso())
+    return ReviewRecord(plan.pdf, pdf_sha, pdf_size, sha256_bytes(plan.xml), plan.xml_path, file_sha, _iso())
 
 
-def _changed(path: Path, before: str, after: str, what: str) -> ChangedSinceReviewError:
-    return ChangedSinceReviewError(
-        f"{path}: changed on disk since it was {what} (sha256 {before[:12]}… is now {after[:12]}…)",
-        hint="nothing was submitted; review the files again and send",
-    )
-
-
-def _base(client: "BatchClient", base_url: str | None) -> str:
-    url = base_url or getattr(client, "base_url", None)
-    if not url:
-        raise ValueError("the client's base URL is needed to tell this server's batches from others'")
-    return str(url).rstrip("/")
-
-
-def _failure_outcome(err: BaseException) -> str:
-    """Did a failed create/submit certainly not take effect (FAILED), or may it have (AMBIGUOUS)?"""
-    if isinstance(err, (UnreachableError, CredentialsError)):
-        return FAILED  # nothing reached the server, or it refused us at the door
-    if isinstance(err, APIError) and err.status_code is not None and 400 <= err.status_code < 500:
-        return FAILED  # the server answered and said no
-    return AMBIGUOUS  # a timeout, a 5xx, a garbled success: it may have happened
-
-
-def _noop_step(step: str, state: str) -> None:
-    pass
-
-
-# ---------------------------------------------------------------------------------- settle
-
-
-async def settle(
-    client: "BatchClient", journal: Journal, *, base_url: str | None = None, on_settle: SettleCallback | None = None
-) -> list[SettleResult]:
-    """Settle every unanswered step on this server; entries a live process is working on are left alone.
-    Raises (e.g. UnreachableError) when a submit cannot be settled: nothing else may go ahead then."""
-    base = _base(client, base_url)
-    results: list[SettleResult] = []
-    for entry in journal.unsettled_entries(base_url=base):
-        lock = journal.lock_for(entry.key)
-        if not lock.try_acquire():
-            continue  # its sender is alive and still waiting for the answer
-        try:
-            entry = journal.get(entry.key)  # re-read: it may have been answered meanwhile
-            if entry.unsettled is not None:
-                results.append(await _settle_one(client, journal, entry, base))
-                if on_settle is not None:
-                    on_settle(results[-1])
-        finally:
-            lock.release()
-    return results
-
-
-async def _settle_one(client: "BatchClient", journal: Journal, entry: JournalEntry, base: str) -> SettleResult:
-    from c2m_tui.core.errors import NotFoundError
-
-    pending = entry.unsettled
-    assert pending is not None
-    if pending.step == "create":
-        msg = (
-            "a create request got no answer: a batch may exist on the server with an unknown id "
-            "(there is no list endpoint); it is never submitted"
-        )
-        journal.end_step(pending.id, ORPHAN, msg)
-        return SettleResult(entry.key, None, "create", "possibly created", msg)
-    if pending.step in ("pdf", "xml"):
-        msg = f"{pending.step.upper()} upload not confirmed; resume sends it again (an upload replaces, so that is safe)"
-        journal.end_step(pending.id, UNCONFIRMED, msg)
-        return SettleResult(entry.key, entry.batch_id, pending.step, "upload unconfirmed", msg)
-    try:
-        status = await client.status(entry.batch_id or "")
-    except NotFoundError:
-        msg = f"batch {entry.batch_id} is unknown to {base}: its submit cannot have taken effect there"
-        journal.end_step(pending.id, FAILED, msg)
-        return SettleResult(entry.key, entry.batch_id, "submit", "unknown batch", msg)
-    journal.record_status(entry.batch_id or "", status, base_url=base)
-    if status.submitted:
-        msg = f"batch {entry.batch_id}: submit had no answer; the server's status says it was submitted"
-        journal.end_step(pending.id, DONE, msg)
-        return SettleResult(entry.key, entry.batch_id, "submit", "submitted", msg)
-    msg = f"batch {entry.batch_id}: submit had no answer; the server's status says it was not submitted"
-    journal.end_step(pending.id, NOT_TAKEN, msg)
-    return SettleResult(entry.key, entry.batch_id, "submit", "not submitted", msg)
+def _check_xml_file(reviewed: ReviewRecord) -> None:
+    if reviewed.xml_path is not None and reviewed.xml_file_sha256 is not None:
+        now = sha256_file(reviewed.xml_path)[0]
+        if now != reviewed.xml_file_sha256:
+            raise changed_error(reviewed.xml_path, reviewed.xml_file_sha256, now, "reviewed")
 
 
 # ---------------------------------------------------------------------------------- send
@@ -195,18 +84,18 @@ async def send(
 ) -> str:
     """Create, upload and submit a new batch; returns its id. Raises a C2MError subclass on failure
     (the journal then says where it stopped, and ``resume`` continues from there)."""
-    step_cb = on_step or _noop_step
-    base = _base(client, plan.base_url)
+    step_cb = on_step or noop_step
+    base = client_base(client, plan.base_url)
     await settle(client, journal, base_url=base, on_settle=on_settle)
 
     pdf_sha, pdf_size = sha256_file(plan.pdf)
-    xml_sha = _sha256(plan.xml)
+    xml_sha = sha256_bytes(plan.xml)
     if reviewed is not None:
         if reviewed.pdf_sha256 != pdf_sha:
-            raise _changed(plan.pdf, reviewed.pdf_sha256, pdf_sha, "reviewed")
+            raise changed_error(plan.pdf, reviewed.pdf_sha256, pdf_sha, "reviewed")
         if reviewed.xml_sha256 != xml_sha:
             raise ChangedSinceReviewError("the batch XML changed since it was reviewed", hint="nothing was sent")
-        _check_xml_file(plan, reviewed)
+        _check_xml_file(reviewed)
     if not allow_duplicate:  # before create: a refused duplicate leaves no stray batch on the server
         earlier = journal.find_duplicate(plan.environment, base, pdf_sha, xml_sha)
         if earlier is not None:
@@ -221,91 +110,20 @@ async def send(
     lock = journal.lock_for(key)
     await lock.acquire(5.0, what=f"journal entry {key}")
     try:
-        batch_id = await _create(client, journal, key, step_cb)
-        await _upload_pdf(client, journal, key, batch_id, plan.pdf, pdf_sha, step_cb, on_progress)
-        await _upload_xml(client, journal, key, batch_id, plan.xml, step_cb)
+        batch_id = await journaled_create(client, journal, key, step_cb)
+        await journaled_pdf(client, journal, key, batch_id, plan.pdf, pdf_sha, step_cb, on_progress)
+        await journaled_xml(client, journal, key, batch_id, plan.xml, step_cb)
         # what was reviewed is what is sent: the PDF was read from disk during the upload
         now_sha = sha256_file(plan.pdf)[0]
         if now_sha != pdf_sha:
-            raise _changed(plan.pdf, pdf_sha, now_sha, "reviewed and uploaded")
+            raise changed_error(plan.pdf, pdf_sha, now_sha, "reviewed and uploaded")
         if reviewed is not None:
-            _check_xml_file(plan, reviewed)
-        await _submit(client, journal, key, batch_id, step_cb, allow_duplicate)
+            _check_xml_file(reviewed)
+        await journaled_submit(client, journal, key, batch_id, step_cb, allow_duplicate)
     finally:
         lock.release()
-    await _note_status(client, journal, batch_id, base)
+    await note_status(client, journal, batch_id, base)
     return batch_id
-
-
-def _check_xml_file(plan: SendPlan, reviewed: ReviewRecord) -> None:
-    if reviewed.xml_path is not None and reviewed.xml_file_sha256 is not None:
-        now = sha256_file(reviewed.xml_path)[0]
-        if now != reviewed.xml_file_sha256:
-            raise _changed(reviewed.xml_path, reviewed.xml_file_sha256, now, "reviewed")
-
-
-async def _create(client: "BatchClient", journal: Journal, key: int, step_cb: StepCallback) -> str:
-    step_id = journal.begin_step(key, "create")
-    step_cb("create", "start")
-    try:
-        created = await client.create_batch()
-    except C2MError as err:
-        journal.end_step(step_id, _failure_outcome(err), str(err))
-        step_cb("create", "failed")
-        raise
-    journal.end_step(step_id, DONE, f"batch {created.id}", batch_id=str(created.id))
-    step_cb("create", "done")
-    return str(created.id)
-
-
-async def _upload_pdf(client, journal, key, batch_id, pdf: Path, expected_sha: str, step_cb, on_progress) -> None:
-    now_sha = sha256_file(pdf)[0]
-    if now_sha != expected_sha:
-        raise _changed(pdf, expected_sha, now_sha, "recorded")
-    step_id = journal.begin_step(key, "pdf", f"{pdf} sha256 {expected_sha}")
-    step_cb("pdf", "start")
-    try:
-        await client.upload_pdf(batch_id, pdf, progress=on_progress)
-    except C2MError as err:
-        journal.end_step(step_id, FAILED, str(err))  # an upload replaces: sending it again is safe
-        step_cb("pdf", "failed")
-        raise
-    journal.end_step(step_id, DONE)
-    step_cb("pdf", "done")
-
-
-async def _upload_xml(client, journal, key, batch_id, xml: bytes, step_cb) -> None:
-    step_id = journal.begin_step(key, "xml", f"sha256 {_sha256(xml)}")
-    step_cb("xml", "start")
-    try:
-        await client.upload_xml(batch_id, xml)
-    except C2MError as err:
-        journal.end_step(step_id, FAILED, str(err))
-        step_cb("xml", "failed")
-        raise
-    journal.end_step(step_id, DONE)
-    step_cb("xml", "done")
-
-
-async def _submit(client, journal: Journal, key: int, batch_id: str, step_cb, allow_duplicate: bool) -> None:
-    step_id = journal.claim_submit(key, allow_duplicate=allow_duplicate)  # atomic: the duplicate check and intent
-    step_cb("submit", "start")
-    try:
-        await client.submit(batch_id)
-    except C2MError as err:
-        journal.end_step(step_id, _failure_outcome(err), str(err))
-        step_cb("submit", "failed")
-        raise
-    journal.end_step(step_id, DONE)
-    step_cb("submit", "done")
-
-
-async def _note_status(client, journal: Journal, batch_id: str, base: str) -> None:
-    """Remember the status right after submit, for ``batches``; a failure here changes nothing."""
-    try:
-        journal.record_status(batch_id, await client.status(batch_id), base_url=base)
-    except C2MError:
-        pass
 
 
 # ---------------------------------------------------------------------------------- resume
@@ -325,8 +143,8 @@ async def resume(
 ) -> str:
     """Continue an unfinished batch at the step where it stopped, on the same id. Uploads only what
     is not confirmed; reads the status before submitting and never submits a submitted batch."""
-    step_cb = on_step or _noop_step
-    base = _base(client, base_url)
+    step_cb = on_step or noop_step
+    base = client_base(client, base_url)
     batch_id = str(batch_id)
     await settle(client, journal, base_url=base, on_settle=on_settle)
     entry = journal.find(batch_id, base_url=base)
@@ -343,29 +161,139 @@ async def resume(
             for step in ("pdf", "xml", "submit"):
                 step_cb(step, "skipped")
             return batch_id
-        pdf = Path(entry.pdf_path)
         if entry.done("pdf"):
             step_cb("pdf", "skipped")
         else:
-            await _upload_pdf(client, journal, entry.key, batch_id, pdf, entry.pdf_sha256, step_cb, on_progress)
+            await journaled_pdf(client, journal, entry.key, batch_id, Path(entry.pdf_path), entry.pdf_sha256,
+                                step_cb, on_progress)
         if entry.done("xml"):
             step_cb("xml", "skipped")
         else:
-            xml = journal.xml_copy(entry.key)
-            if _sha256(xml) != entry.xml_sha256:
-                raise JournalError(f"the journal's copy of batch {batch_id}'s XML is damaged; nothing was submitted")
-            await _upload_xml(client, journal, entry.key, batch_id, xml, step_cb)
-        now_sha = sha256_file(pdf)[0]
-        if now_sha != entry.pdf_sha256:
-            raise _changed(pdf, entry.pdf_sha256, now_sha, "recorded for this batch")
-        status = await client.status(batch_id)
-        journal.record_status(batch_id, status, base_url=base)
-        if status.submitted:  # submitted by a run whose answer was lost: record it, never submit again
-            journal.record_step(entry.key, "submit", DONE, "already submitted (the server's status says so)")
-            step_cb("submit", "skipped")
-            return batch_id
-        await _submit(client, journal, entry.key, batch_id, step_cb, allow_duplicate or entry.allow_duplicate)
+            await journaled_xml(client, journal, entry.key, batch_id, _xml_copy(journal, entry), step_cb)
+        submitted = await _checked_submit(client, journal, entry, base, step_cb, allow_duplicate, None)
     finally:
         lock.release()
-    await _note_status(client, journal, batch_id, base)
+    if submitted:
+        await note_status(client, journal, batch_id, base)
     return batch_id
+
+
+def _xml_copy(journal: Journal, entry: JournalEntry) -> bytes:
+    xml = journal.xml_copy(entry.key)
+    if sha256_bytes(xml) != entry.xml_sha256:
+        raise JournalError(f"the journal's copy of batch {entry.batch_id}'s XML does not match its hash; nothing was sent")
+    return xml
+
+
+async def _checked_submit(
+    client, journal: Journal, entry: JournalEntry, base: str, step_cb, allow_duplicate: bool,
+    reviewed: ReviewRecord | None,
+) -> bool:
+    """Submit an entry whose uploads are done, under its lock: the files must still be what was
+    recorded (and reviewed), and the server's status is read first. True if it was submitted now."""
+    pdf = Path(entry.pdf_path)
+    now_sha = sha256_file(pdf)[0]
+    if now_sha != entry.pdf_sha256:
+        raise changed_error(pdf, entry.pdf_sha256, now_sha, "recorded for this batch")
+    if reviewed is not None:
+        if reviewed.pdf_sha256 != entry.pdf_sha256:
+            raise changed_error(pdf, reviewed.pdf_sha256, entry.pdf_sha256, "reviewed")
+        if reviewed.xml_sha256 != entry.xml_sha256:
+            raise ChangedSinceReviewError("the batch XML uploaded is not the one reviewed", hint="nothing was submitted")
+        _check_xml_file(reviewed)
+    batch_id = entry.batch_id or ""
+    status = await client.status(batch_id)
+    journal.record_status(batch_id, status, base_url=base)
+    if status.submitted:  # submitted by a run whose answer was lost: record it, never submit again
+        journal.record_step(entry.key, "submit", DONE, "already submitted (the server's status says so)")
+        step_cb("submit", "skipped")
+        return False
+    await journaled_submit(client, journal, entry.key, batch_id, step_cb, allow_duplicate or entry.allow_duplicate)
+    return True
+
+
+# ---------------------------------------------------------------------------------- one step at a time
+
+
+async def _entry_step(journal: Journal, key: int, lock_timeout: float, run) -> None:
+    lock = journal.lock_for(key)
+    await lock.acquire(lock_timeout, what=f"journal entry {key}")
+    try:
+        await run(journal.get(key))
+    finally:
+        lock.release()
+
+
+async def create_step(client: "BatchClient", journal: Journal, key: int, *, on_step: StepCallback | None = None,
+                      lock_timeout: float = 5.0) -> str:
+    """Create the batch of an entry made with ``journal.new_entry`` (its content may follow later,
+    through ``journal.update_content``); returns the new batch id."""
+    result: list[str] = []
+
+    async def run(entry: JournalEntry) -> None:
+        if entry.batch_id is not None:
+            raise JournalError(f"journal entry {key} already has batch {entry.batch_id}")
+        result.append(await journaled_create(client, journal, key, on_step or noop_step))
+
+    await _entry_step(journal, key, lock_timeout, run)
+    return result[0]
+
+
+async def pdf_step(client: "BatchClient", journal: Journal, key: int, *, on_step: StepCallback | None = None,
+                   on_progress: ProgressCallback | None = None, lock_timeout: float = 5.0) -> None:
+    """Upload the entry's PDF (its recorded path; refused if the file no longer has the recorded hash)."""
+
+    async def run(entry: JournalEntry) -> None:
+        _need(entry, "pdf")
+        await journaled_pdf(client, journal, key, entry.batch_id, Path(entry.pdf_path), entry.pdf_sha256,
+                            on_step or noop_step, on_progress)
+
+    await _entry_step(journal, key, lock_timeout, run)
+
+
+async def xml_step(client: "BatchClient", journal: Journal, key: int, *, on_step: StepCallback | None = None,
+                   lock_timeout: float = 5.0) -> None:
+    """Upload the entry's XML (the journal's copy, exactly the bytes recorded)."""
+
+    async def run(entry: JournalEntry) -> None:
+        _need(entry, "xml")
+        await journaled_xml(client, journal, key, entry.batch_id, _xml_copy(journal, entry), on_step or noop_step)
+
+    await _entry_step(journal, key, lock_timeout, run)
+
+
+async def submit_step(client: "BatchClient", journal: Journal, key: int, *, on_step: StepCallback | None = None,
+                      allow_duplicate: bool = False, reviewed: ReviewRecord | None = None,
+                      lock_timeout: float = 5.0) -> bool:
+    """Submit the entry: under its lock, with the duplicate guard, the files re-hashed against what
+    was recorded (and ``reviewed``), and the status read first. True if submitted now, False if
+    the server already had it submitted."""
+    step_cb = on_step or noop_step
+    outcome: list[bool] = []
+
+    async def run(entry: JournalEntry) -> None:
+        if entry.submitted:
+            step_cb("submit", "skipped")
+            outcome.append(False)
+            return
+        _need(entry, "submit")
+        for step in ("pdf", "xml"):
+            if not entry.done(step):
+                raise JournalError(f"batch {entry.batch_id}: its {step.upper()} upload is not confirmed; upload it first")
+        outcome.append(await _checked_submit(client, journal, entry, entry.base_url, step_cb, allow_duplicate, reviewed))
+
+    await _entry_step(journal, key, lock_timeout, run)
+    if outcome[0]:
+        await note_status(client, journal, journal.get(key).batch_id or "", journal.get(key).base_url)
+    return outcome[0]
+
+
+def _need(entry: JournalEntry, step: str) -> None:
+    if entry.batch_id is None:
+        raise JournalError(f"journal entry {entry.key} has no batch yet: create it first")
+    if entry.submitted:
+        raise JournalError(f"batch {entry.batch_id} was already submitted; nothing more is uploaded to it")
+    if step in ("pdf", "submit") and not entry.pdf_sha256:
+        raise JournalError(f"batch {entry.batch_id}: its PDF is not recorded yet (journal.update_content)")
+    if step in ("xml", "submit") and not entry.xml_sha256:
+        raise JournalError(f"batch {entry.batch_id}: its XML is not recorded yet (journal.update_content)")
