@@ -31,7 +31,8 @@ _SHOWN_KEPT = 20  # "kept" notices printed per kind before a count; fixes and sk
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EPILOG
-    parser.add_argument("--addresses", required=True, metavar="FILE", help="the address list: .csv, .tsv, .txt or .xlsx")
+    parser.add_argument("--addresses", required=True, metavar="FILE",
+                        help="the address list: .csv, .tsv, .txt or .xlsx")
     parser.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx file (default: the first)")
     parser.add_argument("--mapping", metavar="NAME", help="use a mapping saved earlier with --save-mapping")
     parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",

@@ -129,7 +129,8 @@ def test_state_and_zip(state, zip_code, kinds, state_out, zip_out):
 
 
 def test_fixes_apply_with_the_fix_policy():
-    _, rows = mapped_rows([{**BASE, "State": "new jersey", "Zip": "7102"}, {**BASE, "Name": "Bo", "State": "NJ", "Zip": "71021234"}],
+    _, rows = mapped_rows([{**BASE, "State": "new jersey", "Zip": "7102"},
+                           {**BASE, "Name": "Bo", "State": "NJ", "Zip": "71021234"}],
                           {"state-name": "fix", "zip-lost-zero": "fix"})
     assert (rows[0].address.state, rows[0].address.postal_code) == ("NJ", "07102")
     assert rows[1].address.postal_code == "07102-1234"
@@ -217,3 +218,20 @@ def test_characters_xml_cannot_carry_get_a_row_number():
     assert "U+000B" in report.problems[0].message
     _, rows = mapped_rows([{**BASE, "Street": "1 A St\x0bFloor 2"}], {"bad-character": "fix"})
     assert rows[0].address.address1 == "1 A St Floor 2" and not rows[0].skipped
+
+
+def test_import_addresses_for_small_lists():
+    from c2m_tui.core.addresses import import_addresses
+    from c2m_tui.core.errors import InputError
+
+    result = import_addresses(FIXTURES / "outlook_contacts.csv", policy={"state-name": "fix"})
+    assert result.source == "Outlook"
+    assert [a.name for a in result.addresses] == ["Jane Doe", "John Q Public", "Hans Müller"]
+    assert str(result.problems[0]) == ("row 3, column 'Business State': state 'Illinois' should be its code 'IL' "
+                                       "[state-name: fixed to 'IL']")
+    given = import_addresses(FIXTURES / "salesforce_contacts.tsv",
+                             mapping={"name": "Last Name", "address1": "Mailing Street", "city": "Mailing City",
+                                      "state": "Mailing State/Province", "postal_code": "Mailing Zip/Postal Code"})
+    assert given.source == "given" and [a.name for a in given.addresses] == ["Ng", "Hopper", "Jordan"]
+    with pytest.raises(InputError, match="more than 2 rows"):
+        import_addresses(FIXTURES / "salesforce_contacts.tsv", max_rows=2)

@@ -64,7 +64,8 @@ def test_mail_merge_mismatch_is_raised_after_the_stream():
         run(plan, rows(4), {k: v for k, v in MAPPING.items() if k != "pages"})
     message = str(err.value)
     assert "4 row(s) (rows 2-5) x 2 page(s) each = 8 pages, but letters.pdf has 6 pages" in message
-    assert "pages for 3 recipient(s) only; the last 1 row(s) have no pages (from data row 4, spreadsheet row 5)" in message
+    assert ("pages for 3 recipient(s) only; the last 1 row(s) have no pages "
+            "(from data row 4, spreadsheet row 5)") in message
 
 
 def test_mismatch_messages_say_which_side_is_off():

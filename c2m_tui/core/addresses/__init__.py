@@ -11,7 +11,7 @@ Typical use (what ``c2m-tui build-xml`` does)::
                               policy={"state-name": "fix"})
 """
 
-from .build import BuildResult, build_batch_file, scan_rows
+from .build import BuildResult, ImportResult, build_batch_file, import_addresses, scan_rows
 from .checks import KINDS, AddressChecker, CheckedRow, CheckReport, KindInfo, RowProblem, resolve_policy
 from .mapping import (
     TARGET_LABELS,
@@ -30,9 +30,10 @@ from .pages import PagePlan, PlanTally, mail_merge_mismatch, parse_page_range, p
 from .reader import AddressTable, Preview, Row, TableInfo, iter_rows, open_table, preview
 
 __all__ = [
-    "KINDS", "TARGETS", "TARGET_LABELS", "AddressChecker", "AddressTable", "BuildResult", "CheckReport",
-    "CheckedRow", "KindInfo", "Mapping", "MappingGuess", "PagePlan", "PlanTally", "Preview", "Row",
-    "RowProblem", "TableInfo", "build_batch_file", "check_mapping", "delete_mapping", "guess_mapping",
-    "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table", "parse_map_option",
-    "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy", "save_mapping", "scan_rows",
+    "AddressChecker", "AddressTable", "BuildResult", "CheckReport", "CheckedRow", "ImportResult", "KINDS",
+    "KindInfo", "Mapping", "MappingGuess", "PagePlan", "PlanTally", "Preview", "Row", "RowProblem", "TARGETS",
+    "TARGET_LABELS", "TableInfo", "build_batch_file", "check_mapping", "delete_mapping", "guess_mapping",
+    "import_addresses", "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table",
+    "parse_map_option", "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy",
+    "save_mapping", "scan_rows",
 ]

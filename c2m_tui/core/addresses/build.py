@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping as MappingABC
 
 from c2m_tui.core.errors import InputError
-from c2m_tui.core.models import PrintOptions, ReturnAddress
+from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 
-from .checks import AddressChecker, CheckedRow, CheckReport
-from .mapping import check_mapping
+from .checks import AddressChecker, CheckedRow, CheckReport, RowProblem
+from .mapping import Mapping, check_mapping, guess_mapping
 from .pages import PagePlan, PlanTally, plan_batch
-from .reader import AddressTable
+from .reader import AddressTable, TableInfo, open_table, preview
 
 
 @dataclass(slots=True)
@@ -35,6 +35,49 @@ class BuildResult:
     written: bool = False
     reason: str = ""  # why nothing was written
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """A whole (small) list in memory: the accepted recipients, and what happened to the rest."""
+
+    info: TableInfo
+    mapping: Mapping
+    source: str  # which export the headers looked like, or "given"
+    addresses: list[Address]
+    report: CheckReport
+    notes: list[str] = field(default_factory=list)  # encoding fallback, mapping notes
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return self.report.problems
+
+
+def import_addresses(path: str | Path, *, mapping: MappingABC[str, object] | None = None,
+                     policy: MappingABC[str, str] | None = None, sheet: str | None = None,
+                     max_rows: int = 10_000) -> ImportResult:
+    """Read, map (guessed when ``mapping`` is None) and check a list, keeping the accepted
+    Addresses in a list: for forms that show every recipient. Longer lists raise InputError
+    pointing to the streaming way (``build_batch_file``), which has no such limit."""
+    table = open_table(path, sheet=sheet)
+    notes = list(table.info.notes)
+    if mapping is None:
+        guess = guess_mapping(table.info.headers, [row for _, row in preview(path, 50, sheet=sheet).rows])
+        mapping, source = guess.mapping, guess.source
+        notes.extend(guess.notes)
+    else:
+        source = "given"
+    checked_mapping = check_mapping(mapping, table.info.headers)
+    checker = AddressChecker(checked_mapping, policy)
+    addresses: list[Address] = []
+    for checked in checker.check_rows(table.rows()):
+        if checker.report.rows_read > max_rows:
+            raise InputError(f"{table.info.path.name} has more than {max_rows:,} rows: build its batch with "
+                             "c2m-tui build-xml (it streams any length)")
+        if not checked.skipped:
+            addresses.append(checked.address)
+    checker.report.notes.extend(notes)
+    return ImportResult(table.info, checked_mapping, source, addresses, checker.report, notes)
 
 
 def scan_rows(table: AddressTable, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,

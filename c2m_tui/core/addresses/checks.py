@@ -91,6 +91,9 @@ class RowProblem:
     action: str  # "fixed" | "skipped" | "kept"
     fixed_value: str | None = None
 
+    def __str__(self) -> str:
+        return self.describe()
+
     def describe(self) -> str:
         where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
         done = {"fixed": f"fixed to {self.fixed_value!r}", "skipped": "row skipped", "kept": "kept"}[self.action]
