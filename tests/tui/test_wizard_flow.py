@@ -216,3 +216,35 @@ async def test_demo_samples_walk_the_wizard_through_the_file_tree(sim, tmp_path)
         await pilot.pause(0.1)
         assert not wizard.done[3]
         assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0
+
+
+async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_path):
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "Name,Street,City,State,ZIP\n"
+        "Ada Lovelace,12 Analytical Way,Baltimore,MD,21201\n"
+        "Grace Hopper,400 Compiler Ct,Arlington,VA,22201\n"
+        ",,,,\n",
+        encoding="utf-8",
+    )
+    pdf = pdf_factory(1)
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
+        await fill(pilot, "#pdf-path", str(pdf))
+        wizard.query_one("#pdf-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.pdf)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2)
+        await fill(pilot, "#csv-path", str(csv))
+        wizard.query_one("#csv-path", Input).focus()
+        await pilot.press("enter")
+        note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "Imported 2 recipient(s)" in note(), what="import")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid
+                       and wizard.check.counts[1] == 2, what="two pieces")
+        assert [a.name for a in wizard.query_one("#jobs-form").recipients] == ["Ada Lovelace", "Grace Hopper"]

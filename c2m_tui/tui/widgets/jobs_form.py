@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from c2m_tui.core.catalog import CATALOG
-from c2m_tui.core.errors import C2MError
+from c2m_tui.core.errors import C2MError, InputError
 from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 from c2m_tui.tui.batch_form import PAGE_MODES, BatchForm
 
@@ -33,12 +33,28 @@ ADDRESS_INPUTS = (("name", "Name"), ("organization", "Organization"), ("address1
                   ("address2", "Address line 2"), ("city", "City"), ("state", "State"), ("postal_code", "ZIP"))
 
 
-def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
-    """Recipients from a CSV/XLSX file through the address import (core.addresses); (rows, problems)."""
-    from c2m_tui.core import addresses
+MAX_FORM_RECIPIENTS = 5000  # the form's table is for small lists; big ones go through build-xml
 
-    result = addresses.import_addresses(path)
-    return list(result.addresses), [str(p) for p in getattr(result, "problems", [])]
+
+def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
+    """Recipients from a CSV/TSV/XLSX export through the address import (core.addresses): the
+    columns are mapped by guess (Outlook, Google, CRM...), each row checked; rejected rows are
+    left out and named. Returns (addresses, notes and problems)."""
+    from c2m_tui.core.addresses import AddressChecker, check_mapping, guess_mapping, open_table, preview
+
+    table = open_table(path)
+    headers = table.info.headers
+    guess = guess_mapping(headers, [row for _, row in preview(path, 20).rows])
+    checker = AddressChecker(check_mapping(guess.mapping, headers))
+    rows: list[Address] = []
+    for checked in checker.check_rows(table.rows()):
+        if not checked.skipped:
+            rows.append(checked.address)
+        if len(rows) > MAX_FORM_RECIPIENTS:
+            raise InputError(f"{path.name}: more than {MAX_FORM_RECIPIENTS} recipients; "
+                             "build the XML with `c2m-tui build-xml` and load it here")
+    notes = [f"columns look like a {guess.source} export"] + list(guess.notes) + list(table.info.notes)
+    return rows, notes + [p.describe() for p in checker.report.problems]
 
 
 class JobsForm(Vertical):
@@ -178,8 +194,10 @@ class JobsForm(Vertical):
 
         def show() -> None:
             self._add_rows(rows)
-            extra = f"; {len(problems)} problem(s): " + "; ".join(problems[:3]) if problems else ""
-            note.update(f"Imported {len(rows)} recipient(s) from {path.name}{extra}")
+            lines = [f"Imported {len(rows)} recipient(s) from {path.name}"] + problems[:6]
+            if len(problems) > 6:
+                lines.append(f"… and {len(problems) - 6} more")
+            note.update("\n".join(lines))
 
         self.app.call_from_thread(show)
 
