@@ -233,3 +233,16 @@ def test_the_xml_copy_is_kept_compressed_and_comes_back_exact(journal):
     assert journal.xml_copy(key) == xml
     stored = sqlite3.connect(journal.path).execute("SELECT length(xml_zlib) FROM batches").fetchone()[0]
     assert stored < len(xml) / 10
+
+
+def test_update_content_records_facts_and_computes_the_xml_hash(journal):
+    import hashlib
+
+    key = add(journal)
+    xml = b"<batch><filename>b.pdf</filename></batch>"
+    journal.update_content(key, xml=xml, pdf_path="/tmp/b.pdf", pieces=7)
+    entry = journal.get(key)
+    assert entry.xml_sha256 == hashlib.sha256(xml).hexdigest() and journal.xml_copy(key) == xml
+    assert entry.pdf_path == "/tmp/b.pdf" and entry.pieces == 7
+    with pytest.raises(ValueError, match="batch_id"):
+        journal.update_content(key, batch_id="9")  # not content: ids come only from the server's answer
