@@ -159,7 +159,9 @@ class Journal:
             if me.latest("submit") is not None:
                 raise JournalError(f"batch {me.batch_id}: its content cannot change once a submit was asked")
             for step, column in (("pdf", "pdf_sha256"), ("xml", "xml_sha256")):
-                if column in fields and fields[column] != getattr(me, column):
+                before = getattr(me, column)
+                # an upload confirmed before any real hash was recorded is taken to be of the first content recorded
+                if column in fields and fields[column] != before and _is_sha256(before):
                     c.execute(
                         "UPDATE steps SET outcome=?, detail=detail || ' (content replaced)' "
                         "WHERE batch_key=? AND step=? AND outcome=?", (SUPERSEDED, key, step, DONE),
@@ -396,3 +398,7 @@ def duplicate_error(earlier: JournalEntry) -> DuplicateBatchError:
 def open_journal(path: Path | None = None) -> Journal:
     """The journal at ``path`` (default: ``data_dir()/journal.db``); check ``.notice`` and tell the person."""
     return Journal.open(path)
+
+
+def _is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)

@@ -246,3 +246,14 @@ def test_update_content_records_facts_and_computes_the_xml_hash(journal):
     assert entry.pdf_path == "/tmp/b.pdf" and entry.pieces == 7
     with pytest.raises(ValueError, match="batch_id"):
         journal.update_content(key, batch_id="9")  # not content: ids come only from the server's answer
+
+
+def test_uploads_confirmed_before_the_content_was_known_are_kept(journal):
+    key = journal.new_entry(profile="demo", environment="demo", base_url=BASE, pdf_path="", pdf_size=0,
+                            pdf_sha256="", pdf_pages=0, xml=b"", xml_sha256="placeholder", jobs=0, pieces=0)
+    walk(journal, key, "3", "xml")
+    journal.update_content(key, pdf_sha256="c" * 64, xml=b"<batch/>")
+    assert journal.get(key).state == "xml uploaded"  # first content recorded: the uploads stand
+    journal.update_content(key, pdf_sha256="d" * 64)
+    entry = journal.get(key)
+    assert not entry.done("pdf") and entry.done("xml") and entry.state == "created"
