@@ -24,7 +24,8 @@ def build_session(args):
         if getattr(args, "profile", None) or getattr(args, "base_url", None):
             raise UsageError("--demo runs its own simulator: leave out --profile and --base-url")
         return demo_session()
-    return session_for_profile(getattr(args, "profile", None), getattr(args, "base_url", None))
+    # the password lookup (keyring) happens in the app, after the first screen is up
+    return session_for_profile(getattr(args, "profile", None), getattr(args, "base_url", None), resolve=False)
 
 
 def run(args) -> int:

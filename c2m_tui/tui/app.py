@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen, SystemModalScreen
 
 from c2m_tui.core.errors import C2MError, CredentialsError
+from c2m_tui.tui.messages import SessionChanged
 from c2m_tui.tui.session import Session
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
@@ -39,7 +41,33 @@ class C2MApp(App[None]):
         from c2m_tui.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if not self.session.logged_in:
+        if self.session.credentials_pending:
+            self.resolve_credentials()
+        elif not self.session.logged_in:
+            self.action_login()
+
+    @work(group="credentials", thread=True, exclusive=True, exit_on_error=False)
+    def resolve_credentials(self) -> None:
+        """Environment, then keyring (which may block on D-Bus): in a thread, after the first screen."""
+        from c2m_tui.config.credentials import resolve_credentials
+
+        session = self.session
+        try:
+            credentials = resolve_credentials(session.profile)
+        except CredentialsError:
+            credentials = None
+        except Exception as err:  # a broken keyring: say so and ask for the password
+            self.call_from_thread(self.show_error, err, "keyring")
+            credentials = None
+        self.call_from_thread(self._credentials_known, session, credentials)
+
+    def _credentials_known(self, session: Session, credentials: Any) -> None:
+        if session is not self.session or not session.credentials_pending:
+            return  # the person logged in or switched profile meanwhile
+        session.set_credentials(credentials)
+        self.refresh_banners()
+        self.post_message(SessionChanged(session.label))
+        if credentials is None:
             self.action_login()
 
     def _apply_theme(self) -> None:
@@ -111,6 +139,14 @@ class C2MApp(App[None]):
     def _after_login(self, logged_in: Any) -> None:
         if logged_in:
             self.refresh_banners()
+            self.post_message(SessionChanged(self.session.label))
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        from c2m_tui.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.refresh_view()
 
     async def action_quit(self) -> None:
         await self._close_session()

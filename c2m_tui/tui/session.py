@@ -47,6 +47,9 @@ class Session:
         self.recent: list[RecentBatch] = []
         self.simulator: Any | None = None  # EmbeddedSimulator under --demo, stopped with the session
         self.samples: dict[str, Path] = {}  # demo: "pdf" and "xml" sample files
+        # True while the app looks the password up (keyring calls may block on D-Bus: not before
+        # the first screen); see C2MApp.resolve_credentials
+        self.credentials_pending = False
         self._client: BatchClient | None = None
         self._retired: list[BatchClient] = []
 
@@ -91,6 +94,7 @@ class Session:
     def set_credentials(self, credentials: Any) -> None:
         """Use new credentials from now on; the old client is closed with the session."""
         self.credentials = credentials
+        self.credentials_pending = False
         self._retire_client()
 
     def switch(self, profile: Any, base_url: str, credentials: Any | None, environment: str) -> None:
@@ -98,6 +102,7 @@ class Session:
         self.profile = profile
         self.base_url = base_url
         self.credentials = credentials
+        self.credentials_pending = False
         self.environment = environment
         self.demo = False
         self._retire_client()
@@ -141,9 +146,10 @@ class Session:
 # ---------------------------------------------------------------------- building a session
 
 
-def session_for_profile(profile_name: str | None, base_url: str | None = None) -> Session:
+def session_for_profile(profile_name: str | None, base_url: str | None = None, *, resolve: bool = True) -> Session:
     """A session on a configured profile. Missing credentials are not an error here: the app
-    opens with ``credentials=None`` and shows the login screen."""
+    opens with ``credentials=None`` and shows the login screen. ``resolve=False`` leaves the
+    lookup (environment, keyring) to the app, after its first screen is up."""
     from c2m_tui.config.credentials import resolve_credentials
     from c2m_tui.config.profiles import get_profile
 
@@ -151,6 +157,10 @@ def session_for_profile(profile_name: str | None, base_url: str | None = None) -
     if base_url:  # with_base_url also re-derives the environment from the URL's host
         profile = profile.with_base_url(base_url)
     url = profile.base_url
+    if not resolve:
+        session = Session(profile, url, None, profile.environment, demo=False)
+        session.credentials_pending = True
+        return session
     try:
         credentials = resolve_credentials(profile)
     except CredentialsError:

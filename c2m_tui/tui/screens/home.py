@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -57,7 +57,7 @@ class HomeScreen(Screen):
 
     def refresh_view(self) -> None:
         session = self.app.session
-        user = session.username or "not logged in"
+        user = session.username or ("looking up the password…" if session.credentials_pending else "not logged in")
         source = getattr(session.credentials, "source", "")
         where = "" if session.label.lower() == session.profile_name else f" · {session.label.lower()}"
         if session.production:
@@ -77,8 +77,17 @@ class HomeScreen(Screen):
         self._fill_recent()
 
     def _fill_recent(self) -> None:
-        table = self.query_one("#recent", DataTable)
+        self._show_recent(list(self.app.session.recent))
+        self.read_journal()
+
+    @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
+    def read_journal(self) -> None:
+        """Batches of earlier runs: the journal is a file (SQLite), read off the event loop."""
         rows = journal_bridge.recent_batches(self.app.session)
+        self.app.call_from_thread(self._show_recent, rows)
+
+    def _show_recent(self, rows) -> None:
+        table = self.query_one("#recent", DataTable)
         table.clear()
         for row in rows:
             table.add_row(row.batch_id, row.state, _when(row.when), row.note, key=row.batch_id)
