@@ -243,3 +243,22 @@ def test_demo_refuses_a_profile_or_base_url():
 
     with pytest.raises(UsageError):
         build_session(argparse.Namespace(demo=True, profile="staging", base_url=None))
+
+
+async def test_password_lookup_happens_after_the_first_screen():
+    from c2m_tui.commands.app import build_session
+
+    session = build_session(argparse.Namespace(demo=False, profile="demo", base_url=None))
+    assert session.credentials_pending and session.credentials is None
+    app = C2MApp(session, theme="c2m-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen)
+        await wait_for(pilot, lambda: session.logged_in, what="credentials resolved")
+        await wait_for(pilot, lambda: "password from demo" in text_of(home, "#home-session"), what="home updated")
+        assert "demo" in str(home.query_one(EnvironmentBanner).render())
+
+    staging = build_session(argparse.Namespace(demo=False, profile="staging", base_url=None))
+    app = C2MApp(staging, theme="c2m-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login when nothing is stored")
+        assert not staging.credentials_pending

@@ -248,3 +248,62 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
         await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid
                        and wizard.check.counts[1] == 2, what="two pieces")
         assert [a.name for a in wizard.query_one("#jobs-form").recipients] == ["Ada Lovelace", "Grace Hopper"]
+
+
+async def test_path_input_completes_from_the_folder_listing(tmp_path, pdf_factory, monkeypatch):
+    from c2m_tui.tui.journal_bridge import ResumePoint
+
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a pdf")
+    (folder / "letters-march.pdf").write_bytes(pdf_factory(1).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    app = app_on("http://127.0.0.1:9/v1")  # nothing is sent in this test
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=2)))
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.current == 1
+                                and app.screen)
+        field = wizard.query_one("#pdf-path", Input)
+        field.focus()
+        await pilot.press("m", "a")
+        await wait_for(pilot, lambda: field._suggestion == "mail/", what="folder completion")
+        await pilot.press("right")  # accept
+        await pilot.press("l", "e")
+        await wait_for(pilot, lambda: field._suggestion == "mail/letters-march.pdf", what="pdf completion")
+        await pilot.press("right", "enter")
+        await wait_for(pilot, lambda: wizard.pdf, what="pdf facts")
+        assert field.value == "mail/letters-march.pdf" and wizard.pdf.pages == 1
+        field.value = "mail/no"  # only folders and PDFs are offered
+        await pilot.pause(0.2)
+        assert not field._suggestion
+
+
+async def test_journal_refuses_a_second_submit_even_past_the_screen(sim):
+    from c2m_tui.tui.demo import write_samples
+
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        import tempfile
+        from pathlib import Path as _P
+
+        app.session.samples = write_samples(_P(tempfile.mkdtemp()) / "demo")
+        app.push_screen(WizardScreen())
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.current == 1)
+        wizard.query_one("#pdf-path", Input).value = str(app.session.samples["pdf"])
+        wizard.query_one("#pdf-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.pdf)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.current == 2)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.current == 3)
+        wizard.submit()  # straight to the worker, as if the screen had a bug
+        await wait_for(pilot, lambda: wizard.done[3], what="first submit")
+        wizard.done[3] = False
+        wizard.submit()  # the screen's own guard is gone; the journal's is not
+        await wait_for(pilot, lambda: any("already submitted" in n for n in notifications(app)), what="refusal")
+        assert sim_batch(sim, wizard.batch_id)["submit_count"] == 1
