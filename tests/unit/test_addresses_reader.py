@@ -202,3 +202,23 @@ def test_xlsx_with_a_wrong_recorded_size_loses_no_rows(tmp_path):
     assert table.info.headers == ["Name", "City", "Zip"]
     assert list(table.rows()) == [(2, {"Name": "Ann", "City": "Reno", "Zip": "89501"}),
                                   (3, {"Name": "Bo", "City": "Lodi", "Zip": "95240"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ('Name,City\nAnn,Reno\n"Bo,Lodi\nCy,Napa\nDi,Elko\n', "row 3 (line 3)", "never closed"),
+        ('Name,City\nAnn,Reno\nBo,Lodi\n"Cy"x,Napa\n', "row 4 (line 4)", "expected after"),
+        ('Name,City\nAnn,"Reno\nNV"\n"Bo,Lodi\n', "row 3 (line 4)", "never closed"),
+    ],
+)
+def test_broken_quoting_stops_with_the_row_and_line(tmp_path, text, where, what):
+    table = open_table(write(tmp_path / "quotes.csv", text.encode()))
+    with pytest.raises(InputError) as err:
+        list(table.rows())
+    assert where in str(err.value) and what in str(err.value)
+
+
+def test_quotes_inside_unquoted_cells_are_fine(tmp_path):
+    table = open_table(write(tmp_path / "q.csv", b'Name,City\nJohn "JJ" Smith,Reno\n'))
+    assert dict(table.rows())[2]["Name"] == 'John "JJ" Smith'

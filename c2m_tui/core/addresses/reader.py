@@ -161,15 +161,17 @@ def _text_info(path: Path) -> TableInfo:
     if note:
         info.notes.append(note)
     with open(path, encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        number, ended = 0, 0
         try:
             for number, record in enumerate(reader, start=1):
                 if any(cell.strip() for cell in record):
                     info.headers = _header_names(record)
                     info.header_row = number
                     break
+                ended = reader.line_num
         except csv.Error as err:
-            raise InputError(f"{path}: line {reader.line_num}: {err}") from None
+            raise _csv_error(path, number + 1, ended + 1, err) from None
     if not info.headers:
         raise InputError(f"{path}: the file is empty (no header row)")
     return info
@@ -199,12 +201,17 @@ def _text_rows(info: TableInfo) -> Iterator[tuple[int, Row]]:
     headers = info.headers
     width = len(headers)
     with open(info.path, encoding=info.encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=info.delimiter or ",")
+        # strict: a quote opened and never closed would otherwise swallow every later row into one
+        # cell without a word; better to stop and say where it opened.
+        reader = csv.reader(fh, delimiter=info.delimiter or ",", strict=True)
         number = 0
+        ended = 0  # the physical line where the previous row ended
         try:
             for number, record in enumerate(reader, start=1):
                 if number <= info.header_row:
+                    ended = reader.line_num
                     continue
+                ended = reader.line_num
                 if len(record) == width:
                     if not any(record):
                         continue
@@ -212,7 +219,14 @@ def _text_rows(info: TableInfo) -> Iterator[tuple[int, Row]]:
                 elif record and any(cell.strip() for cell in record):
                     yield number, dict(zip(headers, record + [""] * (width - len(record))))
         except csv.Error as err:
-            raise InputError(f"{info.path}: row {number + 1} (line {reader.line_num}): {err}") from None
+            raise _csv_error(info.path, number + 1, ended + 1, err) from None
+
+
+def _csv_error(path: Path, row: int, line: int, err: csv.Error) -> InputError:
+    text = str(err)
+    if "unexpected end of data" in text:
+        text = "a quote (\") opened here is never closed, so the rest of the file would be one cell"
+    return InputError(f"{path}: row {row} (line {line}): {text}")
 
 
 def _header_names(cells: list[str]) -> list[str]:
