@@ -235,3 +235,10 @@ def test_import_addresses_for_small_lists():
     assert given.source == "given" and [a.name for a in given.addresses] == ["Ng", "Hopper", "Jordan"]
     with pytest.raises(InputError, match="more than 2 rows"):
         import_addresses(FIXTURES / "salesforce_contacts.tsv", max_rows=2)
+
+
+def test_two_fixes_on_one_field_combine():
+    long_street = "1 A St\x0b" + "x" * 60
+    _, (row,) = mapped_rows([{**BASE, "Street": long_street}], {"bad-character": "fix", "too-long": "fix"})
+    assert not row.skipped
+    assert row.address.address1 == ("1 A St " + "x" * 60)[:50]

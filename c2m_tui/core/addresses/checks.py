@@ -195,7 +195,7 @@ class AddressChecker:
                 if m:
                     found.append(("bad-character", target, value,
                                   f"{target} holds character U+{ord(m.group()):04X}, which XML cannot carry",
-                                  " ".join(_BAD_CHAR.sub(" ", value).split())))
+                                  _clean(value)))
 
         if not v["name"] and not v["organization"]:
             found.append(("missing-name", "name", "", "no name and no organization", None))
@@ -222,7 +222,8 @@ class AddressChecker:
             if len(v[target]) > limit:
                 value = v[target]
                 found.append(("too-long", target, value,
-                              f"{target} is {len(value)} characters; the limit is {limit}", value[:limit].rstrip()))
+                              f"{target} is {len(value)} characters; the limit is {limit}",
+                              _clean(value)[:limit].rstrip()))  # cleaned too: both fixes may apply
         if self._has_id and not v["unique_id"]:
             found.append(("missing-id", "unique_id", "", "the id column is empty", None))
 
@@ -324,6 +325,11 @@ class AddressChecker:
                                            "skipped" if action == "skip" else "kept"))
                 skipped = action == "skip"
         return skipped
+
+
+def _clean(value: str) -> str:
+    """``value`` without characters XML cannot carry (each becomes a space, runs collapsed)."""
+    return " ".join(_BAD_CHAR.sub(" ", value).split()) if _BAD_CHAR.search(value) else value
 
 
 def _tidy(v: dict[str, str]) -> None:
