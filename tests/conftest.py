@@ -13,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+# Subprocesses (the CLI, the simulator) import the same modules hundreds of times in a run: let
+# them cache bytecode even where the machine sets PYTHONDONTWRITEBYTECODE.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO.parent / "shared" / "samples" / "real-world"
 if not SAMPLES.is_dir():  # CI lays shared/ beside the clone
