@@ -33,6 +33,12 @@ class C2MApp(App[None]):
         self.no_mouse = no_mouse
         self.animation_level = "none"  # SSH-friendly: nothing slides or fades
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """$production and $demo for themes that lack them (the theme files set their own):
+        from the theme's own error and success colours, so every theme can be picked."""
+        colours = self.current_theme.to_color_system().generate()
+        return {"production": colours["error"], "demo": colours["success"]}
+
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:

@@ -21,11 +21,11 @@ class EnvironmentBanner(Static):
         text-style: bold;
     }
     EnvironmentBanner.-production {
-        background: $error;
+        background: $production;
         color: $text;
     }
     EnvironmentBanner.-demo {
-        background: $warning;
+        background: $demo;
         color: $text;
     }
     """
@@ -41,12 +41,15 @@ class EnvironmentBanner(Static):
         if session is None:
             return
         self.set_class(session.production, "-production")
-        self.set_class(session.demo, "-demo")
+        simulated = session.demo or session.environment == "demo"
+        self.set_class(simulated and not session.production, "-demo")
         user = session.username or "not logged in"
         if session.production:
             head = "■ PRODUCTION · real mail, real money"
         elif session.demo:
             head = "DEMO · built-in simulator, nothing is mailed"
+        elif simulated:
+            head = "DEMO · simulator, nothing is mailed"
         else:
             head = session.label
         self.update(f"{head} │ profile {session.profile_name} │ {user} │ {session.base_url}")
