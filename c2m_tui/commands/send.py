@@ -46,12 +46,11 @@ def run(args) -> int:
         stderr("note: the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)")
 
     profile, base_url, _ = resolve_target(args)
-    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
-        stderr("c2m-tui: not sent")
-        return 1
+
+    from pathlib import Path
 
     from c2m_tui.core.journal import open_journal
-    from c2m_tui.core.submission import SendPlan, send
+    from c2m_tui.core.submission import SendPlan, review, send
 
     plan = SendPlan(
         pdf=prepared.pdf,
@@ -62,17 +61,25 @@ def run(args) -> int:
         jobs=report.jobs,
         pieces=report.pieces,
         pages=prepared.pdf_pages,
+        xml_path=Path(args.xml),
     )
+    reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
+    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+        stderr("c2m-tui: not sent")
+        return 1
     printer = StepPrinter(sys.stderr)
 
     async def main() -> str:
         journal = open_journal()
+        if journal.notice:
+            stderr(f"journal: {journal.notice}")
         try:
             async with client_from_args(args) as client:
                 return await send(
                     client, plan, journal,
                     on_step=printer.step, on_progress=printer.progress,
-                    allow_duplicate=args.allow_duplicate,
+                    allow_duplicate=args.allow_duplicate, reviewed=reviewed,
+                    on_settle=lambda result: stderr(f"settled: {result.message}"),
                 )
         finally:
             journal.close()
