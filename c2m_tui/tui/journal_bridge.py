@@ -150,6 +150,8 @@ class WizardJournal:
 
     async def run(self, step: str, batch_id: str | None, call):
         """Run ``call`` (create_batch or submit) between the journal's intent and answer rows."""
+        import asyncio
+
         from c2m_tui.core.errors import AmbiguousSubmitError, TransportError
 
         module = _journal_module()
@@ -159,9 +161,10 @@ class WizardJournal:
             step_id = self.journal.claim_submit(key) if step == "submit" else self.journal.begin_step(key, step)
         try:
             result = await call()
-        except (AmbiguousSubmitError, TransportError) as err:
+        except (AmbiguousSubmitError, TransportError, asyncio.CancelledError) as err:
+            # no clear answer (or we stopped listening): it may have taken effect
             if step_id is not None:
-                self.journal.end_step(step_id, module.AMBIGUOUS, str(err))
+                self.journal.end_step(step_id, module.AMBIGUOUS, str(err) or "cancelled while waiting")
             raise
         except BaseException as err:
             if step_id is not None:

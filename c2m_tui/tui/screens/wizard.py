@@ -159,6 +159,10 @@ class WizardScreen(Screen):
         await self.go(self.current - 1)
 
     def action_leave(self) -> None:
+        busy = [w for w in self.workers if w.group in ("create", "submit") and w.is_running]
+        if busy:  # leaving would stop listening for the answer: the batch's state would be unknown
+            self.app.notify(f"Wait for the {busy[0].group} answer before leaving.", severity="warning")
+            return
         self.app.pop_screen()
 
     def action_do_step(self) -> None:
@@ -240,6 +244,11 @@ class WizardScreen(Screen):
         jobs = self._mounted(JobsStep)
         if jobs is not None:
             jobs.set_pdf(event.info)
+
+    @on(PdfStep.Failed)
+    @on(JobsStep.Failed)
+    def _step_failed(self, event) -> None:
+        self._refresh_stepper(failed=self.current)
 
     @on(PdfStep.Uploaded)
     async def _pdf_uploaded(self, event: PdfStep.Uploaded) -> None:

@@ -72,6 +72,10 @@ class JobsStep(Horizontal):
         check: XmlCheck
 
     @dataclass
+    class Failed(Message):
+        error: str
+
+    @dataclass
     class Uploaded(Message):
         check: XmlCheck
 
@@ -248,6 +252,7 @@ class JobsStep(Horizontal):
         except Exception as err:
             button.disabled = False
             self.app.show_error(err, "XML upload")
+            self.post_message(self.Failed(str(err)))
             return
         button.disabled = False
         button.label = "Upload again"

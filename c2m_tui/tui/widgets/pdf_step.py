@@ -42,6 +42,10 @@ class PdfStep(Vertical):
         info: object  # PdfInfo(path, pages, size_bytes)
 
     @dataclass
+    class Failed(Message):
+        error: str
+
+    @dataclass
     class Uploaded(Message):
         info: object
 
@@ -159,6 +163,7 @@ class PdfStep(Vertical):
             rate.update(f"Upload failed: {err}")
             upload_button.disabled, cancel_button.disabled = False, True
             self.app.show_error(err, "PDF upload")
+            self.post_message(self.Failed(str(err)))
             return
         cancel_button.disabled = True
         upload_button.disabled = False
