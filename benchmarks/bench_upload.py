@@ -50,8 +50,9 @@ def curl_upload(base: str, path: Path) -> float:
     bid = httpx.post(f"{base}/batches", auth=("demo", "demo")).text.split("<id>")[1].split("<")[0]
     t = time.perf_counter()
     subprocess.run(
-        ["curl", "-sS", "-o", "/dev/null", "-K", "-", "-X", "PUT", "-H", "Content-Type: application/pdf",
-         "--data-binary", f"@{path}", f"{base}/batches/{bid}"],
+        # -T streams the file (--data-binary @file would read it whole into memory first)
+        ["curl", "-sS", "-o", "/dev/null", "-K", "-", "-T", str(path), "-H", "Content-Type: application/pdf",
+         "-H", "Expect:", f"{base}/batches/{bid}"],
         input='user = "demo:demo"\n', text=True, check=True,
     )
     return time.perf_counter() - t
@@ -66,7 +67,7 @@ def client_upload(base: str, path: Path) -> tuple[float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     if not shutil.which("curl"):
         sys.exit("curl is not installed: no baseline")
@@ -76,8 +77,11 @@ def main() -> None:
             big, small = Path(tmp) / "big.pdf", Path(tmp) / "small.pdf"
             make_file(big, args.mb)
             make_file(small, max(1, args.mb // 10))
-            curl_t = min(curl_upload(sim.base_url, big) for _ in range(args.rounds))
-            runs = [client_upload(sim.base_url, big) for _ in range(args.rounds)]
+            curl_runs, runs = [], []
+            for _ in range(args.rounds):  # interleaved, so both see the same machine noise
+                curl_runs.append(curl_upload(sim.base_url, big))
+                runs.append(client_upload(sim.base_url, big))
+            curl_t = min(curl_runs)
             ours_t = min(t for t, _ in runs)
             big_rss = max(r for _, r in runs)
             small_rss = max(client_upload(sim.base_url, small)[1] for _ in range(args.rounds))

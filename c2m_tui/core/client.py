@@ -31,7 +31,7 @@ T = TypeVar("T")
 # Cloudflare answers 524 after 100 s of origin silence: wait a little longer than that for an answer.
 DEFAULT_TIMEOUT = 105.0
 CONNECT_TIMEOUT = 10.0
-CHUNK_SIZE = 256 * 1024
+CHUNK_SIZE = 4 * 1024 * 1024
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 TRACKING_TYPES = ("IMB", "IMPB")
 _LOOPBACK = ("127.", "localhost", "::1", "[::1]")
