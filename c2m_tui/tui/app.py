@@ -8,6 +8,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen, SystemModalScreen
+from textual.widget import Widget
 
 from c2m_tui.core.errors import C2MError, CredentialsError
 from c2m_tui.tui.messages import SessionChanged
@@ -94,7 +95,7 @@ class C2MApp(App[None]):
         """Every screen (and modal) shows the environment banner; system modals (palette) don't."""
         if isinstance(screen, SystemModalScreen):
             return
-        screen.call_after_refresh(self._stop_blinking, screen)
+        screen.call_after_refresh(self.calm_widgets, screen)
         banners = screen.query(EnvironmentBanner)
         if banners:
             for banner in banners:
@@ -103,13 +104,16 @@ class C2MApp(App[None]):
             screen.mount(EnvironmentBanner())
 
     @staticmethod
-    def _stop_blinking(screen: Screen) -> None:
-        """A steady cursor: over SSH a blinking one redraws twice a second for nothing (and it
-        keeps snapshots deterministic)."""
-        from textual.widgets import Input
+    def calm_widgets(node: Widget) -> None:
+        """No animation: a steady cursor (over SSH a blinking one redraws twice a second for
+        nothing, and it keeps snapshots deterministic) and no 0.2 s button-press effect (during
+        which Textual ignores a second press, e.g. a quick retry)."""
+        from textual.widgets import Button, Input
 
-        for field in screen.query(Input):
+        for field in node.query(Input):
             field.cursor_blink = False
+        for button in node.query(Button):
+            button.active_effect_duration = 0
 
     def refresh_banners(self) -> None:
         for screen in self.screen_stack:

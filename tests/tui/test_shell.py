@@ -212,6 +212,7 @@ async def test_recent_batches_come_back_from_the_journal_and_resume(sim, pdf_fac
     async with second.run_test(size=(100, 30)) as pilot:
         home = await wait_for(pilot, lambda: isinstance(second.screen, HomeScreen) and second.screen)
         table = home.query_one("#recent", DataTable)
+        await wait_for(pilot, lambda: batch_id in [k.value for k in table.rows], what="journal rows")
         assert table.get_row(batch_id)[:2] == [batch_id, "pdf uploaded"]
         table.focus()
         await pilot.press("r")

@@ -105,6 +105,9 @@ class WizardScreen(Screen):
         widget = self._make_step(index)
         widget.display = False  # the switcher shows it when it becomes current
         await self.query_one("#steps", ContentSwitcher).mount(widget)
+        calm = getattr(self.app, "calm_widgets", None)
+        if calm is not None:  # no blinking cursor or press effect here either (see C2MApp)
+            calm(widget)
         return widget
 
     def _mounted(self, cls):
