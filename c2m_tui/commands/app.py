@@ -32,6 +32,10 @@ def run(args) -> int:
     from c2m_tui.tui.app import C2MApp
 
     session = build_session(args)
+    if getattr(args, "debug", None):
+        from c2m_tui.config.debuglog import open_debug_log
+
+        session.debug_log = open_debug_log(args.debug)
     no_mouse = bool(getattr(args, "no_mouse", False))
     try:
         app = C2MApp(session, theme=getattr(args, "theme", None), no_mouse=no_mouse)

@@ -26,6 +26,7 @@ class ResumePoint:
     xml: Path | None = None
     key: int | None = None  # the journal entry, when there is one
     xml_bytes: bytes | None = None  # the XML uploaded before, to review it again
+    blocked: str | None = None  # why the wizard must not pick it up (a step with no clear answer)
 
 
 def _journal_module() -> Any | None:
@@ -107,6 +108,8 @@ def resume_point(session: Session, batch_id: str) -> ResumePoint | None:
         if entry is not None:
             if entry.submitted:
                 return None
+            if entry.unsettled is not None:  # e.g. a submit with no answer: settle it, never redo it
+                return ResumePoint(batch_id, 0, key=entry.key, blocked=entry.explain() or entry.state)
             pdf = Path(entry.pdf_path) if entry.pdf_path else None
             try:
                 xml = journal.xml_copy(entry.key) or None

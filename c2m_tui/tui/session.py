@@ -50,6 +50,7 @@ class Session:
         # True while the app looks the password up (keyring calls may block on D-Bus: not before
         # the first screen); see C2MApp.resolve_credentials
         self.credentials_pending = False
+        self.debug_log: Any | None = None  # --debug: a logging.Logger that redacts secrets
         self._client: BatchClient | None = None
         self._retired: list[BatchClient] = []
 
@@ -88,7 +89,8 @@ class Session:
                 )
             from c2m_tui.core.client import BatchClient
 
-            self._client = BatchClient(self.base_url, self.credentials.username, self.credentials.password)
+            self._client = BatchClient(self.base_url, self.credentials.username, self.credentials.password,
+                                       debug_log=self.debug_log)
         return self._client
 
     def set_credentials(self, credentials: Any) -> None:

@@ -263,3 +263,29 @@ async def test_password_lookup_happens_after_the_first_screen():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login when nothing is stored")
         assert not staging.credentials_pending
+
+
+async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
+    from c2m_tui.core.client import BatchClient
+    from c2m_tui.core.journal import DONE, Journal
+    from c2m_tui.tui.screens.status import StatusScreen
+
+    async with BatchClient(sim.base_url, "demo", "demo") as client:
+        batch_id = (await client.create_batch()).id
+    journal = Journal.open()
+    key = journal.new_entry(profile="demo", environment="demo", base_url=sim.base_url, pdf_path="x.pdf", pdf_size=1,
+                            pdf_sha256="a", pdf_pages=1, xml=b"<batch/>", xml_sha256="b", jobs=1, pieces=1)
+    journal.end_step(journal.begin_step(key, "create"), DONE, batch_id=str(batch_id))
+    journal.claim_submit(key)  # the intent is recorded, the answer never came
+    journal.close()
+
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen)
+        table = home.query_one("#recent", DataTable)
+        await wait_for(pilot, lambda: str(batch_id) in [k.value for k in table.rows], what="journal row")
+        assert table.get_row(str(batch_id))[1] == "ambiguous"
+        table.focus()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status instead of the wizard")
+        assert any("Not resumed here" in n and "no answer" in n for n in notifications(app))

@@ -19,6 +19,8 @@ SCREENS = (
     ("Log in", "c2m_tui.tui.screens.login", "LoginScreen"),
     ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
+    ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
+    ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),

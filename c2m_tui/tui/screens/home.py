@@ -132,6 +132,11 @@ class HomeScreen(Screen):
             self.app.notify(f"batch {batch_id} was submitted: opening its status", severity="information")
             self._open_status(batch_id)
             return
+        if resume.blocked:
+            self.app.notify(f"batch {batch_id}: {resume.blocked}", title="Not resumed here", severity="warning",
+                            timeout=15)
+            self._open_status(batch_id)
+            return
         from c2m_tui.tui.screens.wizard import WizardScreen
 
         self.app.push_screen(WizardScreen(resume=resume))
