@@ -130,7 +130,7 @@ async def test_failed_create_is_retried_without_starting_over(sim):
 
 
 async def test_validation_names_job_and_recipient_and_blocks_upload(sim, pdf_factory):
-    pdf = pdf_factory(1)
+    pdf = pdf_factory(4)
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(WizardScreen())
@@ -227,7 +227,7 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
         ",,,,\n",
         encoding="utf-8",
     )
-    pdf = pdf_factory(1)
+    pdf = pdf_factory(4)
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(WizardScreen())
@@ -248,6 +248,13 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
         await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid
                        and wizard.check.counts[1] == 2, what="two pieces")
         assert [a.name for a in wizard.query_one("#jobs-form").recipients] == ["Ada Lovelace", "Grace Hopper"]
+        assert wizard.check.counts == (1, 2, 8)  # the same 4 pages to both
+        # a mail merge instead: 2 pages each, suggested from 4 pages / 2 recipients
+        from textual.widgets import Select
+
+        wizard.query_one("#page-mode", Select).value = "each"
+        await wait_for(pilot, lambda: wizard.check.counts == (2, 2, 4), what="one job per recipient")
+        assert wizard.query_one("#page-spec", Input).value == "2"
 
 
 async def test_path_input_completes_from_the_folder_listing(tmp_path, pdf_factory, monkeypatch):

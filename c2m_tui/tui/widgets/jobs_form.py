@@ -131,6 +131,19 @@ class JobsForm(Vertical):
         if isinstance(event.value, str) and event.value in CATALOG:
             self._fill_options(event.value)
 
+    @on(Select.Changed, "#page-mode")
+    def _page_mode_changed(self, event: Select.Changed) -> None:
+        """A sensible starting value for the chosen layout (the person edits it from there)."""
+        spec = self.query_one("#page-spec", Input)
+        pages, people = self.pdf_pages, len(self.recipients)
+        if event.value == "same":
+            spec.placeholder, spec.value = "pages, e.g. 1-2", f"1-{pages}" if pages else ""
+        elif event.value == "each":
+            per = pages // people if pages and people and pages % people == 0 else None
+            spec.placeholder, spec.value = "pages per recipient, e.g. 2", str(per) if per else ""
+        else:
+            spec.placeholder, spec.value = "one range per recipient: 1-2, 3-4, ...", ""
+
     @on(Select.Changed)
     @on(Input.Changed)
     def _edited(self, event) -> None:
