@@ -314,3 +314,35 @@ async def test_journal_refuses_a_second_submit_even_past_the_screen(sim):
         wizard.submit()  # the screen's own guard is gone; the journal's is not
         await wait_for(pilot, lambda: any("already submitted" in n for n in notifications(app)), what="refusal")
         assert sim_batch(sim, wizard.batch_id)["submit_count"] == 1
+
+
+async def test_bad_files_are_named_not_crashes(tmp_path, monkeypatch):
+    from c2m_tui.tui.journal_bridge import ResumePoint
+
+    not_pdf = tmp_path / "scan.pdf"
+    not_pdf.write_text("this is not a PDF")
+    bad_xml = tmp_path / "batch.xml"
+    bad_xml.write_text("<batch><job>\n<oops>\n</batch>")
+    app = app_on("http://127.0.0.1:9/v1")  # nothing is sent in this test
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=3)))
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.current == 2
+                                and app.screen)
+        await fill(pilot, "#xml-path", str(bad_xml))
+        wizard.query_one("#xml-path", Input).focus()
+        await pilot.press("enter")
+        note = lambda: str(wizard.query_one("#xml-loaded-note", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "batch.xml" in note() and "line" in note(), what="xml problem named")
+        await fill(pilot, "#csv-path", str(tmp_path / "missing.csv"))
+        wizard.query_one("#csv-path", Input).focus()
+        await pilot.press("enter")
+        csv_note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "missing.csv" in csv_note(), what="csv problem named")
+        await pilot.press("ctrl+b")  # back to the PDF step, which is open: pick a file that is no PDF
+        await wait_for(pilot, lambda: wizard.current == 1)
+        await fill(pilot, "#pdf-path", str(not_pdf))
+        wizard.query_one("#pdf-path", Input).focus()
+        await pilot.press("enter")
+        facts = lambda: str(wizard.query_one("#pdf-facts", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "scan.pdf" in facts(), what="pdf problem named")
+        assert wizard.query_one("#pdf-upload", Button).disabled and app.is_running

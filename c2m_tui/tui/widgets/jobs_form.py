@@ -201,8 +201,11 @@ class JobsForm(Vertical):
         except C2MError as err:
             self.app.call_from_thread(note.update, str(err))
             return
-        except ImportError:
-            self.app.call_from_thread(note.update, "address import is not available in this build")
+        except OSError as err:
+            self.app.call_from_thread(note.update, f"{path}: {err.strerror or err}")
+            return
+        except Exception as err:  # a bug must show, not vanish in the worker
+            self.app.call_from_thread(note.update, f"{path}: unexpected {type(err).__name__}: {err}")
             return
 
         def show() -> None:

@@ -144,6 +144,9 @@ class JobsStep(Horizontal):
         except OSError as err:
             self.app.call_from_thread(self._load_failed, f"{path}: {err.strerror or err}")
             return
+        except Exception as err:
+            self.app.call_from_thread(self._load_failed, f"{path}: unexpected {type(err).__name__}: {err}")
+            return
         self.app.call_from_thread(self._loaded, path, xml, list(result.notes))
 
     def use_xml(self, xml: bytes, label: str) -> None:
@@ -208,6 +211,8 @@ class JobsStep(Horizontal):
             check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
         except C2MError as err:
             check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
+        except Exception as err:  # a bug must show, not leave a stale panel
+            check = XmlCheck(xml=None, errors=[f"unexpected {type(err).__name__}: {err}"], warnings=[])
         self.app.call_from_thread(self._checked, check)
 
     def _checked(self, check: XmlCheck) -> None:
