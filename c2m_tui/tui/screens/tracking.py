@@ -67,9 +67,10 @@ def not_available_text(message: str, tracking_type: str, environment: str | None
 class LoadedTracking:
     """A tracking answer ready to show: rows, history and counts, built off the UI thread."""
 
-    tracking: Tracking
-    rows: list[PieceRow] = field(default_factory=list)
-    history: dict[str, list[TrackingEvent]] = field(default_factory=dict)
+    # repr=False: a message's repr may be logged, and 100k rows would take half a second to print
+    tracking: Tracking = field(repr=False)
+    rows: list[PieceRow] = field(default_factory=list, repr=False)
+    history: dict[str, list[TrackingEvent]] = field(default_factory=dict, repr=False)
     counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -141,8 +142,8 @@ class TrackingScreen(Screen):
         journal = session_journal(self)
         base_url = getattr(self.app.session, "base_url", None)
         if journal is not None and self.loaded is None:
-            try:  # something to look at at once; the fresh answer follows
-                cached = journal.cached_tracking(self.batch_id, 7 * 86400, base_url=base_url)
+            try:  # something to look at at once; the fresh answer follows (read off the UI thread)
+                cached = await asyncio.to_thread(journal.cached_tracking, self.batch_id, 7 * 86400, base_url=base_url)
             except Exception:  # noqa: BLE001 - a cache problem never blocks the real answer
                 cached = None
             if cached is not None and cached.tracking.tracking_type == tracking_type:
@@ -157,8 +158,8 @@ class TrackingScreen(Screen):
         built = await asyncio.to_thread(LoadedTracking.build, tracking)
         self.post_message(self.Loaded(built, self.clock()))
         if journal is not None:
-            try:
-                journal.record_tracking(self.batch_id, tracking, base_url=base_url)
+            try:  # a thread: turning 100k scans into JSON takes a second
+                await asyncio.to_thread(journal.record_tracking, self.batch_id, tracking, base_url=base_url)
             except Exception:  # noqa: BLE001 - the journal is a convenience
                 pass
 
