@@ -158,6 +158,11 @@ def summary(latencies: list[float]) -> str:
 
 
 async def main() -> None:
+    import os
+    import tempfile
+
+    # a scratch app home: the benchmark must not write to the person's journal or settings
+    os.environ["C2M_TUI_HOME"] = tempfile.mkdtemp(prefix="c2m-bench-")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--pages", type=int, default=50)
