@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable
 
 from rich.table import Table
@@ -28,9 +28,6 @@ from c2m_tui.core.models import BatchStatus
 from c2m_tui.core.polling import Backoff
 from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
 from c2m_tui.tui.widgets.job_table import JobTable
-
-PHASES = ("created", "queued", "processing", "mailed", "failed")
-
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
@@ -125,7 +122,7 @@ class StatusScreen(Screen):
                 signature = (status.phase, tuple((j.job_id, j.job_status) for j in status.jobs))
                 delay = self.backoff.next(changed=signature != previous)
                 previous = signature
-            self.next_poll = self.clock() + _seconds(delay)
+            self.next_poll = self.clock() + timedelta(seconds=delay)
             self.call_later(self._render_facts)
             self._wake.clear()
             try:
@@ -223,12 +220,6 @@ class StatusScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss()
-
-
-def _seconds(delay: float):
-    from datetime import timedelta
-
-    return timedelta(seconds=delay)
 
 
 def _clock_text(at: datetime) -> str:
