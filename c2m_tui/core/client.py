@@ -201,7 +201,7 @@ class BatchClient:
 
         bid = _bid(batch_id)
         response = await self._send("GET", f"batches/{bid}", what=f"read the status of batch {bid}", retry=True)
-        return parse_status(response.content)
+        return await _parse(parse_status, response.content)
 
     async def details(self, batch_id: str) -> BatchDetails:
         from c2m_tui.core.responses import parse_details
@@ -210,7 +210,7 @@ class BatchClient:
         response = await self._send(
             "GET", f"batches/{bid}/details", what=f"read the details of batch {bid}", retry=True
         )
-        return parse_details(response.content)
+        return await _parse(parse_details, response.content)
 
     async def tracking(self, batch_id: str, tracking_type: str = "IMB") -> Tracking:
         from c2m_tui.core.responses import parse_tracking
@@ -226,7 +226,7 @@ class BatchClient:
             retry=True,
             params={"trackingType": kind},
         )
-        return parse_tracking(response.content, kind)
+        return await _parse(parse_tracking, response.content, kind)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -332,6 +332,17 @@ class BatchClient:
             status_code=code,
             body=response.text,
         )
+
+
+# Answers bigger than this are parsed in a thread, so a 100k-scan tracking answer does not freeze
+# a TUI's event loop; small ones are parsed in place (a thread hop costs more than they do).
+PARSE_IN_THREAD_BYTES = 256 * 1024
+
+
+async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
+    if len(data) > PARSE_IN_THREAD_BYTES:
+        return await asyncio.to_thread(parser, data, *args)
+    return parser(data, *args)
 
 
 def _bid(batch_id: str | int) -> str:
