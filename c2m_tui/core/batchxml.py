@@ -308,9 +308,10 @@ def _job_from_element(el: etree._Element, index: int, recipients: list[Address])
     )
 
 
-def _load(source: str | Path | bytes) -> tuple[bytes, str]:
+def load_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[bytes, str]:
+    """The bytes of a batch XML and the name to use for it in messages (``label`` for raw bytes)."""
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source), "batch XML"
+        return bytes(source), label
     path = Path(source)
     try:
         return path.read_bytes(), str(path)
@@ -324,7 +325,7 @@ def _load(source: str | Path | bytes) -> tuple[bytes, str]:
 
 def read_batch(source: str | Path | bytes) -> ReadBatch:
     """Read batch XML (a path or bytes). InputError, naming the file and line, on anything malformed."""
-    data, label = _load(source)
+    data, label = load_source(source)
     try:
         return _read(data)
     except XMLRejected as err:

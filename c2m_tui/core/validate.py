@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, local_name, options_from_element
+from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, load_source, local_name, options_from_element
 from c2m_tui.core.catalog import option_problems
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.safexml import XMLRejected, parse_bytes
@@ -117,17 +117,7 @@ def _schema() -> etree.XMLSchema:
 
 
 def _load(xml: str | Path | bytes) -> tuple[bytes, str]:
-    if isinstance(xml, (bytes, bytearray)):
-        return bytes(xml), "batch.xml"
-    path = Path(xml)
-    try:
-        return path.read_bytes(), str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a batch XML file") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    return load_source(xml, "batch.xml")
 
 
 def validate_batch(xml: str | Path | bytes, pdf: Path | None = None) -> ValidationReport:
