@@ -33,6 +33,8 @@ class C2MApp(App[None]):
         self.requested_theme = theme
         self.no_mouse = no_mouse
         self.animation_level = "none"  # SSH-friendly: nothing slides or fades
+        # Themes are chosen before the first stylesheet parse: choosing later parses it all again.
+        self._theme_notices = self._apply_theme()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """$production and $demo for themes that lack them (the theme files set their own):
@@ -43,13 +45,15 @@ class C2MApp(App[None]):
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
-        self._apply_theme()
+        for notice in self._theme_notices:
+            self.notify(notice, title="Theme", severity="warning", timeout=12)
         self.screen_change_signal.subscribe(self, self._ensure_banner)
         from c2m_tui.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.session.credentials_pending:
-            self.resolve_credentials()
+            # after the first paint: importing keyring and asking it takes a while
+            self.call_after_refresh(self.resolve_credentials)
         elif not self.session.logged_in:
             self.action_login()
 
@@ -77,19 +81,24 @@ class C2MApp(App[None]):
         if credentials is None:
             self.action_login()
 
-    def _apply_theme(self) -> None:
-        """Register the theme files and pick one (--theme, C2M_THEME, the saved setting, a default)."""
+    def _apply_theme(self) -> list[str]:
+        """Register the theme files and pick one (--theme, C2M_THEME, the saved setting, a default);
+        returns what to tell the person once the app runs."""
         try:
             from c2m_tui.tui import themes
         except ImportError:  # themes are optional: Textual's default is fine
-            return
+            return []
+        notices: list[str] = []
         try:
-            themes.notify_theme_problems(self, themes.register_themes(self))
+            problems = themes.register_themes(self)
+            if problems:
+                notices.append(themes.theme_problems_message(problems))
             problem = themes.apply_theme(self, themes.resolve_theme_name(self.requested_theme))
         except Exception as err:  # a bad theme must never stop the app
             problem = f"themes could not be loaded: {err}"
         if problem:
-            self.notify(problem, title="Theme", severity="warning", timeout=10)
+            notices.append(problem)
+        return notices
 
     def _ensure_banner(self, screen: Screen) -> None:
         """Every screen (and modal) shows the environment banner; system modals (palette) don't."""

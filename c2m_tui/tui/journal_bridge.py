@@ -7,6 +7,7 @@ cannot be read is reported once, never fatal: the wizard must still work.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ def _journal_module() -> Any | None:
 
 
 _OPENED: dict[str, Any] = {}
+_OPEN_LOCK = threading.Lock()  # the home screen's reader thread and the wizard may both open it first
 
 
 def open_journal() -> tuple[Any | None, str | None]:
@@ -49,9 +51,10 @@ def open_journal() -> tuple[Any | None, str | None]:
         from c2m_tui.config.paths import data_dir
 
         key = str(data_dir())
-        if key not in _OPENED:
-            _OPENED[key] = module.Journal.open()
-        journal = _OPENED[key]
+        with _OPEN_LOCK:
+            if key not in _OPENED:
+                _OPENED[key] = module.Journal.open()
+            journal = _OPENED[key]
     except Exception as err:  # the wizard works without a journal; say so once
         return None, f"the batch journal cannot be used ({err}); this session's batches are not recorded"
     return journal, getattr(journal, "notice", None)

@@ -152,7 +152,6 @@ def session_for_profile(profile_name: str | None, base_url: str | None = None, *
     """A session on a configured profile. Missing credentials are not an error here: the app
     opens with ``credentials=None`` and shows the login screen. ``resolve=False`` leaves the
     lookup (environment, keyring) to the app, after its first screen is up."""
-    from c2m_tui.config.credentials import resolve_credentials
     from c2m_tui.config.profiles import get_profile
 
     profile = get_profile(profile_name)
@@ -163,6 +162,8 @@ def session_for_profile(profile_name: str | None, base_url: str | None = None, *
         session = Session(profile, url, None, profile.environment, demo=False)
         session.credentials_pending = True
         return session
+    from c2m_tui.config.credentials import resolve_credentials  # imports keyring: only when needed
+
     try:
         credentials = resolve_credentials(profile)
     except CredentialsError:

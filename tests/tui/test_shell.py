@@ -211,6 +211,7 @@ async def test_recent_batches_come_back_from_the_journal_and_resume(sim, pdf_fac
     second = app_on(sim.base_url)  # a new run: only the journal knows the batch
     async with second.run_test(size=(100, 30)) as pilot:
         home = await wait_for(pilot, lambda: isinstance(second.screen, HomeScreen) and second.screen)
+        await wait_for(pilot, lambda: home.query("#recent"), what="recent table")
         table = home.query_one("#recent", DataTable)
         await wait_for(pilot, lambda: batch_id in [k.value for k in table.rows], what="journal rows")
         assert table.get_row(batch_id)[:2] == [batch_id, "pdf uploaded"]
@@ -282,6 +283,7 @@ async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
         home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen)
+        await wait_for(pilot, lambda: home.query("#recent"), what="recent table")
         table = home.query_one("#recent", DataTable)
         await wait_for(pilot, lambda: str(batch_id) in [k.value for k in table.rows], what="journal row")
         assert table.get_row(str(batch_id))[1] == "ambiguous"

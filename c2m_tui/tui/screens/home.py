@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from c2m_tui.tui import journal_bridge
+from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
 class HomeScreen(Screen):
@@ -28,6 +29,7 @@ class HomeScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
+        yield EnvironmentBanner()
         with Vertical(id="home-body"):
             yield Static("c2m-tui · paper mail through Click2Mail's Batch API", id="home-title")
             yield Static(id="home-session", markup=False)
@@ -38,16 +40,11 @@ class HomeScreen(Screen):
                 yield Button("Log in (l)", id="login")
             yield Static(id="home-samples", classes="hint", markup=False)
             yield Static("Recent batches", classes="section-title")
-            yield DataTable(id="recent", cursor_type="row", zebra_stripes=False)
+            # the table of recent batches is built when there is a first row (a quicker first paint)
             yield Static("No batches yet: press n to send your first.", id="recent-empty", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        table.add_column("Batch", key="id", width=10)
-        table.add_column("State", key="state", width=14)
-        table.add_column("When", key="when", width=16)
-        table.add_column("Note", key="note")
         self.refresh_view()
 
     def on_screen_resume(self) -> None:
@@ -78,7 +75,7 @@ class HomeScreen(Screen):
 
     def _fill_recent(self) -> None:
         self._show_recent(list(self.app.session.recent))
-        self.read_journal()
+        self.call_after_refresh(self.read_journal)  # after the first paint: sqlite3 and the file
 
     @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
     def read_journal(self) -> None:
@@ -86,8 +83,25 @@ class HomeScreen(Screen):
         rows = journal_bridge.recent_batches(self.app.session)
         self.app.call_from_thread(self._show_recent, rows)
 
+    def _recent_table(self, create: bool = False) -> DataTable | None:
+        found = self.query("#recent")
+        if found:
+            return found.first(DataTable)
+        if not create:
+            return None
+        table = DataTable(id="recent", cursor_type="row", zebra_stripes=False)
+        table.add_column("Batch", key="id", width=10)
+        table.add_column("State", key="state", width=14)
+        table.add_column("When", key="when", width=16)
+        table.add_column("Note", key="note")
+        self.query_one("#home-body").mount(table, before="#recent-empty")
+        return table
+
     def _show_recent(self, rows) -> None:
-        table = self.query_one("#recent", DataTable)
+        table = self._recent_table(create=bool(rows))
+        self.query_one("#recent-empty", Static).display = not rows
+        if table is None:
+            return
         table.clear()
         for row in rows:
             table.add_row(row.batch_id, row.state, _when(row.when), row.note, key=row.batch_id)
@@ -146,8 +160,8 @@ class HomeScreen(Screen):
         self._open_status(str(event.row_key.value))
 
     def _selected_batch(self) -> str | None:
-        table = self.query_one("#recent", DataTable)
-        if not table.row_count:
+        table = self._recent_table()
+        if table is None or not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return str(key.value)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from c2m_tui.core.errors import C2MError, CredentialsError
+from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
 class LoginScreen(Screen[bool]):
@@ -32,6 +33,7 @@ class LoginScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         session = self.app.session
+        yield EnvironmentBanner()
         with VerticalScroll(id="login-body"):
             yield Label(f"Log in to {session.profile_name} ({session.label.lower()})", classes="section-title")
             yield Static(f"Server {session.base_url}", classes="hint", markup=False)
@@ -50,9 +52,10 @@ class LoginScreen(Screen[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        field = self.query_one("#username" if not self.query_one("#username", Input).value else "#password", Input)
-        field.focus()
         self.check_keyring()
+        fields = list(self.query(Input))
+        if len(fields) == 2:  # the username is often known: start on the password then
+            (fields[1] if fields[0].value else fields[0]).focus()
 
     # ------------------------------------------------------------------ keyring: can we remember?
 

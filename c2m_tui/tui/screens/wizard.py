@@ -18,6 +18,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Static
 
 from c2m_tui.tui import journal_bridge
 from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 from c2m_tui.tui.widgets.jobs_step import JobsStep
 from c2m_tui.tui.widgets.pdf_step import PdfStep
 from c2m_tui.tui.widgets.review_step import ReviewStep
@@ -52,6 +53,7 @@ class WizardScreen(Screen):
         self.current = 0
 
     def compose(self) -> ComposeResult:
+        yield EnvironmentBanner()
         yield Stepper(id="stepper")
         # Later steps are mounted when they open: a quick first paint, and fewer widgets to restyle.
         with ContentSwitcher(initial="step-create", id="steps"):
