@@ -45,10 +45,13 @@ async def test_home_shows_profile_server_user_and_actions():
         info = text_of(home, "#home-session")
         assert "demo" in info and FIXED_URL in info and "User         demo" in info
         assert "DEMO" in str(home.query_one(EnvironmentBanner).render())
-        labels = {str(b.label) for b in home.query(Button)}
-        assert {"New batch (n)", "Open by id (o)", "Profile (p)"} <= labels
+        actions = text_of(home, "#home-actions")
+        for words in ("n New batch", "o Open by id", "p Switch profile", "l Log in again", "f1 Help"):
+            assert words in actions
         assert "No batches yet" in text_of(home, "#recent-empty")
         assert app.animation_level == "none"
+        await pilot.click("#home-actions", offset=(4, 0))  # the mouse works too: "New batch" is a link
+        await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen), what="wizard from the link")
 
 
 async def test_production_is_marked_on_every_screen_and_needs_the_piece_count():

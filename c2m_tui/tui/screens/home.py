@@ -7,9 +7,10 @@ import time
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from c2m_tui.tui import journal_bridge
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
@@ -33,11 +34,9 @@ class HomeScreen(Screen):
         with Vertical(id="home-body"):
             yield Static("c2m-tui · paper mail through Click2Mail's Batch API", id="home-title")
             yield Static(id="home-session", markup=False)
-            with Horizontal(id="home-actions"):
-                yield Button("New batch (n)", id="new-batch", variant="primary")
-                yield Button("Open by id (o)", id="open-batch")
-                yield Button("Profile (p)", id="switch-profile")
-                yield Button("Log in (l)", id="login")
+            # links, not Buttons: every action has its key, and four Buttons cost a tenth of the
+            # start-up time (benchmarks/bench_startup.py)
+            yield Static(id="home-actions")
             yield Static(id="home-samples", classes="hint", markup=False)
             yield Static("Recent batches", classes="section-title")
             # the table of recent batches is built when there is a first row (a quicker first paint)
@@ -70,7 +69,12 @@ class HomeScreen(Screen):
                 f"Demo samples: {session.samples['pdf']}\n              {session.samples['xml']}"
             )
         samples.display = bool(session.samples)
-        self.query_one("#login", Button).label = "Log in (l)" if not session.logged_in else "Log in again (l)"
+        login = "Log in" if not session.logged_in else "Log in again"
+        self.query_one("#home-actions", Static).update(Content.from_markup(
+            "[b]n[/b] [@click=screen.new_batch]New batch[/]   [b]o[/b] [@click=screen.open_batch]Open by id[/]   "
+            "[b]p[/b] [@click=screen.switch_profile]Switch profile[/]   "
+            f"[b]l[/b] [@click=screen.login]{login}[/]   [b]f1[/b] [@click=app.help]Help[/]"
+        ))
         self._fill_recent()
 
     def _fill_recent(self) -> None:
@@ -110,7 +114,6 @@ class HomeScreen(Screen):
 
     # ------------------------------------------------------------------ actions
 
-    @on(Button.Pressed, "#new-batch")
     def action_new_batch(self) -> None:
         from c2m_tui.tui.screens.wizard import WizardScreen
 
@@ -120,19 +123,16 @@ class HomeScreen(Screen):
             return
         self.app.push_screen(WizardScreen())
 
-    @on(Button.Pressed, "#open-batch")
     def action_open_batch(self) -> None:
         from c2m_tui.tui.screens.open_batch import OpenBatchScreen
 
         self.app.push_screen(OpenBatchScreen(), callback=self._open_status)
 
-    @on(Button.Pressed, "#switch-profile")
     def action_switch_profile(self) -> None:
         from c2m_tui.tui.screens.profile_picker import ProfilePickerScreen
 
         self.app.push_screen(ProfilePickerScreen(), callback=self._after_switch)
 
-    @on(Button.Pressed, "#login")
     def action_login(self) -> None:
         self.app.action_login()
 
