@@ -32,9 +32,6 @@ async def wait_for(pilot, predicate: Callable[[], Any], timeout: float = 20.0, w
     while time.monotonic() < deadline:
         value = predicate()
         if value:
-            import os
-            if os.environ.get("WAIT_TRACE"):
-                print(f"{time.monotonic():.2f} {what} after {time.monotonic() - deadline + timeout:.2f}s")
             return value
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what}")
