@@ -155,7 +155,8 @@ class WizardJournal:
         return self.key
 
     async def run(self, step: str, batch_id: str | None, call):
-        """Run ``call`` (create_batch or submit) between the journal's intent and answer rows."""
+        """Run ``call`` (create_batch) between the journal's intent and answer rows. Submit goes
+        through ``submit`` below, never through here."""
         import asyncio
 
         from c2m_tui.core.errors import AmbiguousSubmitError, TransportError
@@ -164,7 +165,7 @@ class WizardJournal:
         key = self._entry()
         step_id = None
         if key is not None:
-            step_id = self.journal.claim_submit(key) if step == "submit" else self.journal.begin_step(key, step)
+            step_id = self.journal.begin_step(key, step)
         try:
             result = await call()
         except (AmbiguousSubmitError, TransportError, asyncio.CancelledError) as err:
@@ -194,22 +195,45 @@ class WizardJournal:
                 pass
         record(self.session, batch_id, step)
 
-    def set_content(self, pdf: Any, check: Any) -> None:
-        """Give the entry its real PDF and XML facts, when the journal offers a way to."""
-        update = getattr(self.journal, "update_content", None)
-        if update is None or self.key is None or pdf is None or check is None or check.xml is None:
-            return
-        import hashlib
+    def prepare_review(self, pdf: Any, check: Any):
+        """Record the entry's real PDF and XML (hashed from disk, streaming) and return the
+        ReviewRecord the submit must match: what the person reviews is what is sent. Blocking
+        (hashes a file): call it from a thread worker. Raises C2MError subclasses."""
+        from c2m_tui.core.submission import SendPlan, review, sha256_file
 
-        try:
-            update(
-                self.key, pdf_path=str(pdf.path), pdf_size=pdf.size_bytes,
-                pdf_sha256=hashlib.sha256(Path(pdf.path).read_bytes()).hexdigest(), pdf_pages=pdf.pages,
-                xml=check.xml, xml_sha256=hashlib.sha256(check.xml).hexdigest(),
-                jobs=check.counts[0], pieces=check.counts[1],
+        s = self.session
+        plan = SendPlan(
+            pdf=Path(pdf.path), xml=check.xml, profile=s.profile_name,
+            environment=s.environment if not s.demo else "demo", base_url=s.base_url,
+            jobs=check.counts[0], pieces=check.counts[1], pages=pdf.pages,
+        )
+        reviewed = review(plan)
+        key = self._entry()
+        if key is not None:
+            pdf_sha, pdf_size = sha256_file(plan.pdf)
+            self.journal.update_content(
+                key, pdf_path=str(plan.pdf), pdf_size=pdf_size, pdf_sha256=pdf_sha, pdf_pages=pdf.pages,
+                xml=check.xml, xml_sha256=reviewed.xml_sha256, jobs=plan.jobs, pieces=plan.pieces,
             )
-        except Exception:
-            pass
+        return reviewed
+
+    async def submit(self, batch_id: str, reviewed: Any, *, allow_duplicate: bool = False) -> bool:
+        """Submit through the journal's guarded path: the batch lock, the duplicate guard, the files
+        re-hashed against ``reviewed``, and the status read first. True if submitted now, False if
+        the server already had it submitted."""
+        key = self._entry()
+        client = self.session.client
+        if key is None:  # no journal could be opened: the bare call, still never retried blindly
+            await client.submit(batch_id)
+            record(self.session, batch_id, "submit")
+            return True
+        from c2m_tui.core.submission import submit_step
+
+        submitted_now = await submit_step(
+            client, self.journal, key, reviewed=reviewed, allow_duplicate=allow_duplicate
+        )
+        record(self.session, batch_id, "submit")
+        return submitted_now
 
 
 def record(session: Session, batch_id: str, step: str, **facts: Any) -> None:

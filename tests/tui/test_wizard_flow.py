@@ -30,46 +30,54 @@ async def activate(pilot, selector: str) -> None:
     await pilot.press("enter")
 
 
+async def walk_to_review(pilot, app, sim, pdf: Path) -> WizardScreen:
+    """Steps 1-3 by keyboard: create, the PDF by path, jobs built in the form; stops at review."""
+    await pilot.press("n")
+    wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
+    stepper = wizard.query_one(Stepper)
+    assert stepper.states == ("open", "locked", "locked", "locked")
+
+    # 1. create: the id is shown, the next step opens
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, what="create")
+    assert wizard.current == 1
+    assert f"Batch {wizard.batch_id} created" in str(wizard.query_one("#create-result", Static).render())
+    assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == 0
+
+    # 2. the PDF by path: pages and size shown, uploaded with the bytes intact
+    wizard.query_one("#pdf-path", Input).focus()
+    await fill(pilot, "#pdf-path", str(pdf))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: wizard.pdf, what="pdf facts")
+    assert f"{pdf.name} · 2 page(s)" in str(wizard.query_one("#pdf-facts", Static).render())
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, what="pdf upload")
+    assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == pdf.stat().st_size
+    assert wizard.current == 2
+
+    # 3. build the jobs with the form: a return address and one typed-in recipient
+    for sel, text in (("#ret-name", "Sender Co"), ("#ret-address1", "1 Main St"), ("#ret-city", "Oakton"),
+                      ("#ret-state", "VA"), ("#ret-postal_code", "22124"),
+                      ("#rcp-name", "Ada Lovelace"), ("#rcp-address1", "12 Analytical Way"),
+                      ("#rcp-city", "Baltimore"), ("#rcp-state", "MD"), ("#rcp-postal_code", "21201")):
+        await fill(pilot, sel, text)
+    await activate(pilot, "#rcp-add")
+    await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="valid XML")
+    assert wizard.check.counts == (1, 1, 2)
+    assert "✓ valid" in str(wizard.query_one("#validation", Static).render())
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3, what="xml upload")
+    assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == len(wizard.check.xml)
+    # the review records the hashes of what is about to be sent
+    await wait_for(pilot, lambda: wizard.reviewed, what="review hashes")
+    return wizard
+
+
 async def test_wizard_builds_uploads_and_submits_a_batch(sim, pdf_factory):
     pdf = pdf_factory(2, "invoice.pdf")
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("n")
-        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
-        stepper = wizard.query_one(Stepper)
-        assert stepper.states == ("open", "locked", "locked", "locked")
-
-        # 1. create: the id is shown, the next step opens
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, what="create")
-        assert wizard.current == 1
-        assert f"Batch {wizard.batch_id} created" in str(wizard.query_one("#create-result", Static).render())
-        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == 0
-
-        # 2. the PDF by path: pages and size shown, uploaded with the bytes intact
-        wizard.query_one("#pdf-path", Input).focus()
-        await fill(pilot, "#pdf-path", str(pdf))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: wizard.pdf, what="pdf facts")
-        assert "invoice.pdf · 2 page(s)" in str(wizard.query_one("#pdf-facts", Static).render())
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, what="pdf upload")
-        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == pdf.stat().st_size
-        assert wizard.current == 2
-
-        # 3. build the jobs with the form: a return address and one typed-in recipient
-        for sel, text in (("#ret-name", "Sender Co"), ("#ret-address1", "1 Main St"), ("#ret-city", "Oakton"),
-                          ("#ret-state", "VA"), ("#ret-postal_code", "22124"),
-                          ("#rcp-name", "Ada Lovelace"), ("#rcp-address1", "12 Analytical Way"),
-                          ("#rcp-city", "Baltimore"), ("#rcp-state", "MD"), ("#rcp-postal_code", "21201")):
-            await fill(pilot, sel, text)
-        await activate(pilot, "#rcp-add")
-        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="valid XML")
-        assert wizard.check.counts == (1, 1, 2)
-        assert "✓ valid" in str(wizard.query_one("#validation", Static).render())
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3, what="xml upload")
-        assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == len(wizard.check.xml)
+        wizard = await walk_to_review(pilot, app, sim, pdf)
 
         # 4. review, confirm in a modal, submit once
         assert wizard.current == 3
@@ -90,6 +98,22 @@ async def test_wizard_builds_uploads_and_submits_a_batch(sim, pdf_factory):
         from c2m_tui.tui.screens.status import StatusScreen
 
         await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status board")
+
+
+async def test_a_pdf_changed_after_review_is_not_submitted(sim, pdf_factory):
+    pdf = pdf_factory(2, "invoice.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf)
+        with open(pdf, "ab") as fh:  # someone edits the file after it was reviewed
+            fh.write(b"% changed\n")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: any("changed" in n for n in notifications(app)), what="refusal")
+        assert not wizard.done[3]
+        state = sim_batch(sim, wizard.batch_id)
+        assert state["submit_count"] == 0 and not state["submitted"]
 
 
 async def test_steps_stay_locked_until_the_one_before_succeeds(sim):

@@ -47,6 +47,7 @@ class WizardScreen(Screen):
         self.batch_id: str | None = resume.batch_id if resume else None
         self.pdf = None  # PdfInfo once chosen
         self.check = None  # the last XmlCheck
+        self.reviewed = None  # ReviewRecord: the hashes the submit must still match
         # finished steps: create, pdf upload, xml upload, submit
         self.done = [False, False, False, False]
         self.journal: journal_bridge.WizardJournal | None = None
@@ -276,8 +277,23 @@ class WizardScreen(Screen):
         self.check = event.check
         self.done[2] = True
         self.journal.note_done("xml", self.batch_id, "")
-        self.journal.set_content(self.pdf, event.check)
+        self.reviewed = None
+        self.prepare_review(self.pdf, event.check)
         await self.go(3)
+
+    @work(group="review", exclusive=True, thread=True, exit_on_error=False)
+    def prepare_review(self, pdf, check) -> None:
+        """Hash what will be submitted (off the event loop: a PDF may be hundreds of MB)."""
+        try:
+            reviewed = self.journal.prepare_review(pdf, check)
+        except Exception as err:
+            self.app.call_from_thread(self.app.show_error, err, "review")
+            return
+
+        def done() -> None:
+            self.reviewed = reviewed
+
+        self.app.call_from_thread(done)
 
     # ------------------------------------------------------------------ step 4: review and submit
 
@@ -296,6 +312,9 @@ class WizardScreen(Screen):
             return
         if self.check is None or not self.check.valid:
             self.app.notify("Load the batch XML in step 3 so it can be reviewed first.", severity="warning")
+            return
+        if self.reviewed is None:
+            self.app.notify("Still checking the files for review; try again in a moment.", severity="warning")
             return
         from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
 
@@ -316,7 +335,7 @@ class WizardScreen(Screen):
     async def submit(self) -> None:
         batch_id = self.batch_id
         try:
-            await self.journal.run("submit", batch_id, lambda: self.app.session.client.submit(batch_id))
+            submitted_now = await self.journal.submit(batch_id, self.reviewed)
         except Exception as err:
             for button in self.query("#submit"):
                 button.disabled = False
@@ -326,7 +345,11 @@ class WizardScreen(Screen):
         self.done[3] = True
         self.query_one(ReviewStep).submitted(batch_id)
         self._refresh_stepper()
-        self.app.notify(f"Batch {batch_id} submitted.", title="Submitted")
+        if submitted_now:
+            self.app.notify(f"Batch {batch_id} submitted.", title="Submitted")
+        else:
+            self.app.notify(f"Batch {batch_id} was already submitted; it was not submitted again.",
+                            title="Already submitted", severity="warning")
 
     @on(Button.Pressed, "#open-status")
     def open_status(self) -> None:
