@@ -370,3 +370,39 @@ async def test_bad_files_are_named_not_crashes(tmp_path, monkeypatch):
         facts = lambda: str(wizard.query_one("#pdf-facts", Static).render())  # noqa: E731
         await wait_for(pilot, lambda: "scan.pdf" in facts(), what="pdf problem named")
         assert wizard.query_one("#pdf-upload", Button).disabled and app.is_running
+
+
+async def test_the_same_content_twice_needs_a_second_explicit_confirmation(sim, pdf_factory):
+    pdf = pdf_factory(2, "invoice.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = await walk_to_review(pilot, app, sim, pdf)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: first.done[3], what="first submit")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WizardScreen), what="home")
+
+        second = await walk_to_review(pilot, app, sim, pdf)  # the very same letters again
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        dialog = await wait_for(
+            pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen) and app.screen.warning and app.screen,
+            what="duplicate warning",
+        )
+        assert f"batch {first.batch_id}" in dialog.warning
+        assert sim_batch(sim, second.batch_id)["submit_count"] == 0
+        await activate(pilot, "#confirm-cancel")  # no: nothing is sent
+        await pilot.pause(0.2)
+        assert not second.done[3] and sim_batch(sim, second.batch_id)["submit_count"] == 0
+
+        await pilot.press("ctrl+g")  # yes, on purpose: confirm twice
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen) and app.screen.warning, what="warning")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: second.done[3], what="second submit")
+        assert sim_batch(sim, second.batch_id)["submit_count"] == 1
+        assert sim_batch(sim, first.batch_id)["submit_count"] == 1

@@ -14,8 +14,9 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
     CSS_PATH = "confirm_submit.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
 
-    def __init__(self, batch_id: str, pieces: int, *, production: bool, label: str) -> None:
+    def __init__(self, batch_id: str, pieces: int, *, production: bool, label: str, warning: str | None = None) -> None:
         super().__init__()
+        self.warning = warning  # e.g. the duplicate guard's words, when the person overrides it
         self.batch_id = batch_id
         self.pieces = pieces
         self.production = production
@@ -25,6 +26,8 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
         with Vertical(classes="dialog", id="confirm-dialog"):
             if self.production:
                 yield Label("PRODUCTION: this mails real letters and costs real money", id="confirm-production")
+            if self.warning:
+                yield Static(self.warning, id="confirm-warning", classes="error-text", markup=False)
             yield Static(
                 f"Submit batch {self.batch_id} on {self.label.lower()}? {self.pieces} piece(s) will be printed "
                 "and mailed. A submitted batch cannot be changed or submitted again.",

@@ -325,17 +325,37 @@ class WizardScreen(Screen):
             callback=self._confirmed,
         )
 
-    def _confirmed(self, yes: bool | None) -> None:
+    def _confirmed(self, yes: bool | None, allow_duplicate: bool = False) -> None:
         if yes and not self.done[3]:
             for button in self.query("#submit"):
                 button.disabled = True
-            self.submit()
+            self.submit(allow_duplicate)
+
+    def _ask_duplicate(self, err: Exception) -> None:
+        """The same content was submitted before: only an explicit second confirmation sends it again."""
+        from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
+
+        session = self.app.session
+        self.app.push_screen(
+            ConfirmSubmitScreen(
+                self.batch_id, self.check.counts[1], production=session.production, label=session.label,
+                warning=f"Already sent: {err.message}. Submit it again anyway, mailing every letter twice?",
+            ),
+            callback=lambda yes: self._confirmed(yes, allow_duplicate=True),
+        )
 
     @work(group="submit", exclusive=True, exit_on_error=False)
-    async def submit(self) -> None:
+    async def submit(self, allow_duplicate: bool = False) -> None:
+        from c2m_tui.core.journal import DuplicateBatchError
+
         batch_id = self.batch_id
         try:
-            submitted_now = await self.journal.submit(batch_id, self.reviewed)
+            submitted_now = await self.journal.submit(batch_id, self.reviewed, allow_duplicate=allow_duplicate)
+        except DuplicateBatchError as err:
+            for button in self.query("#submit"):
+                button.disabled = False
+            self._ask_duplicate(err)
+            return
         except Exception as err:
             for button in self.query("#submit"):
                 button.disabled = False
