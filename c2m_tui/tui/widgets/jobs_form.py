@@ -57,6 +57,22 @@ def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
     return rows, notes + [p.describe() for p in checker.report.problems]
 
 
+def import_mapped(path: Path, mapping: dict, policy: dict) -> tuple[list[Address], list[str]]:
+    """Recipients with the mapping and policy the person chose on the address screens. Every
+    skipped row is named first (how many, which rows, why); then what was fixed or kept."""
+    from c2m_tui.core.addresses import import_addresses as import_list
+
+    result = import_list(path, mapping=mapping, policy=policy, max_rows=MAX_FORM_RECIPIENTS)
+    report = result.report
+    lines = []
+    if report.rows_skipped:
+        rows = ", ".join(map(str, report.skipped_rows[:20])) + (" …" if len(report.skipped_rows) > 20 else "")
+        lines.append(f"{report.rows_skipped} row(s) skipped: rows {rows}")
+    lines += report.summary() + list(result.info.notes)
+    ordered = sorted(report.problems, key=lambda p: p.action != "skipped")  # stable: skipped first, in row order
+    return result.addresses, lines + [p.describe() for p in ordered]
+
+
 class JobsForm(Vertical):
     @dataclass
     class Changed(Message):
@@ -87,6 +103,7 @@ class JobsForm(Vertical):
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
             yield Button("Import CSV", id="csv-import")
+            yield Button("Map columns…", id="csv-map")
         yield Static("", id="csv-note", markup=False)
         yield Label("Pages", classes="section-title")
         yield Select([(text, key) for key, text in PAGE_MODES], value="same", allow_blank=False, id="page-mode")
@@ -193,11 +210,37 @@ class JobsForm(Vertical):
         if value:
             self.import_csv(Path(value).expanduser())
 
+    @on(Button.Pressed, "#csv-map")
+    def _map_pressed(self) -> None:
+        value = self.query_one("#csv-path", Input).value.strip()
+        if not value:
+            self.app.notify("Type the path of a CSV, TSV or XLSX file first.", severity="warning")
+            self.query_one("#csv-path", Input).focus()
+            return
+        self.map_and_import(Path(value).expanduser())
+
+    @work(group="csv-map", exclusive=True, exit_on_error=False)
+    async def map_and_import(self, path: Path) -> None:
+        """The columns screen, then the problems screen (back returns to the columns), then import."""
+        from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
+        from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+
+        mapping = None
+        while True:
+            mapping = await self.app.push_screen_wait(AddressMappingScreen(path, start=mapping))
+            if mapping is None:
+                return
+            policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
+            if policy is not None:
+                self.import_csv(path, mapping, policy)
+                return
+
     @work(group="csv-import", thread=True, exclusive=True, exit_on_error=False)
-    def import_csv(self, path: Path) -> None:
+    def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
         note = self.query_one("#csv-note", Static)
         try:
-            rows, problems = import_addresses(path)
+            rows, problems = (import_addresses(path) if mapping is None
+                              else import_mapped(path, mapping, policy or {}))
         except C2MError as err:
             self.app.call_from_thread(note.update, str(err))
             return
