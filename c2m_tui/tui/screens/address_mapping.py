@@ -34,7 +34,10 @@ from c2m_tui.core.errors import C2MError
 
 PREVIEW_ROWS = 10
 GUESS_ROWS = 20  # more rows than shown: the guess picks the address group that has data
-PREVIEW_COLUMNS = ("name", "organization", "address1", "address2", "city", "state", "postal_code", "country")
+# (target, short title): ten rows of a 100-column terminal should show the whole address
+PREVIEW_COLUMNS = (("name", "Name"), ("organization", "Organization"), ("address1", "Street"),
+                   ("address2", "Line 2"), ("city", "City"), ("state", "St"), ("postal_code", "ZIP"),
+                   ("country", "Country"))
 
 
 @dataclass(slots=True)
@@ -101,17 +104,17 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
                     for target in TARGETS:
                         with Horizontal(classes="mapping-row"):
                             yield Label(TARGET_LABELS[target], classes="mapping-label")
-                            yield Select([], prompt="(not used)", id=f"map-{target}", disabled=True)
+                            yield Select([], prompt="(not used)", id=f"map-{target}", disabled=True, compact=True)
                 with Vertical(id="mapping-saved"):
                     yield Label("Saved mappings")
-                    yield Select([], prompt="(apply a saved one)", id="map-saved", disabled=True)
+                    yield Select([], prompt="(apply a saved one)", id="map-saved", disabled=True, compact=True)
                     yield Label("Save this mapping as")
-                    yield Input(placeholder="name, e.g. outlook", id="map-save-name")
-                    yield Button("Save", id="map-save")
+                    yield Input(placeholder="name, e.g. outlook", id="map-save-name", compact=True)
+                    yield Button("Save", id="map-save", compact=True)
             yield DataTable(id="mapping-preview", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", id="mapping-ok", variant="primary", disabled=True)
-                yield Button("Cancel", id="mapping-cancel")
+                yield Button("OK", id="mapping-ok", variant="primary", disabled=True, compact=True)
+                yield Button("Cancel", id="mapping-cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,9 +122,9 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         table = self.query_one("#mapping-preview", DataTable)
         table.border_title = f"First {PREVIEW_ROWS} rows as they would be mailed"
         table.add_column("Row", key="row")
-        for target in PREVIEW_COLUMNS:
-            table.add_column(TARGET_LABELS[target], key=target)
-        table.add_column("Check", key="check")
+        table.add_column("Check", key="check")  # before the address: a problem must not scroll out of view
+        for target, title in PREVIEW_COLUMNS:
+            table.add_column(title, key=target)
         self.read_file()
 
     # ------------------------------------------------------------------ reading (thread)
@@ -208,7 +211,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         for number, row in self.facts.rows:
             checked = checker.check(number, row)
             address = checked.address
-            for target in PREVIEW_COLUMNS:
+            for target, _title in PREVIEW_COLUMNS:
                 table.update_cell(str(number), target, getattr(address, target) or "")
             kinds = sorted({p.kind for p in checked.problems})
             table.update_cell(str(number), "check", ", ".join(kinds) if kinds else "ok")

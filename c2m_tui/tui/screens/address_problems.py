@@ -54,19 +54,20 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             yield Static("a or space: change the action of the highlighted kind · ctrl+o: import",
                          classes="hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK: import", id="problems-ok", variant="primary", disabled=True)
-                yield Button("Back to columns", id="problems-cancel")
+                yield Button("OK: import", id="problems-ok", variant="primary", disabled=True, compact=True)
+                yield Button("Back to columns", id="problems-cancel", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         kinds = self.query_one("#problem-kinds", DataTable)
         kinds.border_title = "Problem kinds"
-        for key, title in (("kind", "Kind"), ("count", "Rows"), ("action", "Action"), ("label", "What it is")):
+        for key, title in (("kind", "Kind"), ("count", "Rows"), ("action", "Action"), ("choices", "Choices"),
+                           ("label", "What it is")):
             kinds.add_column(title, key=key)
         rows = self.query_one("#problem-rows", DataTable)
         rows.border_title = "Rows of this kind"
-        for key, title in (("row", "Row"), ("column", "Column"), ("value", "Value"), ("message", "Problem"),
-                           ("done", "Done")):
+        for key, title in (("row", "Row"), ("column", "Column"), ("value", "Value"), ("done", "Done"),
+                           ("message", "Problem")):
             rows.add_column(title, key=key)
         kinds.focus()
         self.scan()
@@ -125,9 +126,10 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             if key not in counts:
                 table.remove_row(key)
         for kind in present:
-            cells = (kind, str(counts[kind]), ACTION_WORDS[self.policy[kind]], KINDS[kind].label)
+            cells = (kind, str(counts[kind]), ACTION_WORDS[self.policy[kind]], " · ".join(KINDS[kind].actions),
+                     KINDS[kind].label)
             if kind in table.rows:
-                for column, value in zip(("kind", "count", "action", "label"), cells):
+                for column, value in zip(("kind", "count", "action", "choices", "label"), cells):
                     table.update_cell(kind, column, value)
             else:
                 table.add_row(*cells, key=kind)
@@ -142,9 +144,9 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         problems = [p for p in self.report.problems if p.kind == kind]
         for p in problems[:MAX_LISTED]:
             done = f"fixed to {p.fixed_value}" if p.action == "fixed" else p.action
-            rows.add_row(str(p.row), p.column, p.value, p.message, done)
+            rows.add_row(str(p.row), p.column, p.value, done, p.message)
         if len(problems) > MAX_LISTED:
-            rows.add_row("…", "", "", f"and {len(problems) - MAX_LISTED:,} more rows of this kind", "")
+            rows.add_row("…", "", "", "", f"and {len(problems) - MAX_LISTED:,} more rows of this kind")
         rows.border_title = f"Rows with {kind} ({len(problems):,})"
 
     def highlighted_kind(self) -> str | None:

@@ -1,0 +1,57 @@
+"""Snapshots of the address screens (column mapping, problems) on an Outlook-shaped export.
+
+Deterministic: 100x30, the c2m-dark theme, a base URL that is never called, the file in a folder
+of fixed name (only its name is shown). Update with
+``uv run pytest tests/snapshots/test_snap_addresses.py --snapshot-update`` after checking by eye.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
+from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
+from tests.tui.test_address_screens import outlook_csv
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def contacts(tmp_path):
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    return outlook_csv(folder)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def test_address_mapping(snap_compare, contacts):
+    app = app_on(FIXED_URL)
+    app.call_later(lambda: app.push_screen(AddressMappingScreen(contacts)))
+
+    async def ready(pilot):
+        await wait_for(pilot, lambda: isinstance(app.screen, AddressMappingScreen) and app.screen.facts, what="facts")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_address_problems(snap_compare, contacts):
+    from c2m_tui.core.addresses import guess_mapping, open_table, preview
+
+    headers = open_table(contacts).info.headers
+    mapping = guess_mapping(headers, [r for _, r in preview(contacts, 10).rows]).mapping
+    app = app_on(FIXED_URL)
+    app.call_later(lambda: app.push_screen(AddressProblemsScreen(contacts, mapping)))
+
+    async def ready(pilot):
+        await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans, what="scan")
+        await pilot.press("down")  # the ZIP kind, with its row
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
