@@ -225,6 +225,59 @@ async def batch_screens(shots: Shots, session, batch_id: str) -> None:
             await shots.step(name, action)
 
 
+# An Outlook-shaped export with the usual faults: a ZIP that lost its zero, a state spelled out,
+# a row without a city, the same person twice.
+DEMO_CONTACTS = """\
+"First Name","Last Name","Company","Business Street","Business City","Business State","Business Postal Code",\
+"Home Street","Home City","Home State","Home Postal Code","E-mail Address"
+"Jane","Doe","Acme Corp","1 Main St","Boston","MA","02134","9 Elm St","Cambridge","MA","02139","jane@acme.example"
+"Li","Wei","Wei & Sons","20 Church St","Hartford","CT","6103","","","","","li@wei.example"
+"John","Public","","500 Elm St","Springfield","Illinois","62701","","","","",""
+"Ann","Lee","","4 Oak St","","NV","89501","","","","","ann@lee.example"
+"Bob","Ray","","7 Bay Rd","Albany","NY","12207","","","","",""
+"Jane","Doe","Acme Corp","1 Main St","Boston","MA","02134","","","","",""
+"""
+
+
+async def address_screens(shots: Shots, session) -> None:
+    """The recipients step's column mapping and problems screens, on a demo contacts export."""
+    from c2m_tui.config.paths import data_dir
+    from c2m_tui.tui.app import C2MApp
+    from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
+    from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+
+    if not (shots.wanted("addresses-mapping") or shots.wanted("addresses-problems")):
+        return
+    contacts = data_dir() / "demo" / "contacts.csv"
+    contacts.write_text(DEMO_CONTACTS, encoding="utf-8", newline="\r\n")
+    install_client(session)
+    app = C2MApp(session, theme="c2m-dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "the home screen")
+        mapping = None
+
+        async def mapping_screen() -> None:
+            nonlocal mapping
+            screen = AddressMappingScreen(contacts)
+            app.push_screen(screen)
+            await until(pilot, lambda: screen.facts is not None, "the file's facts")
+            shots.save(app, "addresses-mapping")
+            mapping = screen.current_mapping()
+            app.pop_screen()
+
+        async def problems_screen() -> None:
+            screen = AddressProblemsScreen(contacts, mapping)
+            app.push_screen(screen)
+            await until(pilot, lambda: screen.scans >= 1, "the check")
+            await pilot.press("down")  # a kind with a fix on offer
+            await until(pilot, lambda: screen.highlighted_kind() == "state-name", "the state kind")
+            shots.save(app, "addresses-problems")
+            app.pop_screen()
+
+        if await shots.step("addresses-mapping", mapping_screen):
+            await shots.step("addresses-problems", problems_screen)
+
+
 async def send_demo_batch(session) -> str:
     """A batch of the demo samples, sent straight through the client (when the wizard could not)."""
     install_client(session)
@@ -250,6 +303,7 @@ async def generate(out: Path, only: set[str] | None) -> Shots:
         if batch_id is None or any(name == "wizard" for name, _ in shots.failed) or shots.only:
             batch_id = await send_demo_batch(session)  # the wizard did not get to submit one
         await batch_screens(shots, session, batch_id)
+        await address_screens(shots, session)
     finally:
         await session.aclose()
         simulator.stop()
