@@ -61,14 +61,12 @@ def open_journal() -> tuple[Any | None, str | None]:
 
 
 def recent_batches(session: Session, limit: int = 50) -> list[RecentBatch]:
-    """This session's batches first, then the journal's (newest first), each id once."""
-    rows = list(session.recent)
-    seen = {r.batch_id for r in rows}
-    for row in _journal_rows(session):
-        if row.batch_id not in seen:
-            rows.append(row)
-            seen.add(row.batch_id)
-    return rows[:limit]
+    """Newest first, each id once. The journal knows more than the session's own list (the last
+    status a board or a CLI read, e.g. "mailed"), so its row wins; the session's list covers
+    batches the journal could not record."""
+    rows = {r.batch_id: r for r in session.recent}
+    rows.update({r.batch_id: r for r in _journal_rows(session)})
+    return sorted(rows.values(), key=lambda r: r.when, reverse=True)[:limit]
 
 
 def _journal_rows(session: Session) -> list[RecentBatch]:
@@ -83,7 +81,9 @@ def _journal_rows(session: Session) -> list[RecentBatch]:
     for e in sorted(entries, key=lambda e: e.updated_at, reverse=True):
         if not e.batch_id:
             continue
-        rows.append(RecentBatch(e.batch_id, e.state, e.explain() or e.last_status or "", _stamp(e.updated_at)))
+        # once submitted, the last status read (queued, processing, mailed, failed) says more
+        state = e.last_status if e.submitted and e.last_status else e.state
+        rows.append(RecentBatch(e.batch_id, state, e.explain(), _stamp(e.updated_at)))
     return rows
 
 
