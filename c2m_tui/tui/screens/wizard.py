@@ -157,6 +157,7 @@ class WizardScreen(Screen):
                 states.append("open" if self.is_open(i) else "locked")
         stepper.states = tuple(states)
         stepper.current = self.current
+        stepper.batch_id = self.batch_id
 
     async def action_next_step(self) -> None:
         await self.go(self.current + 1)

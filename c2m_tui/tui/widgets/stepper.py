@@ -27,6 +27,7 @@ class Stepper(Widget):
 
     current: reactive[int] = reactive(0)
     states: reactive[tuple[str, ...]] = reactive(("open", "locked", "locked", "locked"))
+    batch_id: reactive[str | None] = reactive(None)  # shown once created: every step says which batch
 
     def set_state(self, index: int, state: str) -> None:
         states = list(self.states)
@@ -44,4 +45,6 @@ class Stepper(Widget):
                 parts.append(Content.styled(text, style))
             if i < len(STEP_TITLES) - 1:
                 parts.append(Content.styled("─", "$text-muted"))
+        if self.batch_id:
+            parts.append(Content.styled(f"  batch {self.batch_id}", "bold $accent"))
         return Content.assemble(*parts)
