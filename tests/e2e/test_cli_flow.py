@@ -181,3 +181,31 @@ def test_tracking_csv_of_simulated_scans(sim_factory, tmp_path):
     barcodes = {row.split(",")[0] for row in rows[1:]}
     assert len(barcodes) == 10  # one IMb per mail piece: 5 jobs x 2 recipients
     assert all(len(b) == 31 and b.isdigit() for b in barcodes)
+
+
+def test_a_batch_the_server_rejects_is_reported_as_failed(sim, tmp_path):
+    """Errors the service finds after submit come back in hasErrors/errorMessage, as the real one does."""
+    import asyncio
+
+    from c2m_tui.core.client import BatchClient
+
+    pdf = make_pdf(tmp_path / "short.pdf", 4)  # the sample's jobs run to page 10
+
+    async def send_unchecked() -> str:
+        async with BatchClient(sim.base_url, sim.username, sim.password) as client:
+            batch = await client.create_batch()
+            await client.upload_pdf(batch.id, pdf)
+            await client.upload_xml(batch.id, SHELL_SAMPLE.read_bytes())
+            await client.submit(batch.id)
+            return batch.id
+
+    bid = asyncio.run(send_unchecked())
+    status = wait_status(sim, bid, lambda s: s["hasErrors"])
+    assert status["hasErrors"] is True and status["errorMessage"]
+    r = run_cli("status", bid, sim=sim)
+    assert r.code == 1
+    assert f"batch {bid}: failed: " in r.out
+    assert "errorMessage:" in r.out
+    # our own pre-flight would have refused it before any money was spent
+    r = run_cli("send", "--pdf", str(pdf), "--xml", str(SHELL_SAMPLE), "--yes", sim=sim)
+    assert r.code == 1 and "not sent" in r.err
