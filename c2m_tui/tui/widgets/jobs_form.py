@@ -103,7 +103,7 @@ class JobsForm(Vertical):
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
             yield Button("Import CSV", id="csv-import")
-            yield Button("Map columns…", id="csv-map")
+        yield Button("Map columns & check rows…", id="csv-map")  # its own line: the path keeps its width
         yield Static("", id="csv-note", markup=False)
         yield Label("Pages", classes="section-title")
         yield Select([(text, key) for key, text in PAGE_MODES], value="same", allow_blank=False, id="page-mode")
