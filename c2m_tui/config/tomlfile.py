@@ -10,13 +10,12 @@ leaves half a config behind, and the file is private (0600).
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -43,20 +42,8 @@ def write_toml(path: Path, doc: dict[str, Any], header: str = "") -> None:
     """Write ``doc`` atomically; top-level scalars first, then each table."""
     text = dumps(doc, header)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_write(path, text=True, newline="\n", mode=0o600, fsync=True) as out:
+        out.file.write(text)
 
 
 def dumps(doc: dict[str, Any], header: str = "") -> str:

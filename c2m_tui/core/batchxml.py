@@ -17,15 +17,14 @@ credentials in ``notes``, and records the source line of each job and recipient.
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
 from lxml import etree
 
+from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
 from c2m_tui.core.safexml import XMLRejected, iterparse_safe, reject_doctype, syntax_message
@@ -206,22 +205,8 @@ def write_batch(batch: Batch, dest: str | Path | BinaryIO) -> WriteStats:
     """Write ``batch`` as Batch API XML. A path is written atomically (a temporary file renamed on
     success), so an InputError half-way (a bad character in recipient 900,000) leaves no partial file."""
     if isinstance(dest, (str, Path)):
-        path = Path(dest)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        except OSError as err:
-            raise InputError(f"{path}: cannot write here: {err.strerror or err}") from None
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                stats = _write_to(fh, batch)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        return stats
+        with atomic_write(dest) as out:
+            return _write_to(out.file, batch)
     return _write_to(dest, batch)
 
 

@@ -7,12 +7,11 @@ temporary file that is renamed only when everything went right.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Mapping as MappingABC
 
+from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 
@@ -123,12 +122,11 @@ def build_batch_file(
         rows = _with_progress(rows, progress)
     batch = plan_batch(rows, checker, plan, filename=pdf_filename, options=options,
                        return_address=return_address, tally=tally)
-    dest = Path(dest)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent if str(dest.parent) else ".")
-    keep = False
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            stats = write_batch(batch, fh)
+    with atomic_write(dest) as out:
+        try:
+            stats = write_batch(batch, out.file)
+        except OSError as err:
+            raise InputError(f"{dest}: cannot write ({err.strerror or err})") from None
         result.jobs, result.pieces, result.pages = stats.jobs, stats.pieces, stats.pages
         report = checker.report
         if report.rows_read == 0:
@@ -138,14 +136,9 @@ def build_batch_file(
         elif report.rows_skipped and not allow_skipped:
             result.reason = f"{report.rows_skipped} row(s) rejected; nothing written"
         else:
-            os.replace(tmp, dest)
-            keep = True
             result.written = True
-    except OSError as err:
-        raise InputError(f"{dest}: cannot write ({err.strerror or err})") from None
-    finally:
-        if not keep:
-            Path(tmp).unlink(missing_ok=True)
+        if not result.written:
+            out.discard()
     return result
 
 

@@ -9,13 +9,12 @@ common CRM exports (Salesforce, HubSpot, Zoho); the person corrects it, and may 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping as MappingABC
 
+from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError, UsageError
 
 Mapping = dict[str, "str | list[str]"]
@@ -283,17 +282,7 @@ def save_mapping(name: str, mapping: MappingABC[str, object]) -> Path:
             raise UsageError(f"unknown address field {target!r}: use one of {', '.join(TARGETS)}")
     saved = _read_all()
     saved[name] = {t: (v if isinstance(v, str) else list(v)) for t, v in mapping.items()}  # type: ignore[arg-type]
-    path = _mappings_path()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mappings-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(saved, fh, indent=2, ensure_ascii=False, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return _write_all(saved)
 
 
 def delete_mapping(name: str) -> bool:
@@ -302,9 +291,13 @@ def delete_mapping(name: str) -> bool:
     if name not in saved:
         return False
     del saved[name]
-    path = _mappings_path()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mappings-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(saved, fh, indent=2, ensure_ascii=False, sort_keys=True)
-    os.replace(tmp, path)
+    _write_all(saved)
     return True
+
+
+def _write_all(saved: dict) -> Path:
+    path = _mappings_path()
+    with atomic_write(path, text=True, mode=0o600) as out:
+        json.dump(saved, out.file, indent=2, ensure_ascii=False, sort_keys=True)
+        out.file.write("\n")
+    return path

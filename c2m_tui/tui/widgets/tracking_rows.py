@@ -5,11 +5,11 @@ the viewer and the benchmark share it and it is tested without a terminal."""
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.models import Tracking, TrackingEvent
 
@@ -104,19 +104,13 @@ def write_tracking_csv(path: Path, rows: Iterable[PieceRow], history: dict[str, 
         raise InputError(f"{path}: is a folder; give a file name such as {path / 'tracking.csv'}")
     if not path.parent.is_dir():
         raise InputError(f"{path.parent}: no such folder")
-    tmp = path.with_name(f".{path.name}.part")
     lines = 0
-    try:
-        with open(tmp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_HEADER)
-            for row in rows:
-                events = history.get(row.barcode, [])
-                for i, ev in enumerate(events):
-                    writer.writerow((ev.barcode, ev.status, ev.date_time, ev.location, "yes" if i == len(events) - 1 else ""))
-                    lines += 1
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write: {err.strerror or err}") from None
+    with atomic_write(path, text=True, newline="") as out:
+        writer = csv.writer(out.file)
+        writer.writerow(CSV_HEADER)
+        for row in rows:
+            events = history.get(row.barcode, [])
+            for i, ev in enumerate(events):
+                writer.writerow((ev.barcode, ev.status, ev.date_time, ev.location, "yes" if i == len(events) - 1 else ""))
+                lines += 1
     return lines
