@@ -47,6 +47,12 @@ def column(table: DataTable, key: str) -> list[str]:
     return [str(v) for v in table.get_column(key)]
 
 
+async def focus_on(pilot, widget) -> None:
+    """Focus is applied on the next turn of the loop: keys pressed before it would go elsewhere."""
+    widget.focus()
+    await wait_for(pilot, lambda: pilot.app.focused is widget, what=f"focus on {widget.id}")
+
+
 async def open_wizard_at_recipients(pilot) -> WizardScreen:
     app = pilot.app
     app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=3)))
@@ -56,8 +62,7 @@ async def open_wizard_at_recipients(pilot) -> WizardScreen:
 
 async def open_mapping(pilot, wizard: WizardScreen, path: Path) -> AddressMappingScreen:
     wizard.query_one("#csv-path", Input).value = str(path)
-    wizard.query_one("#csv-map", Button).focus()
-    await pilot.pause()
+    await focus_on(pilot, wizard.query_one("#csv-map", Button))
     await pilot.press("enter")
     return await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddressMappingScreen)
                           and pilot.app.screen.facts is not None and pilot.app.screen, what="the mapping screen")
@@ -80,12 +85,12 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
         assert column(preview, "city") == ["Boston", "Hartford", "", "Albany"]
         assert cell(preview, "2", "name") == "Jane Doe"
         assert cell(preview, "4", "check") == "missing-city"
-        assert app.focused is mapping_screen.query_one("#mapping-ok")  # enter would accept the guess
+        ok = mapping_screen.query_one("#mapping-ok")
+        await wait_for(pilot, lambda: app.focused is ok, what="OK focused")  # enter would accept the guess
 
         # keyboard only: open the City select, move down to "Home City", choose it
         city = mapping_screen.query_one("#map-city", Select)
-        city.focus()
-        await pilot.pause()
+        await focus_on(pilot, city)
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press(*["down"] * (HEADERS.index("Home City") - HEADERS.index("Business City")), "enter")
@@ -93,12 +98,12 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
         await wait_for(pilot, lambda: cell(preview, "2", "city") == "Cambridge", what="the preview follows")
         assert cell(preview, "3", "check") == "missing-city, zip-lost-zero"
         await pilot.press("tab")  # tab walks the selects in the order of the fields
-        assert app.focused is mapping_screen.query_one("#map-state", Select)
+        state = mapping_screen.query_one("#map-state", Select)
+        await wait_for(pilot, lambda: app.focused is state, what="the next select focused")
 
         city.value = "Business City"  # back to the guess
         await wait_for(pilot, lambda: cell(preview, "2", "city") == "Boston", what="the preview back")
-        mapping_screen.query_one("#mapping-ok", Button).focus()
-        await pilot.pause()
+        await focus_on(pilot, mapping_screen.query_one("#mapping-ok", Button))
         await pilot.press("enter")
 
         problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen)
@@ -180,7 +185,7 @@ async def test_latin1_note_saved_mappings_and_a_bad_file(tmp_path):
         assert cell(screen.query_one("#mapping-preview", DataTable), "5", "name") == "Bob Ramírez"
 
         screen.query_one("#map-city", Select).value = "Home City"
-        screen.query_one("#map-save-name", Input).focus()
+        await focus_on(pilot, screen.query_one("#map-save-name", Input))
         await pilot.press(*"outlook-home", "enter")
         await wait_for(pilot, lambda: "outlook-home" in list_mappings(), what="saved")
         assert load_mapping("outlook-home")["city"] == "Home City"
@@ -193,8 +198,7 @@ async def test_latin1_note_saved_mappings_and_a_bad_file(tmp_path):
         (tmp_path / "broken.csv").write_text('Name,Street\n"Ada,1 Main St\nBob,2 Elm St\n', encoding="utf-8")
         broken = tmp_path / "broken.csv"
         wizard.query_one("#csv-path", Input).value = str(broken)
-        wizard.query_one("#csv-map", Button).focus()
-        await pilot.pause()
+        await focus_on(pilot, wizard.query_one("#csv-map", Button))
         await pilot.press("enter")
         screen = await wait_for(pilot, lambda: isinstance(app.screen, AddressMappingScreen) and app.screen)
         facts = lambda: str(screen.query_one("#mapping-facts", Static).render())  # noqa: E731
