@@ -80,6 +80,8 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
         assert "CSV, utf-8" in facts and "Outlook" in facts
         assert mapping_screen.query_one("#map-name", Select).value == ("First Name", "Middle Name", "Last Name")
         assert mapping_screen.query_one("#map-city", Select).value == "Business City"
+        name_choices = [value for _label, value in mapping_screen.query_one("#map-name", Select)._options]
+        assert ("First Name", "Last Name") in name_choices  # the shorter join is offered too
         preview = mapping_screen.query_one("#mapping-preview", DataTable)
         assert column(preview, "row") == ["2", "3", "4", "5"]
         assert column(preview, "city") == ["Boston", "Hartford", "", "Albany"]
@@ -101,6 +103,7 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
         state = mapping_screen.query_one("#map-state", Select)
         await wait_for(pilot, lambda: app.focused is state, what="the next select focused")
 
+        mapping_screen.query_one("#map-name", Select).value = ("First Name", "Last Name")
         city.value = "Business City"  # back to the guess
         await wait_for(pilot, lambda: cell(preview, "2", "city") == "Boston", what="the preview back")
         await focus_on(pilot, mapping_screen.query_one("#mapping-ok", Button))
@@ -108,6 +111,7 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
 
         problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen)
                                   and app.screen.scans >= 1 and app.screen, what="the problems screen")
+        assert problems.mapping["name"] == ["First Name", "Last Name"]
         kinds = problems.query_one("#problem-kinds", DataTable)
         rows = problems.query_one("#problem-rows", DataTable)
         assert column(kinds, "kind") == ["missing-city", "zip-lost-zero"]

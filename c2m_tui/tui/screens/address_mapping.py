@@ -9,6 +9,7 @@ name or apply a saved one, and accepts. Dismisses with the mapping (core's plain
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 from textual import on, work
@@ -172,8 +173,13 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
     def _fill_selects(self, mapping: Mapping) -> None:
         assert self.facts is not None
         columns: list[str | tuple[str, ...]] = list(self.facts.headers)
-        # a joined entry (First + Middle + Last) is offered as one choice, next to the single columns
-        joined = [c for c in (column_choice(v) for v in mapping.values()) if isinstance(c, tuple)]
+        # a joined entry (First + Middle + Last) is offered as one choice, with its shorter forms
+        # (First + Last), next to the single columns
+        joined: list[str | tuple[str, ...]] = []
+        for choice in (column_choice(v) for v in mapping.values()):
+            if isinstance(choice, tuple):
+                for size in range(len(choice), 1, -1):
+                    joined += [c for c in combinations(choice, size) if c not in joined]
         options = [(choice_label(c), c) for c in [*joined, *columns]]
         with self.prevent(Select.Changed):
             for target in TARGETS:
