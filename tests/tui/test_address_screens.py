@@ -5,6 +5,7 @@ wizard is resumed at step 3 on an address that is never called)."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Select, Static
@@ -134,7 +135,7 @@ async def test_map_check_fix_and_import_into_the_wizard(tmp_path):
         assert "3 to mail, 1 skipped" in str(problems.query_one("#problems-summary", Static).render())
         await pilot.press("up", "a")  # missing-city: skip -> keep -> skip (never "fix")
         assert problems.policy["missing-city"] == "keep"
-        await pilot.press("a")
+        await pilot.press("enter")  # enter on a kind changes it too
         assert problems.policy["missing-city"] == "skip"
         await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="checked again")
         await pilot.press("ctrl+o")
@@ -210,3 +211,11 @@ async def test_latin1_note_saved_mappings_and_a_bad_file(tmp_path):
         assert screen.query_one("#mapping-ok", Button).disabled
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is wizard, what="the wizard")
+
+
+def test_bindings_have_ids_and_keys_that_survive_ssh_and_tmux():
+    allowed = re.compile(r"^(?:[a-z]|f\d{1,2}|ctrl\+[a-z]|escape|enter|up|down|left|right)$")
+    for cls in (AddressMappingScreen, AddressProblemsScreen):
+        for binding in cls.BINDINGS:
+            assert binding.id and binding.id.startswith(("address-mapping.", "address-problems."))
+            assert all(allowed.match(key) for key in binding.key.split(",")), (cls.__name__, binding.key)

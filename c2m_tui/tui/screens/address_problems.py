@@ -31,7 +31,6 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Back", id="address-problems.cancel"),
         Binding("a", "cycle_action", "Change action", id="address-problems.cycle"),
-        Binding("space", "cycle_action", "Change action", show=False, id="address-problems.cycle-alias"),
         Binding("ctrl+o", "accept", "OK: import", id="address-problems.ok"),
         Binding("f2", "accept", "OK: import", show=False, id="address-problems.ok-alias"),
     ]
@@ -51,7 +50,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             yield Static("Checking the rows…", id="problems-summary", markup=False)
             yield DataTable(id="problem-kinds", cursor_type="row")
             yield DataTable(id="problem-rows", cursor_type="row", zebra_stripes=True)
-            yield Static("a or space: change the action of the highlighted kind · ctrl+o: import",
+            yield Static("a or enter: change the action of the highlighted kind · ctrl+o or f2: import",
                          classes="hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK: import", id="problems-ok", variant="primary", disabled=True, compact=True)
