@@ -106,3 +106,27 @@ def test_latency_is_tolerated(sim_factory, pdf):
     sim = sim_factory("--latency-ms", "150", "--queue-seconds", "0.1", "--job-seconds", "0.1")
     bid = asyncio.run(full_flow(sim, pdf))
     assert batch_state(sim, bid)["submit_count"] == 1
+
+
+def test_a_pdf_that_grows_during_upload_is_refused_and_not_stored(sim, tmp_path):
+    pdf = make_pdf(tmp_path / "growing.pdf", 10)
+    with open(pdf, "ab") as fh:  # big enough for several chunks
+        fh.write(b"%" + b"0" * (3 * 1024 * 1024) + b"\n")
+    grown = []
+
+    def grow(sent: int, total: int) -> None:
+        if sent and not grown:  # someone appends to the file while it is being sent
+            with open(pdf, "ab") as fh:
+                fh.write(b"% appended\n")
+            grown.append(True)
+
+    async def go() -> str:
+        async with BatchClient(sim.base_url, sim.username, sim.password, backoff=0.05) as client:
+            batch = await client.create_batch()
+            with pytest.raises(E.InputError, match="changed size"):
+                await client.upload_pdf(batch.id, pdf, progress=grow)
+            return batch.id
+
+    bid = asyncio.run(go())
+    assert grown
+    assert batch_state(sim, bid)["pdf_bytes"] == 0
