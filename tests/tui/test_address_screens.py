@@ -219,3 +219,35 @@ def test_bindings_have_ids_and_keys_that_survive_ssh_and_tmux():
         for binding in cls.BINDINGS:
             assert binding.id and binding.id.startswith(("address-mapping.", "address-problems."))
             assert all(allowed.match(key) for key in binding.key.split(",")), (cls.__name__, binding.key)
+
+
+async def test_an_xlsx_without_problems_goes_straight_through(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADERS)
+    sheet.append(ROWS[0])
+    sheet.append(ROWS[3])
+    path = tmp_path / "contacts.xlsx"
+    book.save(path)
+    app = app_on(FIXED_URL)
+    results: list = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen", what="home")
+        screen = AddressMappingScreen(path)
+        app.push_screen(screen, results.append)
+        await wait_for(pilot, lambda: screen.facts is not None, what="the facts")
+        assert str(screen.query_one("#mapping-facts", Static).render()).startswith("XLSX · 14 columns")
+        await pilot.press("f2")  # the alias of ctrl+o
+        await wait_for(pilot, lambda: results, what="the mapping")
+        assert results[0]["postal_code"] == "Business Postal Code"
+        problems = AddressProblemsScreen(path, results[0])
+        app.push_screen(problems, results.append)
+        await wait_for(pilot, lambda: problems.scans, what="the check")
+        assert "2 row(s) read: 2 to mail, 0 skipped · no problems found" in str(
+            problems.query_one("#problems-summary", Static).render())
+        assert problems.query_one("#problem-kinds", DataTable).row_count == 0
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: len(results) == 2, what="the policy")
+        assert results[1]["zip-lost-zero"] == "skip"  # the defaults, untouched
