@@ -20,12 +20,16 @@ SCREENS = (
     ("Home", "c2m_tui.tui.screens.home", "HomeScreen"),
     ("Log in", "c2m_tui.tui.screens.login", "LoginScreen"),
     ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
+    ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
+    ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
+    ("Tracking: filter by status", "c2m_tui.tui.screens.tracking_dialogs", "StatusFilterDialog"),
+    ("Tracking: export CSV", "c2m_tui.tui.screens.tracking_dialogs", "ExportDialog"),
     ("Help", "c2m_tui.tui.screens.help", "HelpScreen"),
 )
 
@@ -61,10 +65,7 @@ class HelpScreen(Screen):
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what")
         for title, module_name, class_name in SCREENS:
-            try:
-                cls = getattr(importlib.import_module(module_name), class_name)
-            except (ImportError, AttributeError):  # a screen not in this build has no keys to show
-                continue
+            cls = getattr(importlib.import_module(module_name), class_name)
             table.add_row(f"[u]{title}[/u]", "")
             for binding in bindings_of(cls):
                 key = binding.key_display or self.app.get_key_display(binding)
