@@ -30,6 +30,22 @@ async def activate(pilot, selector: str) -> None:
     await pilot.press("enter")
 
 
+async def open_with_pdf(pilot, app, pdf: Path, *, upload: bool = True, timeout: float = 20) -> WizardScreen:
+    """Open the wizard, create the batch and choose ``pdf`` by path (and upload it)."""
+    app.push_screen(WizardScreen())
+    wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
+    await pilot.press("ctrl+g")
+    await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, timeout=timeout, what="create")
+    await fill(pilot, "#pdf-path", str(pdf))
+    wizard.query_one("#pdf-path", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: wizard.pdf, what="pdf facts")
+    if upload:
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, timeout=timeout, what="pdf upload")
+    return wizard
+
+
 async def walk_to_review(pilot, app, sim, pdf: Path) -> WizardScreen:
     """Steps 1-3 by keyboard: create, the PDF by path, jobs built in the form; stops at review."""
     await pilot.press("n")
@@ -157,16 +173,7 @@ async def test_validation_names_job_and_recipient_and_blocks_upload(sim, pdf_fac
     pdf = pdf_factory(4)
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(WizardScreen())
-        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
-        await fill(pilot, "#pdf-path", str(pdf))
-        wizard.query_one("#pdf-path", Input).focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: wizard.pdf)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2)
+        wizard = await open_with_pdf(pilot, app, pdf)
         for sel, text in (("#rcp-name", "Bad Zip"), ("#rcp-address1", "1 Nowhere"), ("#rcp-city", "Town"),
                           ("#rcp-state", "ZZ"), ("#rcp-postal_code", "12")):
             await fill(pilot, sel, text)
@@ -194,14 +201,7 @@ async def test_pdf_upload_can_be_cancelled_and_sent_again(sim_factory, pdf_facto
     pdf = pdf_factory(3)
     app = app_on(slow.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(WizardScreen())
-        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1, timeout=15)
-        await fill(pilot, "#pdf-path", str(pdf))
-        wizard.query_one("#pdf-path", Input).focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: wizard.pdf)
+        wizard = await open_with_pdf(pilot, app, pdf, upload=False, timeout=15)
         # upload and cancel at once: the simulator's latency keeps the request in flight meanwhile
         await pilot.press("ctrl+g", "ctrl+t")
         await wait_for(pilot, lambda: "cancelled" in str(wizard.query_one("#pdf-rate", Static).render()),
@@ -254,16 +254,7 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
     pdf = pdf_factory(4)
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(WizardScreen())
-        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
-        await fill(pilot, "#pdf-path", str(pdf))
-        wizard.query_one("#pdf-path", Input).focus()
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: wizard.pdf)
-        await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2)
+        wizard = await open_with_pdf(pilot, app, pdf)
         await fill(pilot, "#csv-path", str(csv))
         wizard.query_one("#csv-path", Input).focus()
         await pilot.press("enter")
