@@ -24,8 +24,29 @@ def build_session(args):
         if getattr(args, "profile", None) or getattr(args, "base_url", None):
             raise UsageError("--demo runs its own simulator: leave out --profile and --base-url")
         return demo_session()
+    if not getattr(args, "base_url", None):
+        from c2m_tui.config.profiles import get_profile
+
+        profile = get_profile(getattr(args, "profile", None))
+        if profile.environment == "demo" and not _listening(profile.base_url):
+            # the demo profile is the built-in simulator: with none running on its port, start one
+            # (as --demo does) rather than open an app whose every call says "cannot reach"
+            return demo_session()
     # the password lookup (keyring) happens in the app, after the first screen is up
     return session_for_profile(getattr(args, "profile", None), getattr(args, "base_url", None), resolve=False)
+
+
+def _listening(base_url: str) -> bool:
+    """Is anything accepting connections at the URL's host and port? (loopback: a millisecond)"""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=0.3):
+            return True
+    except OSError:
+        return False
 
 
 def run(args) -> int:
