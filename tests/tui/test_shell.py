@@ -250,10 +250,11 @@ def test_demo_refuses_a_profile_or_base_url():
         build_session(argparse.Namespace(demo=True, profile="staging", base_url=None))
 
 
-async def test_password_lookup_happens_after_the_first_screen():
+async def test_password_lookup_happens_after_the_first_screen(sim):
     from c2m_tui.commands.app import build_session
 
-    session = build_session(argparse.Namespace(demo=False, profile="demo", base_url=None))
+    # a simulator is running at the URL, so the demo profile uses it instead of starting its own
+    session = build_session(argparse.Namespace(demo=False, profile="demo", base_url=sim.base_url))
     assert session.credentials_pending and session.credentials is None
     app = C2MApp(session, theme="c2m-dark")
     async with app.run_test(size=(80, 24)) as pilot:
