@@ -161,11 +161,14 @@ class WizardJournal:
 
         from c2m_tui.core.errors import AmbiguousSubmitError, TransportError
 
+        # SQLite with synchronous=FULL: each write is an fsync, so it runs off the event loop.
+        # Awaiting it keeps the order: the intent is on disk before the call is made.
+        write = asyncio.to_thread
         module = _journal_module()
-        key = self._entry()
+        key = await write(self._entry)
         step_id = None
         if key is not None:
-            step_id = self.journal.begin_step(key, step)
+            step_id = await write(self.journal.begin_step, key, step)
         try:
             result = await call()
         except (AmbiguousSubmitError, TransportError, asyncio.CancelledError) as err:
@@ -175,11 +178,11 @@ class WizardJournal:
             raise
         except BaseException as err:
             if step_id is not None:
-                self.journal.end_step(step_id, module.FAILED, str(err) or type(err).__name__)
+                await write(self.journal.end_step, step_id, module.FAILED, str(err) or type(err).__name__)
             raise
         new_id = getattr(result, "id", None) if step == "create" else None
         if step_id is not None:
-            self.journal.end_step(step_id, module.DONE, "", batch_id=new_id)
+            await write(self.journal.end_step, step_id, module.DONE, "", batch_id=new_id)
         record(self.session, new_id or batch_id, step)
         return result
 
