@@ -42,3 +42,13 @@ def session_journal(node: DOMNode) -> Any | None:
     except Exception:  # noqa: BLE001 - the journal is a convenience here, never a failure
         return None
     return journal
+
+
+def failure_text(err: BaseException, path: Any) -> str:
+    """One line for a thread worker that failed on a file: our own message, the OS's, or (a bug)
+    the exception named, so a screen never stays on "Reading…" forever."""
+    if isinstance(err, C2MError):
+        return str(err)
+    if isinstance(err, OSError):
+        return f"{path}: {err.strerror or err}"
+    return f"{path}: unexpected {type(err).__name__}: {err}"

@@ -32,6 +32,7 @@ from c2m_tui.core.addresses import (
     save_mapping,
 )
 from c2m_tui.core.errors import C2MError
+from c2m_tui.tui.screens._common import failure_text
 
 PREVIEW_ROWS = 10
 GUESS_ROWS = 20  # more rows than shown: the guess picks the address group that has data
@@ -134,12 +135,8 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
     def read_file(self) -> None:
         try:
             facts = read_facts(self.path, self.start)
-        except C2MError as err:
-            self.app.call_from_thread(self._read_failed, str(err))
-        except OSError as err:
-            self.app.call_from_thread(self._read_failed, f"{self.path}: {err.strerror or err}")
-        except Exception as err:  # a bug must show, not leave "Reading…" forever
-            self.app.call_from_thread(self._read_failed, f"{self.path}: unexpected {type(err).__name__}: {err}")
+        except Exception as err:  # a bug must show too, not leave the screen waiting forever
+            self.app.call_from_thread(self._read_failed, failure_text(err, self.path))
         else:
             self.app.call_from_thread(self._show_facts, facts)
 

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Static
 
 from c2m_tui.core.addresses import KINDS, CheckReport, Mapping, open_table, resolve_policy, scan_rows
-from c2m_tui.core.errors import C2MError
+from c2m_tui.tui.screens._common import failure_text
 
 MAX_LISTED = 500  # rows listed per kind: a DataTable is slow past a few thousand (STYLE.md §9)
 RESCAN_DELAY = 0.3  # pressing the cycle key twice runs one check, not two
@@ -80,12 +80,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             table = open_table(self.path)
             report = scan_rows(table, self.mapping, policy,
                                progress=lambda n: self.app.call_from_thread(self._progress, n))
-        except C2MError as err:
-            self.app.call_from_thread(self._failed, str(err))
-        except OSError as err:
-            self.app.call_from_thread(self._failed, f"{self.path}: {err.strerror or err}")
-        except Exception as err:  # a bug must show, not leave "Checking…" forever
-            self.app.call_from_thread(self._failed, f"{self.path}: unexpected {type(err).__name__}: {err}")
+        except Exception as err:  # a bug must show too, not leave the screen waiting forever
+            self.app.call_from_thread(self._failed, failure_text(err, self.path))
         else:
             self.app.call_from_thread(self._scanned, report)
 
