@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "build-xml": "build_xml",
     "resume": "resume",
     "batches": "batches",
+    "forget": "forget",
 }
 
 

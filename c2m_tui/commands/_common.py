@@ -53,5 +53,15 @@ def print_json(obj: Any) -> None:
     sys.stdout.write("\n")
 
 
+def report_problems(prepared, where: str) -> bool:
+    """Print a prepared batch's problems (core.preflight) as send and resume do; True when it is valid."""
+    report = prepared.report
+    for problem in report.errors + report.warnings:
+        stderr(problem.format(where))
+    if report.valid and prepared.credentials_removed:
+        stderr("note: the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)")
+    return report.valid
+
+
 def stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)

@@ -6,7 +6,7 @@ HELP = "list the batches this machine sent (the journal), with where each one st
 DESCRIPTION = (
     "List the journal: every batch sent from this machine, newest first, with its profile, environment, "
     "the last step and its state (created, pdf uploaded, xml uploaded, submitted, ambiguous, possibly "
-    "created, sending, ... failed) and the last status read. Unfinished batches can be continued with "
+    "created, sending, abandoned, ... failed) and the last status read. Unfinished batches can be continued with "
     "`c2m-tui resume ID`. \"possibly created\" means a create request got no answer: a batch may exist on "
     "the server with an id nobody knows (the API has no list of batches); it is never submitted. "
     "Reads only the local journal; makes no network call."
@@ -28,7 +28,7 @@ def _table(docs: list[dict]) -> str:
     for d in docs:
         created = (d["created_at"] or "")[:19].replace("T", " ")
         lines.append((d["id"] or "-", d["state"], d["environment"], d["profile"], created,
-                      d["last_status"] or "-", d["pdf"]))
+                      d["last_status"] or "-", d["pdf"] or "-"))
     widths = [max(len(str(row[i])) for row in lines) for i in range(len(head) - 1)]
     return "\n".join(
         "  ".join(str(c).ljust(w) for c, w in zip(row[:-1], widths)) + "  " + str(row[-1]) for row in lines
@@ -39,9 +39,10 @@ def run(args) -> int:
     import sys
 
     from c2m_tui.commands._common import print_json, stderr
+    from c2m_tui.config.paths import journal_file
     from c2m_tui.core.journal import open_journal
 
-    journal = open_journal()
+    journal = open_journal(journal_file())
     try:
         if journal.notice:
             stderr(f"c2m-tui: {journal.notice}")

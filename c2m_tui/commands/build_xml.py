@@ -123,9 +123,10 @@ def run(args) -> int:
     stderr(f"mapping ({source}): " + "; ".join(f"{t} <- {' + '.join([c] if isinstance(c, str) else c)}"
                                                for t, c in mapping.items()))
     if args.save_mapping:
+        from c2m_tui.config.paths import mappings_file
         from c2m_tui.core.addresses import save_mapping
 
-        path = save_mapping(args.save_mapping, {t: c for t, c in mapping.items() if t != "pages"})
+        path = save_mapping(mappings_file(), args.save_mapping, {t: c for t, c in mapping.items() if t != "pages"})
         stderr(f"saved mapping {args.save_mapping!r} in {path}")
     plan = PagePlan(pdf_pages=pdf.pages, pdf_name=Path(args.pdf).name, same_pages=same,
                     per_recipient=args.pages_per_recipient, page_column="pages" in mapping)
@@ -218,11 +219,12 @@ def _return_address(args):
 
 
 def _mapping(args, table):
+    from c2m_tui.config.paths import mappings_file
     from c2m_tui.core.addresses import check_mapping, guess_mapping, load_mapping, parse_map_option, preview
 
     headers = table.info.headers
     if args.mapping:
-        mapping, source = dict(load_mapping(args.mapping)), f"saved mapping {args.mapping!r}"
+        mapping, source = dict(load_mapping(mappings_file(), args.mapping)), f"saved mapping {args.mapping!r}"
     else:
         sample = [row for _, row in preview(table.info.path, 50, sheet=args.sheet).rows]
         guess = guess_mapping(headers, sample)

@@ -30,27 +30,24 @@ def run(args) -> int:
     import asyncio
     import sys
 
-    from c2m_tui.commands._common import client_from_args, resolve_target, stderr
+    from c2m_tui.commands._common import client_from_args, report_problems, resolve_target, stderr
     from c2m_tui.commands.confirm import confirm_send
     from c2m_tui.commands.progress import StepPrinter
     from c2m_tui.core.preflight import prepare
 
     prepared = prepare(args.pdf, args.xml)
     report = prepared.report
-    for problem in report.errors + report.warnings:
-        stderr(problem.format(str(args.xml)))
-    if not report.valid:
+    if not report_problems(prepared, str(args.xml)):
         stderr(f"c2m-tui: not sent: {len(report.errors)} error(s) in {args.xml}")
         return 1
-    if prepared.credentials_removed:
-        stderr("note: the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)")
 
     profile, base_url, _ = resolve_target(args)
 
     from pathlib import Path
 
+    from c2m_tui.config.paths import journal_file
     from c2m_tui.core.journal import open_journal
-    from c2m_tui.core.submission import SendPlan, review, send
+    from c2m_tui.core.sending import SendPlan, review, send
 
     plan = SendPlan(
         pdf=prepared.pdf,
@@ -70,7 +67,7 @@ def run(args) -> int:
     printer = StepPrinter(sys.stderr)
 
     async def main() -> str:
-        journal = open_journal()
+        journal = open_journal(journal_file())
         if journal.notice:
             stderr(f"journal: {journal.notice}")
         try:

@@ -57,3 +57,15 @@ def cache_dir() -> Path:
 def config_file() -> Path:
     """The TOML file holding settings and profiles (never a password)."""
     return config_dir() / "config.toml"
+
+
+def journal_file() -> Path:
+    """The batch journal (``c2m_tui.core.journal``): every batch this machine sent, step by step."""
+    return data_dir() / "journal.db"
+
+
+def mappings_file() -> Path:
+    """The named address-list column mappings (``c2m_tui.core.addresses``)."""
+    from c2m_tui.core.addresses.mapping import MAPPINGS_FILE
+
+    return data_dir() / MAPPINGS_FILE

@@ -57,17 +57,25 @@ def strip_credentials(xml: bytes) -> tuple[bytes, bool]:
 
 def prepare(pdf: str | Path, xml_path: str | Path) -> Prepared:
     """Validate the pair and build what will be uploaded. Raises InputError for unreadable files."""
-    from c2m_tui.core.pdf import pdf_info
-    from c2m_tui.core.validate import validate_batch
-
-    pdf = Path(pdf)
     xml_path = Path(xml_path)
-    info = pdf_info(pdf)
     try:
         raw = xml_path.read_bytes()
     except OSError as err:
         raise InputError(f"{xml_path}: cannot read the batch XML ({err.strerror or err})") from err
-    report = validate_batch(xml_path, pdf)
+    return _prepared(Path(pdf), raw, xml_path, xml_path)
+
+
+def prepare_bytes(pdf: str | Path, raw: bytes, xml_path: Path) -> Prepared:
+    """``prepare`` for XML already in memory (the journal's copy); ``xml_path`` names it in messages."""
+    return _prepared(Path(pdf), raw, xml_path, raw)
+
+
+def _prepared(pdf: Path, raw: bytes, xml_path: Path, source: Path | bytes) -> Prepared:
+    from c2m_tui.core.pdf import pdf_info
+    from c2m_tui.core.validate import validate_batch
+
+    info = pdf_info(pdf)
+    report = validate_batch(source, pdf)
     xml, removed = (raw, False) if not report.valid else strip_credentials(raw)
     return Prepared(
         pdf=pdf,

@@ -168,6 +168,16 @@ class C2MApp(App[None]):
                 screen.refresh_view()
 
     async def action_quit(self) -> None:
+        """Quit; while the wizard has a call in flight, it asks first (keep waiting / cancel and quit)."""
+        from c2m_tui.tui.screens.wizard import WizardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WizardScreen) and screen.calls_in_flight():
+                screen.leave_then(self._quit_now)
+                return
+        await self._quit_now()
+
+    async def _quit_now(self) -> None:
         await self._close_session()
         self.exit()
 

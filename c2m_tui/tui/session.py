@@ -7,6 +7,7 @@ switch profile) swaps the client; the old one is closed with the session.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,28 @@ from c2m_tui.core.errors import CredentialsError
 
 if TYPE_CHECKING:  # importing the client pulls in httpx; only the first use of .client pays for that
     from c2m_tui.core.client import BatchClient
+    from c2m_tui.core.journal import Journal
+    from c2m_tui.core.sending import Target
+
+_JOURNALS: dict[str, "Journal"] = {}
+_JOURNALS_LOCK = threading.Lock()  # the home screen's reader thread and the wizard may both open it first
+
+
+def open_journal() -> tuple["Journal | None", str | None]:
+    """The batch journal (opened once per process) and a notice to show, if any. Blocking (SQLite):
+    call it from a thread worker."""
+    from c2m_tui.config.paths import journal_file
+    from c2m_tui.core.journal import Journal
+
+    try:
+        path = journal_file()
+        with _JOURNALS_LOCK:
+            if str(path) not in _JOURNALS:
+                _JOURNALS[str(path)] = Journal.open(path)
+            journal = _JOURNALS[str(path)]
+    except Exception as err:  # noqa: BLE001 - said to the person; the wizard refuses to send without it
+        return None, f"the batch journal cannot be used ({err})"
+    return journal, journal.notice
 
 
 @dataclass
@@ -72,6 +95,13 @@ class Session:
     @property
     def username(self) -> str | None:
         return getattr(self.credentials, "username", None)
+
+    @property
+    def target(self) -> "Target":
+        """Where a batch of this session goes, as the journal records it."""
+        from c2m_tui.core.sending import Target
+
+        return Target(self.profile_name, "demo" if self.demo else self.environment, self.base_url)
 
     @property
     def logged_in(self) -> bool:

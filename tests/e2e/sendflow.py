@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.batchxml import batch_xml_bytes
 from c2m_tui.core.models import Address, Batch, Job
 from tests.conftest import make_pdf
@@ -22,9 +23,10 @@ from tests.conftest import make_pdf
 DRIVER = r"""
 import asyncio, json, os, signal, sys, threading
 from pathlib import Path
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.client import BatchClient
 from c2m_tui.core.journal import open_journal
-from c2m_tui.core.submission import SendPlan, resume, send
+from c2m_tui.core.sending import SendPlan, resume, send
 
 cfg = json.loads(sys.argv[1])
 
@@ -39,7 +41,7 @@ def on_step(step, state):
         threading.Timer(cfg["kill_after"], die).start()
 
 async def main():
-    journal = open_journal()
+    journal = open_journal(journal_file())
     async with BatchClient(cfg["base_url"], "demo", "demo", timeout=30, retries=0) as client:
         if cfg["mode"] == "send":
             plan = SendPlan(pdf=Path(cfg["pdf"]), xml=Path(cfg["xml"]).read_bytes(), profile="demo",

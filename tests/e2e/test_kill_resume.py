@@ -9,10 +9,11 @@ import time
 import pytest
 from tests.e2e.sendflow import arm, cli, make_batch_files, run_driver, sim_batches, wait_until
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.commands.batches import rows
 from c2m_tui.core.client import BatchClient
 from c2m_tui.core.journal import open_journal
-from c2m_tui.core.submission import SendPlan, resume, send
+from c2m_tui.core.sending import SendPlan, resume, send
 
 DELAY_MS = 2000  # the server holds an in-flight request this long; the driver dies 0.7 s into it
 METHOD = {"create": "POST", "pdf": "PUT", "xml": "PUT", "submit": "POST"}
@@ -35,7 +36,7 @@ CASES = [
 
 
 def _journal_rows() -> list[dict]:
-    journal = open_journal()
+    journal = open_journal(journal_file())
     try:
         return rows(journal)
     finally:
@@ -46,7 +47,7 @@ async def _finish(sim, pdf, xml, batch_id: str | None) -> tuple[str, list[tuple[
     """Finish in this process: resume the batch, or (no id) send the same files again."""
     steps: list[tuple[str, str]] = []
     settled: list = []
-    journal = open_journal()
+    journal = open_journal(journal_file())
     try:
         async with BatchClient(sim.base_url, "demo", "demo", timeout=30) as client:
             if batch_id is None:

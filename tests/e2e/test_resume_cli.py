@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.journal import DONE, open_journal
 from tests.e2e.sendflow import cli, env_for, journal_rows, make_batch_files, run_driver, sim_batches
 
@@ -80,7 +81,7 @@ def test_an_unreachable_server_loses_nothing(sim, tmp_path, app_home):
 
 
 def test_an_id_known_on_two_servers_needs_a_choice(app_home):
-    journal = open_journal()
+    journal = open_journal(journal_file())
     for base in ("http://127.0.0.1:8025/v1", "https://stage-batch.click2mail.com/v1"):
         key = journal.new_entry(
             profile="demo", environment="demo", base_url=base, pdf_path="/x.pdf", pdf_size=1, pdf_sha256="a" * 64,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.client import BatchClient
 from c2m_tui.core.journal import open_journal
-from c2m_tui.core.submission import ChangedSinceReviewError, SendPlan, resume, review, send
+from c2m_tui.core.sending import ChangedSinceReviewError, SendPlan, resume, review, send
 from tests.e2e.sendflow import cli, make_batch_files, sim_batches
 
 
@@ -22,7 +23,7 @@ def _client(sim) -> BatchClient:
 
 @pytest.fixture
 def journal():
-    j = open_journal()
+    j = open_journal(journal_file())
     yield j
     j.close()
 

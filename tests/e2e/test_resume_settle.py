@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.client import BatchClient
 from c2m_tui.core.errors import UnreachableError
 from c2m_tui.core.journal import DONE, open_journal
-from c2m_tui.core.submission import SendPlan, send, settle
+from c2m_tui.core.sending import SendPlan, send, settle
 from tests.e2e.sendflow import make_batch_files, sim_batches
 
 
 @pytest.fixture
 def journal():
-    j = open_journal()
+    j = open_journal(journal_file())
     yield j
     j.close()
 
@@ -57,7 +58,7 @@ async def test_each_kind_of_unanswered_step_is_settled(sim, journal):
     assert by_key[not_taken].outcome == "not submitted"
     assert by_key[unknown].outcome == "unknown batch"
     assert journal.get(orphan).state == "possibly created"  # said, never silently dropped
-    assert journal.get(upload).state == "pdf uploaded"  # the XML will be sent again
+    assert journal.get(upload).state == "xml unconfirmed"  # the XML will be sent again
     assert journal.get(not_taken).state == "xml uploaded" and journal.get(not_taken).unsettled is None
     assert journal.get(other_server).state == "ambiguous"
     assert sim_batches(sim)[real.id]["submit_count"] == 0  # settling never submits

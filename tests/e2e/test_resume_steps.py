@@ -7,10 +7,11 @@ import hashlib
 
 import pytest
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.client import BatchClient
 from c2m_tui.core.journal import JournalError, open_journal
-from c2m_tui.core.locks import BatchBusyError
-from c2m_tui.core.submission import (
+from c2m_tui.core.journal.locks import BatchBusyError
+from c2m_tui.core.sending import (
     ChangedSinceReviewError, DuplicateBatchError, SendPlan, create_step, pdf_step, resume, review, submit_step,
     xml_step,
 )
@@ -19,7 +20,7 @@ from tests.e2e.sendflow import make_batch_files, sim_batches
 
 @pytest.fixture
 def journal():
-    j = open_journal()
+    j = open_journal(journal_file())
     yield j
     j.close()
 
@@ -41,7 +42,7 @@ async def test_the_wizard_order_end_to_end(sim, tmp_path, journal):
     steps = []
     async with BatchClient(sim.base_url, "demo", "demo", timeout=30) as client:
         batch_id = await create_step(client, journal, key, on_step=lambda *a: steps.append(a))
-        with pytest.raises(JournalError, match="PDF is not recorded yet"):
+        with pytest.raises(JournalError, match="choose its PDF first"):
             await pdf_step(client, journal, key)
         journal.update_content(key, **_content(pdf, xml))
         await pdf_step(client, journal, key, on_step=lambda *a: steps.append(a))

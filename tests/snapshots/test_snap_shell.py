@@ -16,7 +16,7 @@ from c2m_tui.config.credentials import Credentials
 from c2m_tui.config.profiles import get_profile
 from c2m_tui.tui.app import C2MApp
 from c2m_tui.tui.demo import write_samples
-from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.screens.login import LoginScreen
 from c2m_tui.tui.screens.wizard import WizardScreen
 from c2m_tui.tui.session import Session
@@ -99,7 +99,7 @@ def test_wizard_step1_create(snap_compare):
 
 
 def test_wizard_step2_pdf(snap_compare, files):
-    app = wizard_app(ResumePoint("100001", next_step=2, pdf=files["pdf"]))
+    app = wizard_app(ResumePoint("100001", next_step="pdf", pdf=files["pdf"]))
 
     async def ready(pilot):
         await settle(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.pdf is not None
@@ -109,7 +109,7 @@ def test_wizard_step2_pdf(snap_compare, files):
 
 
 def test_wizard_step3_jobs(snap_compare, files):
-    app = wizard_app(ResumePoint("100001", next_step=3, pdf=files["pdf"], xml=files["xml"]))
+    app = wizard_app(ResumePoint("100001", next_step="xml", pdf=files["pdf"], xml=files["xml"].read_bytes()))
 
     async def ready(pilot):
         await settle(pilot, lambda: checked(app), "check")
@@ -119,7 +119,7 @@ def test_wizard_step3_jobs(snap_compare, files):
 
 def test_wizard_step4_review(snap_compare, files):
     xml = files["xml"].read_bytes()
-    app = wizard_app(ResumePoint("100001", next_step=4, pdf=files["pdf"], xml_bytes=xml))
+    app = wizard_app(ResumePoint("100001", next_step="submit", pdf=files["pdf"], xml=xml))
 
     async def ready(pilot):
         await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")

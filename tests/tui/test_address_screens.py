@@ -10,8 +10,9 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Select, Static
 
+from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import list_mappings, load_mapping
-from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
 from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 from c2m_tui.tui.screens.wizard import WizardScreen
@@ -56,7 +57,7 @@ async def focus_on(pilot, widget) -> None:
 
 async def open_wizard_at_recipients(pilot) -> WizardScreen:
     app = pilot.app
-    app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=3)))
+    app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step="xml")))
     return await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.current == 2
                           and app.screen, what="the jobs step")
 
@@ -192,8 +193,8 @@ async def test_latin1_note_saved_mappings_and_a_bad_file(tmp_path):
         screen.query_one("#map-city", Select).value = "Home City"
         await focus_on(pilot, screen.query_one("#map-save-name", Input))
         await pilot.press(*"outlook-home", "enter")
-        await wait_for(pilot, lambda: "outlook-home" in list_mappings(), what="saved")
-        assert load_mapping("outlook-home")["city"] == "Home City"
+        await wait_for(pilot, lambda: "outlook-home" in list_mappings(mappings_file()), what="saved")
+        assert load_mapping(mappings_file(), "outlook-home")["city"] == "Home City"
         screen.query_one("#map-city", Select).value = "Business City"
         screen.query_one("#map-saved", Select).value = "outlook-home"  # applying it sets the selects
         await wait_for(pilot, lambda: screen.query_one("#map-city", Select).value == "Home City", what="applied")

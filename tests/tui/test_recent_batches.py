@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from c2m_tui.core.journal import DONE
 from c2m_tui.core.models import BatchStatus, JobStatus
-from c2m_tui.tui import journal_bridge
+from c2m_tui.tui.screens.home import recent_batches
+from c2m_tui.tui.session import open_journal
 from tests.tui.shell_harness import FIXED_URL, session_on
 
 
 def test_journal_state_wins_over_the_sessions_step_word():
     session = session_on(FIXED_URL)
-    journal, notice = journal_bridge.open_journal()
+    journal, notice = open_journal()
     assert journal is not None and notice is None
     key = journal.new_entry(
         profile="demo", environment="demo", base_url=FIXED_URL, pdf_path="/x.pdf", pdf_size=1,
@@ -27,7 +28,7 @@ def test_journal_state_wins_over_the_sessions_step_word():
     mailed = BatchStatus(id="4242", submitted=True, received=True, jobs=[JobStatus("1", job_status="MAILED")])
     assert journal.record_status("4242", mailed, base_url=FIXED_URL)
 
-    rows = {r.batch_id: r for r in journal_bridge.recent_batches(session)}
+    rows = {r.batch_id: r for r in recent_batches(session)}
     assert rows["4242"].state == "mailed"
     assert rows["77"].state == "created"
     assert len(rows) == 2

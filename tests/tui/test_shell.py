@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.config.credentials import NO_KEYRING_HELP, Credentials
 from c2m_tui.config.profiles import Profile, get_profile, save_profile
 from c2m_tui.core.errors import UsageError
@@ -277,7 +278,7 @@ async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
 
     async with BatchClient(sim.base_url, "demo", "demo") as client:
         batch_id = (await client.create_batch()).id
-    journal = Journal.open()
+    journal = Journal.open(journal_file())
     key = journal.new_entry(profile="demo", environment="demo", base_url=sim.base_url, pdf_path="x.pdf", pdf_size=1,
                             pdf_sha256="a", pdf_pages=1, xml=b"<batch/>", xml_sha256="b", jobs=1, pieces=1)
     journal.end_step(journal.begin_step(key, "create"), DONE, batch_id=str(batch_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from c2m_tui.core.models import Tracking, TrackingEvent
-from c2m_tui.tui.journal_bridge import open_journal
+from c2m_tui.tui.session import open_journal
 from c2m_tui.tui.screens.tracking import TrackingScreen
 from tests.tui.batch_harness import BatchScreensApp, client_for, screen_text, send_batch, wait_for_tracking, wait_until
 

@@ -273,7 +273,7 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
 
 
 async def test_path_input_completes_from_the_folder_listing(tmp_path, pdf_factory, monkeypatch):
-    from c2m_tui.tui.journal_bridge import ResumePoint
+    from c2m_tui.core.journal.views import ResumePoint
 
     folder = tmp_path / "mail"
     folder.mkdir()
@@ -282,7 +282,7 @@ async def test_path_input_completes_from_the_folder_listing(tmp_path, pdf_factor
     monkeypatch.chdir(tmp_path)
     app = app_on("http://127.0.0.1:9/v1")  # nothing is sent in this test
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=2)))
+        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step="pdf")))
         wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.current == 1
                                 and app.screen)
         field = wizard.query_one("#pdf-path", Input)
@@ -332,7 +332,7 @@ async def test_journal_refuses_a_second_submit_even_past_the_screen(sim):
 
 
 async def test_bad_files_are_named_not_crashes(tmp_path, monkeypatch):
-    from c2m_tui.tui.journal_bridge import ResumePoint
+    from c2m_tui.core.journal.views import ResumePoint
 
     not_pdf = tmp_path / "scan.pdf"
     not_pdf.write_text("this is not a PDF")
@@ -340,7 +340,7 @@ async def test_bad_files_are_named_not_crashes(tmp_path, monkeypatch):
     bad_xml.write_text("<batch><job>\n<oops>\n</batch>")
     app = app_on("http://127.0.0.1:9/v1")  # nothing is sent in this test
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step=3)))
+        app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step="xml")))
         wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.current == 2
                                 and app.screen)
         await fill(pilot, "#xml-path", str(bad_xml))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import (
     check_mapping,
     delete_mapping,
@@ -147,23 +148,23 @@ def test_parse_map_option():
 
 
 def test_saved_mappings_round_trip_under_the_app_home(app_home):
-    assert list_mappings() == []
-    path = save_mapping("outlook", {"name": ["First Name", "Last Name"], "city": "Business City"})
-    save_mapping("crm", {"address1": "Street"})
+    assert list_mappings(mappings_file()) == []
+    path = save_mapping(mappings_file(), "outlook", {"name": ["First Name", "Last Name"], "city": "Business City"})
+    save_mapping(mappings_file(), "crm", {"address1": "Street"})
     assert path.is_relative_to(app_home)
-    assert list_mappings() == ["crm", "outlook"]
-    assert load_mapping("outlook") == {"name": ["First Name", "Last Name"], "city": "Business City"}
-    save_mapping("outlook", {"city": "Home City"})  # replaces
+    assert list_mappings(mappings_file()) == ["crm", "outlook"]
+    assert load_mapping(mappings_file(), "outlook") == {"name": ["First Name", "Last Name"], "city": "Business City"}
+    save_mapping(mappings_file(), "outlook", {"city": "Home City"})  # replaces
     assert json.loads(path.read_text())["outlook"] == {"city": "Home City"}
-    assert delete_mapping("crm") and not delete_mapping("crm")
+    assert delete_mapping(mappings_file(), "crm") and not delete_mapping(mappings_file(), "crm")
     with pytest.raises(InputError, match="no saved address mapping named 'nope'.*outlook"):
-        load_mapping("nope")
+        load_mapping(mappings_file(), "nope")
     with pytest.raises(UsageError):
-        save_mapping("bad", {"zipcode": "Zip"})
+        save_mapping(mappings_file(), "bad", {"zipcode": "Zip"})
 
 
 def test_corrupt_mappings_file_is_reported(app_home):
-    path = save_mapping("x", {"city": "City"})
+    path = save_mapping(mappings_file(), "x", {"city": "City"})
     path.write_text("{not json")
     with pytest.raises(InputError, match="unreadable"):
-        list_mappings()
+        list_mappings(mappings_file())

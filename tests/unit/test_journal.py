@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.journal import (
-    AMBIGUOUS, DONE, FAILED, DuplicateBatchError, Journal, JournalError, open_journal, now_utc,
+    AMBIGUOUS, DONE, FAILED, DuplicateBatchError, Journal, JournalError, open_journal,
 )
+from c2m_tui.core.journal.entry import now_utc
 from c2m_tui.core.models import BatchStatus, JobStatus, Tracking, TrackingEvent
 
 BASE = "http://127.0.0.1:8025/v1"
@@ -33,7 +35,7 @@ def walk(journal: Journal, key: int, batch_id: str, upto: str) -> None:
 
 @pytest.fixture
 def journal():
-    j = open_journal()
+    j = open_journal(journal_file())
     yield j
     j.close()
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.journal import DONE, open_journal
 
 
@@ -23,7 +24,7 @@ def test_a_corrupt_file_is_moved_aside_and_a_fresh_journal_starts(app_home):
     path.parent.mkdir(parents=True)
     garbage = b"this is not SQLite at all\n" * 200
     path.write_bytes(garbage)
-    journal = open_journal()
+    journal = open_journal(journal_file())
     assert journal.path == path
     aside = sorted(path.parent.glob("journal.db.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == garbage  # kept, for a person to look at
@@ -32,13 +33,13 @@ def test_a_corrupt_file_is_moved_aside_and_a_fresh_journal_starts(app_home):
     _entry(journal)  # and it works
     assert len(journal.entries()) == 1
     journal.close()
-    again = open_journal()
+    again = open_journal(journal_file())
     assert again.notice is None and len(again.entries()) == 1
     again.close()
 
 
 def test_a_damaged_page_inside_a_real_journal_is_caught(app_home):
-    journal = open_journal()
+    journal = open_journal(journal_file())
     for _ in range(30):
         _entry(journal)
     journal.close()
@@ -47,7 +48,7 @@ def test_a_damaged_page_inside_a_real_journal_is_caught(app_home):
     assert len(data) > 4096 * 2
     data[4096 : 4096 + 512] = os.urandom(512)  # scribble over the second page
     path.write_bytes(bytes(data))
-    reopened = open_journal()
+    reopened = open_journal(journal_file())
     assert reopened.notice is not None and "moved to" in reopened.notice
     assert reopened.entries() == []
     reopened.close()
@@ -62,26 +63,26 @@ def test_a_foreign_sqlite_database_is_not_taken_for_a_journal(app_home):
     conn.execute("CREATE TABLE batches (something TEXT)")
     conn.commit()
     conn.close()
-    journal = open_journal()
+    journal = open_journal(journal_file())
     assert "not a c2m-tui journal" in journal.notice
     _entry(journal)
     journal.close()
 
 
 def test_a_vanished_journal_is_noticed(app_home):
-    journal = open_journal()
+    journal = open_journal(journal_file())
     _entry(journal)
     journal.close()
     for name in ("journal.db", "journal.db-wal", "journal.db-shm"):
         (app_home / "data" / name).unlink(missing_ok=True)
-    again = open_journal()
+    again = open_journal(journal_file())
     assert "was missing" in again.notice and "journal.db" in again.notice
     assert again.entries() == []
     again.close()
 
 
 def test_first_run_is_quiet(app_home):
-    journal = open_journal()
+    journal = open_journal(journal_file())
     assert journal.notice is None
     journal.close()
 

@@ -12,8 +12,9 @@ import time
 
 import pytest
 
+from c2m_tui.config.paths import journal_file
 from c2m_tui.core.journal import open_journal
-from c2m_tui.core.locks import BatchBusyError, BatchLock
+from c2m_tui.core.journal.locks import BatchBusyError, BatchLock
 
 ENTRY = dict(
     profile="demo", environment="demo", base_url="http://127.0.0.1:8025/v1", pdf_path="/x.pdf", pdf_size=10,
@@ -30,7 +31,8 @@ def test_an_intent_committed_before_a_crash_is_still_there(app_home):
     code = f"""
 import os, signal
 from c2m_tui.core.journal import open_journal, DONE
-j = open_journal()
+from c2m_tui.config.paths import journal_file
+j = open_journal(journal_file())
 key = j.new_entry(**{ENTRY!r})
 j.end_step(j.begin_step(key, "create"), DONE, batch_id="5")
 j.begin_step(key, "submit")   # the intent; the call it announces would come next
@@ -39,7 +41,7 @@ os.kill(os.getpid(), signal.SIGKILL)
     proc = _python(code)
     proc.wait(30)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.read()
-    journal = open_journal()
+    journal = open_journal(journal_file())
     [entry] = journal.entries()
     assert entry.batch_id == "5" and entry.state == "ambiguous"
     assert entry.unsettled.step == "submit" and entry.unsettled.pid == proc.pid
@@ -52,7 +54,7 @@ def test_a_lock_excludes_other_processes_and_dies_with_its_holder(tmp_path):
     code = f"""
 import sys, time
 from pathlib import Path
-from c2m_tui.core.locks import BatchLock
+from c2m_tui.core.journal.locks import BatchLock
 lock = BatchLock(Path({str(path)!r}))
 assert lock.try_acquire()
 print("held", flush=True)
@@ -85,7 +87,7 @@ def test_two_locks_in_one_process_exclude_each_other(tmp_path):
 
 
 def test_only_one_of_racing_processes_claims_the_submit_of_the_same_content(app_home):
-    journal = open_journal()
+    journal = open_journal(journal_file())
     from c2m_tui.core.journal import DONE
 
     keys = []
@@ -98,7 +100,8 @@ def test_only_one_of_racing_processes_claims_the_submit_of_the_same_content(app_
     code = """
 import json, sys, time
 from c2m_tui.core.journal import open_journal, DuplicateBatchError
-j = open_journal()
+from c2m_tui.config.paths import journal_file
+j = open_journal(journal_file())
 key, start_at = int(sys.argv[1]), float(sys.argv[2])
 time.sleep(max(0.0, start_at - time.time()))
 try:

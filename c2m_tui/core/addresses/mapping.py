@@ -238,14 +238,11 @@ def parse_map_option(text: str, headers: Iterable[str]) -> tuple[str, list[str]]
 # --------------------------------------------------------------------------- saved mappings
 
 
-def _mappings_path() -> Path:
-    from c2m_tui.config.paths import data_dir
-
-    return data_dir() / MAPPINGS_FILE
+# ``store`` is the JSON file the named mappings live in (the app's is
+# ``c2m_tui.config.paths.mappings_file()``): the core is told where, it never looks it up.
 
 
-def _read_all() -> dict[str, Mapping]:
-    path = _mappings_path()
+def _read_all(path: Path) -> dict[str, Mapping]:
     if not path.exists():
         return {}
     try:
@@ -257,14 +254,14 @@ def _read_all() -> dict[str, Mapping]:
     return {str(k): v for k, v in data.items() if isinstance(v, dict)}
 
 
-def list_mappings() -> list[str]:
+def list_mappings(store: Path) -> list[str]:
     """Names of the saved mappings, sorted."""
-    return sorted(_read_all())
+    return sorted(_read_all(store))
 
 
-def load_mapping(name: str) -> Mapping:
+def load_mapping(store: Path, name: str) -> Mapping:
     """A saved mapping by name; InputError naming the saved ones if there is none."""
-    saved = _read_all()
+    saved = _read_all(store)
     if name not in saved:
         known = ", ".join(sorted(saved)) or "none saved yet"
         raise InputError(f"no saved address mapping named {name!r} (saved: {known})")
@@ -272,7 +269,7 @@ def load_mapping(name: str) -> Mapping:
     return {t: v for t, v in raw.items() if t in TARGETS and isinstance(v, (str, list))}
 
 
-def save_mapping(name: str, mapping: MappingABC[str, object]) -> Path:
+def save_mapping(store: Path, name: str, mapping: MappingABC[str, object]) -> Path:
     """Save (or replace) a named mapping; written atomically. Returns the file's path."""
     name = name.strip()
     if not name:
@@ -280,23 +277,22 @@ def save_mapping(name: str, mapping: MappingABC[str, object]) -> Path:
     for target in mapping:
         if target not in TARGETS:
             raise UsageError(f"unknown address field {target!r}: use one of {', '.join(TARGETS)}")
-    saved = _read_all()
+    saved = _read_all(store)
     saved[name] = {t: (v if isinstance(v, str) else list(v)) for t, v in mapping.items()}  # type: ignore[arg-type]
-    return _write_all(saved)
+    return _write_all(store, saved)
 
 
-def delete_mapping(name: str) -> bool:
+def delete_mapping(store: Path, name: str) -> bool:
     """Forget a saved mapping; False if there was none by that name."""
-    saved = _read_all()
+    saved = _read_all(store)
     if name not in saved:
         return False
     del saved[name]
-    _write_all(saved)
+    _write_all(store, saved)
     return True
 
 
-def _write_all(saved: dict) -> Path:
-    path = _mappings_path()
+def _write_all(path: Path, saved: dict) -> Path:
     with atomic_write(path, text=True, mode=0o600) as out:
         json.dump(saved, out.file, indent=2, ensure_ascii=False, sort_keys=True)
         out.file.write("\n")

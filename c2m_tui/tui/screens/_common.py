@@ -30,17 +30,9 @@ def report_error(node: DOMNode, err: BaseException | None, what: str) -> None:
 
 def session_journal(node: DOMNode) -> Any | None:
     """The batch journal when it can be used (it caches status, details and tracking), else None."""
-    own = getattr(getattr(node.app, "session", None), "journal", None)
-    if own is not None:
-        return own
-    try:
-        from c2m_tui.tui.journal_bridge import open_journal
-    except ImportError:
-        return None
-    try:
-        journal, _notice = open_journal()  # the notice is shown by the screens that write to it
-    except Exception:  # noqa: BLE001 - the journal is a convenience here, never a failure
-        return None
+    from c2m_tui.tui.session import open_journal
+
+    journal, _notice = open_journal()  # the notice is shown by the screens that send
     return journal
 
 

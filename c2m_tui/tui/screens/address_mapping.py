@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
+from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import (
     TARGET_LABELS,
     TARGETS,
@@ -66,7 +67,7 @@ def read_facts(path: Path, start: Mapping | None = None) -> FileFacts:
     if start is not None:
         mapping, source = check_mapping(start, info.headers), "your earlier choice"
     return FileFacts(info.kind, info.encoding, list(info.headers), notes, head.rows[:PREVIEW_ROWS], mapping,
-                     source, list_mappings())
+                     source, list_mappings(mappings_file()))
 
 
 def column_choice(value: str | list[str] | None) -> str | tuple[str, ...] | None:
@@ -226,7 +227,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         if self.facts is None or not isinstance(event.value, str):
             return
         try:
-            mapping = check_mapping(load_mapping(event.value), self.facts.headers)
+            mapping = check_mapping(load_mapping(mappings_file(), event.value), self.facts.headers)
         except C2MError as err:
             self.app.notify(f"{event.value}: {err}", title="Saved mapping", severity="warning", timeout=10)
             return
@@ -244,7 +245,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
             self.query_one("#map-save-name", Input).focus()
             return
         try:
-            save_mapping(name, self.current_mapping())  # one small JSON file, written atomically
+            save_mapping(mappings_file(), name, self.current_mapping())  # one small JSON file, written atomically
         except C2MError as err:
             self.app.notify(str(err), title="Saved mapping", severity="error", timeout=10)
             return

@@ -23,6 +23,7 @@ SCREENS = (
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
+    ("Leaving during an upload", "c2m_tui.tui.screens.leave_during_call", "LeaveDuringCallScreen"),
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),

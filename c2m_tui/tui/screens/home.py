@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from c2m_tui.tui import journal_bridge
+from c2m_tui.tui.session import RecentBatch
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
@@ -84,8 +84,7 @@ class HomeScreen(Screen):
     @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
     def read_journal(self) -> None:
         """Batches of earlier runs: the journal is a file (SQLite), read off the event loop."""
-        rows = journal_bridge.recent_batches(self.app.session)
-        self.app.call_from_thread(self._show_recent, rows)
+        self.app.call_from_thread(self._show_recent, recent_batches(self.app.session))
 
     def _recent_table(self, create: bool = False) -> DataTable | None:
         found = self.query("#recent")
@@ -141,19 +140,38 @@ class HomeScreen(Screen):
         if batch_id is None:
             self.app.notify("Pick a batch in the list first.", severity="warning")
             return
-        resume = journal_bridge.resume_point(self.app.session, batch_id)
-        if resume is None:
-            self.app.notify(f"batch {batch_id} was submitted: opening its status", severity="information")
+        self.find_resume_point(batch_id)
+
+    @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
+    def find_resume_point(self, batch_id: str) -> None:
+        """Where the batch stopped, from the journal (SQLite: off the event loop)."""
+        from c2m_tui.core.journal.views import resume_point
+        from c2m_tui.tui.session import open_journal
+
+        journal, notice = open_journal()
+        point = None
+        if journal is not None:
+            try:
+                point = resume_point(journal, batch_id, self.app.session.base_url)
+            except Exception as err:  # noqa: BLE001 - said to the person below
+                notice = f"the batch journal cannot be read ({err})"
+        self.app.call_from_thread(self._resume, batch_id, point, notice)
+
+    def _resume(self, batch_id: str, point, notice: str | None) -> None:
+        if point is None:
+            why = notice or "this machine's journal does not know it on this server, so it cannot be finished here"
+            self.app.notify(f"batch {batch_id}: {why}; opening its status", title="Not resumed",
+                            severity="warning", timeout=12)
             self._open_status(batch_id)
             return
-        if resume.blocked:
-            self.app.notify(f"batch {batch_id}: {resume.blocked}", title="Not resumed here", severity="warning",
+        if point.blocked:
+            self.app.notify(f"batch {batch_id}: {point.blocked}", title="Not resumed here", severity="warning",
                             timeout=15)
             self._open_status(batch_id)
             return
         from c2m_tui.tui.screens.wizard import WizardScreen
 
-        self.app.push_screen(WizardScreen(resume=resume))
+        self.app.push_screen(WizardScreen(resume=point))
 
     @on(DataTable.RowSelected, "#recent")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -182,6 +200,24 @@ class HomeScreen(Screen):
             self.refresh_view()
             if not self.app.session.logged_in:
                 self.app.action_login()
+
+
+def recent_batches(session, limit: int = 50) -> list[RecentBatch]:
+    """Newest first, each id once (blocking: reads the journal). The journal knows more than the
+    session's own list (the last status a board or a CLI read, e.g. "mailed"), so its row wins; the
+    session's list covers batches the journal could not record."""
+    from c2m_tui.core.journal.views import recent_batches as journal_rows
+    from c2m_tui.tui.session import open_journal
+
+    rows = {r.batch_id: r for r in session.recent}
+    journal, _notice = open_journal()
+    if journal is not None:
+        try:
+            found = journal_rows(journal, session.base_url, limit)
+        except Exception:  # noqa: BLE001 - a journal problem never hides the home screen
+            found = []
+        rows.update({r.batch_id: RecentBatch(r.batch_id, r.state, r.note, r.when) for r in found})
+    return sorted(rows.values(), key=lambda r: r.when, reverse=True)[:limit]
 
 
 def _when(stamp: float | None) -> str:

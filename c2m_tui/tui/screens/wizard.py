@@ -1,8 +1,10 @@
 """The batch wizard: create → PDF → jobs & recipients → review & submit, in the API's order.
 
 A step opens only when the one before it succeeded; a failed step is retried where it stands.
-Each network call runs in a named worker (create, upload, upload-xml, submit) and reports errors
-as notifications. Steps are recorded through journal_bridge, so the home screen can resume them.
+Each network call runs in a named worker (create, upload, upload-xml, submit) that walks the core's
+journaled sending steps (c2m_tui.core.sending), the same ones ``send`` and ``resume`` take: the
+journal records each intent before its call, so the home screen and ``c2m-tui resume`` can finish a
+batch left anywhere. Leaving while a call is in flight asks first (keep waiting, or cancel and leave).
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Static
 
-from c2m_tui.tui import journal_bridge
-from c2m_tui.tui.journal_bridge import ResumePoint
+from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 from c2m_tui.tui.widgets.jobs_step import JobsStep
 from c2m_tui.tui.widgets.pdf_step import PdfStep
@@ -25,6 +26,8 @@ from c2m_tui.tui.widgets.review_step import ReviewStep
 from c2m_tui.tui.widgets.stepper import Stepper
 
 STEP_IDS = ("step-create", "step-pdf", "step-jobs", "step-review")
+RESUME_AT = {"pdf": 1, "xml": 2, "submit": 3}  # a resume point's next step -> the step index opened
+CALLS = ("create", "upload", "upload-xml", "submit")  # the worker groups that talk to the server
 
 
 class WizardScreen(Screen):
@@ -50,7 +53,8 @@ class WizardScreen(Screen):
         self.reviewed = None  # ReviewRecord: the hashes the submit must still match
         # finished steps: create, pdf upload, xml upload, submit
         self.done = [False, False, False, False]
-        self.journal: journal_bridge.WizardJournal | None = None
+        self.journal = None  # c2m_tui.core.journal.Journal, opened on mount
+        self.key: int | None = resume.key if resume else None  # the journal entry of this batch
         self.current = 0
 
     def compose(self) -> ComposeResult:
@@ -68,21 +72,38 @@ class WizardScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.journal = journal_bridge.WizardJournal(self.app.session, self.resume)
-        if self.journal.notice:
-            self.app.notify(self.journal.notice, title="Journal", severity="warning", timeout=10)
-        if self.resume is not None:
-            for i in range(self.resume.next_step - 1):
+        point = self.resume
+        if point is not None:
+            at = RESUME_AT[point.next_step]
+            for i in range(at):
                 self.done[i] = True
             self._created(self.batch_id, resumed=True)
-            if self.resume.pdf is not None and self.resume.next_step > 2:
-                self.reread_pdf(self.resume.pdf)
-            if self.resume.xml_bytes and self.resume.next_step == 4:
-                await self._ensure_step(2)  # validates the uploaded XML again, for the review
-            await self.go(self.resume.next_step - 1)
+            if point.pdf is not None:
+                self.reread_pdf(point.pdf)
+            if point.xml is not None and at >= 2:
+                await self._ensure_step(2)  # validates the recorded XML again, for the review
+            if at == 3:
+                self.prepare_review()
+            await self.go(at)
         else:
             self.query_one("#create", Button).focus()
         self._refresh_stepper()
+
+    async def _journal(self):
+        """The journal (opened in a thread the first time); None, said to the person, when it cannot
+        be used: nothing is sent without it."""
+        import asyncio
+
+        from c2m_tui.tui.session import open_journal
+
+        if self.journal is None:
+            self.journal, notice = await asyncio.to_thread(open_journal)
+            if notice:
+                self.app.notify(notice, title="Journal", severity="warning", timeout=10)
+        if self.journal is None:
+            self.app.notify("Nothing is sent without the batch journal (it keeps a batch from being mailed "
+                            "twice); see the notice above.", title="Not sent", severity="error", timeout=15)
+        return self.journal
 
     # ------------------------------------------------------------------ the steps' widgets
 
@@ -95,9 +116,8 @@ class WizardScreen(Screen):
             return PdfStep(start_dir, initial=resume.pdf if resume else None, batch_id=self.batch_id, id="step-pdf")
         if index == 2:
             return JobsStep(
-                start_xml=samples.get("xml") or (resume.xml if resume else None),
-                batch_id=self.batch_id, pdf=self.pdf,
-                known_xml=resume.xml_bytes if resume else None, id="step-jobs",
+                start_xml=samples.get("xml"), batch_id=self.batch_id, pdf=self.pdf,
+                known_xml=resume.xml if resume else None, id="step-jobs",
             )
         return ReviewStep(id="step-review")
 
@@ -165,12 +185,29 @@ class WizardScreen(Screen):
     async def action_previous_step(self) -> None:
         await self.go(self.current - 1)
 
+    def calls_in_flight(self) -> list:
+        return [w for w in self.workers if w.group in CALLS and w.is_running]
+
     def action_leave(self) -> None:
-        busy = [w for w in self.workers if w.group in ("create", "submit") and w.is_running]
-        if busy:  # leaving would stop listening for the answer: the batch's state would be unknown
-            self.app.notify(f"Wait for the {busy[0].group} answer before leaving.", severity="warning")
+        self.leave_then(self.app.pop_screen)
+
+    def leave_then(self, then) -> None:
+        """Run ``then`` (go home, quit) now, or, while a call is in flight, after asking: keep waiting,
+        or cancel the call (journaled: an upload is sent again later, a create or submit is settled by
+        reading the server) and leave."""
+        busy = self.calls_in_flight()
+        if not busy:
+            then()
             return
-        self.app.pop_screen()
+        from c2m_tui.tui.screens.leave_during_call import LeaveDuringCallScreen
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                for worker in self.calls_in_flight():
+                    worker.cancel()
+                self.call_after_refresh(then)
+
+        self.app.push_screen(LeaveDuringCallScreen(busy[0].group, self.batch_id), callback=chosen)
 
     def action_do_step(self) -> None:
         if self.current == 0:
@@ -182,10 +219,13 @@ class WizardScreen(Screen):
         else:
             self.ask_submit()
 
+    @on(PdfStep.CancelRequested)
     def action_cancel_upload(self) -> None:
-        step = self._mounted(PdfStep)
-        if step is not None:
-            step.cancel_upload()
+        uploads = [w for w in self.workers if w.group in ("upload", "upload-xml") and w.is_running]
+        if not uploads:
+            self.app.notify("No upload is running.", severity="information")
+        for worker in uploads:
+            worker.cancel()
 
     # ------------------------------------------------------------------ step 1: create
 
@@ -200,18 +240,31 @@ class WizardScreen(Screen):
 
     @work(group="create", exclusive=True, exit_on_error=False)
     async def create(self) -> None:
+        import asyncio
+
+        from c2m_tui.core.sending import create_step, start_entry
+
         result = self.query_one("#create-result", Static)
+        session = self.app.session
         try:
-            status = await self.journal.run("create", None, self.app.session.client.create_batch)
+            journal = await self._journal()
+            if journal is None:
+                raise_not_journaled()
+            if self.key is None:  # a failed create is retried on the same entry
+                self.key = await asyncio.to_thread(start_entry, journal, session.target)
+            batch_id = await create_step(session.client, journal, self.key)
         except Exception as err:
             self.query_one("#create", Button).disabled = False
             result.update(f"Not created: {err}\nPress Create batch to try again.")
             result.set_classes("error-text")
             self._refresh_stepper(failed=0)
             self.app.show_error(err, "create")
+            if self.key is not None and self.journal is not None and self.journal.get(self.key).possibly_created:
+                self.key = None  # that entry stays "possibly created"; a retry is a new entry
             return
         self.done[0] = True
-        self._created(status.id)
+        self._created(batch_id)
+        record(session, batch_id, "create")
         await self.go(1)
 
     def _created(self, batch_id: str | None, resumed: bool = False) -> None:
@@ -252,17 +305,40 @@ class WizardScreen(Screen):
         if jobs is not None:
             jobs.set_pdf(event.info)
 
-    @on(PdfStep.Failed)
-    @on(JobsStep.Failed)
-    def _step_failed(self, event) -> None:
-        self._refresh_stepper(failed=self.current)
+    @on(PdfStep.UploadRequested)
+    def _pdf_upload_requested(self, event: PdfStep.UploadRequested) -> None:
+        self.upload_pdf(event.info)
 
-    @on(PdfStep.Uploaded)
-    async def _pdf_uploaded(self, event: PdfStep.Uploaded) -> None:
-        self.pdf = event.info
+    @work(group="upload", exclusive=True, exit_on_error=False)
+    async def upload_pdf(self, info) -> None:
+        """Record the chosen PDF in the journal, then upload it: the core's journaled PDF step."""
+        import asyncio
+
+        from c2m_tui.core.sending import pdf_step
+
+        step = self.query_one(PdfStep)
+        journal = await self._journal()
+        if journal is None or self.key is None:
+            return
+        step.upload_started(info)
+        try:
+            await pdf_step(self.app.session.client, journal, self.key, pdf=Path(info.path), pages=info.pages,
+                           on_progress=step.show_progress)
+        except asyncio.CancelledError:
+            step.upload_ended("cancelled")
+            self.app.notify("PDF upload cancelled; it is sent again when you upload it.", severity="warning")
+            raise
+        except Exception as err:
+            step.upload_ended("failed", str(err))
+            self._refresh_stepper(failed=1)
+            self.app.show_error(err, "PDF upload")
+            return
+        step.upload_ended("done")
+        self.pdf = info
         self.done[1] = True
         self.done[2] = False  # a new PDF needs its XML uploaded again
-        self.journal.note_done("pdf", self.batch_id, f"{event.info.path}")
+        self.reviewed = None
+        record(self.app.session, self.batch_id, "pdf")
         await self.go(2)
 
     # ------------------------------------------------------------------ step 3: XML
@@ -273,28 +349,61 @@ class WizardScreen(Screen):
         if self.current == 3 and self._mounted(ReviewStep) is not None:
             self._show_review()
 
-    @on(JobsStep.Uploaded)
-    async def _xml_uploaded(self, event: JobsStep.Uploaded) -> None:
-        self.check = event.check
+    @on(JobsStep.UploadRequested)
+    def _xml_upload_requested(self, event: JobsStep.UploadRequested) -> None:
+        self.upload_xml(event.check)
+
+    @work(group="upload-xml", exclusive=True, exit_on_error=False)
+    async def upload_xml(self, check) -> None:
+        """Record the checked XML in the journal, then upload it: the core's journaled XML step."""
+        import asyncio
+
+        from c2m_tui.core.sending import xml_step
+
+        step = self.query_one(JobsStep)
+        journal = await self._journal()
+        if journal is None or self.key is None:
+            return
+        jobs, pieces, _pages = check.counts
+        step.upload_started()
+        try:
+            await xml_step(self.app.session.client, journal, self.key, xml=check.xml, jobs=jobs, pieces=pieces)
+        except asyncio.CancelledError:
+            step.upload_ended("cancelled")
+            self.app.notify("XML upload cancelled; it is sent again when you upload it.", severity="warning")
+            raise
+        except Exception as err:
+            step.upload_ended("failed")
+            self._refresh_stepper(failed=2)
+            self.app.show_error(err, "XML upload")
+            return
+        step.upload_ended("done")
+        self.check = check
         self.done[2] = True
-        self.journal.note_done("xml", self.batch_id, "")
         self.reviewed = None
-        self.prepare_review(self.pdf, event.check)
+        record(self.app.session, self.batch_id, "xml")
+        self.prepare_review()
         await self.go(3)
 
     @work(group="review", exclusive=True, thread=True, exit_on_error=False)
-    def prepare_review(self, pdf, check) -> None:
+    def prepare_review(self) -> None:
         """Hash what will be submitted (off the event loop: a PDF may be hundreds of MB)."""
+        from c2m_tui.core.sending import review_entry
+
+        def done(reviewed) -> None:
+            self.reviewed = reviewed
+
+        from c2m_tui.tui.session import open_journal
+
         try:
-            reviewed = self.journal.prepare_review(pdf, check)
+            journal, _notice = open_journal()  # the one journal of this process (the create opened it)
+            if journal is None or self.key is None:
+                return
+            reviewed = review_entry(journal, self.key)
         except Exception as err:
             self.app.call_from_thread(self.app.show_error, err, "review")
             return
-
-        def done() -> None:
-            self.reviewed = reviewed
-
-        self.app.call_from_thread(done)
+        self.app.call_from_thread(done, reviewed)
 
     # ------------------------------------------------------------------ step 4: review and submit
 
@@ -348,10 +457,15 @@ class WizardScreen(Screen):
     @work(group="submit", exclusive=True, exit_on_error=False)
     async def submit(self, allow_duplicate: bool = False) -> None:
         from c2m_tui.core.journal import DuplicateBatchError
+        from c2m_tui.core.sending import submit_step
 
         batch_id = self.batch_id
         try:
-            submitted_now = await self.journal.submit(batch_id, self.reviewed, allow_duplicate=allow_duplicate)
+            journal = await self._journal()
+            if journal is None or self.key is None:
+                raise_not_journaled()
+            submitted_now = await submit_step(self.app.session.client, journal, self.key, reviewed=self.reviewed,
+                                              allow_duplicate=allow_duplicate)
         except DuplicateBatchError as err:
             for button in self.query("#submit"):
                 button.disabled = False
@@ -364,6 +478,7 @@ class WizardScreen(Screen):
             self.app.show_error(err, "submit")
             return
         self.done[3] = True
+        record(self.app.session, batch_id, "submit")
         self.query_one(ReviewStep).submitted(batch_id)
         self._refresh_stepper()
         if submitted_now:
@@ -374,9 +489,19 @@ class WizardScreen(Screen):
 
     @on(Button.Pressed, "#open-status")
     def open_status(self) -> None:
-        try:
-            from c2m_tui.tui.screens.status import StatusScreen
-        except ImportError:
-            self.app.notify("the status board is not available in this build", severity="error")
-            return
+        from c2m_tui.tui.screens.status import StatusScreen
+
         self.app.switch_screen(StatusScreen(self.batch_id))
+
+
+def raise_not_journaled():
+    from c2m_tui.core.journal import JournalError
+
+    raise JournalError("the batch journal cannot be used, and nothing is sent without it")
+
+
+def record(session, batch_id: str | None, step: str) -> None:
+    """Note a finished step (create/pdf/xml/submit) in the session's own list of recent batches."""
+    if batch_id:
+        state = {"create": "created", "pdf": "pdf uploaded", "xml": "xml uploaded", "submit": "submitted"}[step]
+        session.remember(batch_id, state)

@@ -1,6 +1,6 @@
 """Wizard step 3: the batch XML. Load an existing file or build one with the form; a validation
-panel (debounced, in a worker) names each problem with its job and recipient; an XML preview;
-upload."""
+panel (debounced, in a worker) names each problem with its job and recipient; an XML preview.
+The upload itself is the wizard's worker (the core's sending steps); this widget asks for it."""
 
 from __future__ import annotations
 
@@ -65,18 +65,14 @@ def check_xml(xml: bytes, pdf: Path | None, notes: list[str] | None = None) -> X
 
 
 class JobsStep(Horizontal):
-    """Posts Checked after each validation, Uploaded when the server has the XML."""
+    """Posts Checked after each validation, UploadRequested when the person asks to upload it."""
 
     @dataclass
     class Checked(Message):
         check: XmlCheck
 
     @dataclass
-    class Failed(Message):
-        error: str
-
-    @dataclass
-    class Uploaded(Message):
+    class UploadRequested(Message):
         check: XmlCheck
 
     def __init__(self, *, start_xml: Path | None = None, batch_id: str | None = None, pdf=None,
@@ -89,6 +85,7 @@ class JobsStep(Horizontal):
         self.pdf_path: Path | None = None
         self.loaded: tuple[Path, bytes, list[str]] | None = None  # an XML file in use instead of the form
         self.check: XmlCheck | None = None
+        self.uploading = False
         self._timer = None
 
     def compose(self) -> ComposeResult:
@@ -115,7 +112,7 @@ class JobsStep(Horizontal):
         if self.pdf is not None:
             self.set_pdf(self.pdf)
         if self.known_xml:
-            self.use_xml(self.known_xml, "the XML uploaded before")
+            self.use_xml(self.known_xml, "the XML recorded for this batch")
 
     def set_pdf(self, info) -> None:
         self.pdf_path = Path(info.path)
@@ -246,19 +243,18 @@ class JobsStep(Horizontal):
         if self.check is None or not self.check.valid or self.batch_id is None:
             self.app.notify("Fix the problems in the validation panel first.", severity="warning")
             return
-        self.upload(self.batch_id, self.check)
+        if not self.uploading:
+            self.post_message(self.UploadRequested(self.check))
 
-    @work(group="upload-xml", exclusive=True, exit_on_error=False)
-    async def upload(self, batch_id: str, check: XmlCheck) -> None:
+    def upload_started(self) -> None:
+        self.uploading = True
         button = self.query_one("#xml-upload", Button)
         button.disabled = True
-        try:
-            await self.app.session.client.upload_xml(batch_id, check.xml)
-        except Exception as err:
-            button.disabled = False
-            self.app.show_error(err, "XML upload")
-            self.post_message(self.Failed(str(err)))
-            return
+        button.label = "Uploading… (ctrl+t cancels)"
+
+    def upload_ended(self, outcome: str) -> None:
+        """outcome: "done", "failed" or "cancelled"."""
+        self.uploading = False
+        button = self.query_one("#xml-upload", Button)
         button.disabled = False
-        button.label = "Upload again"
-        self.post_message(self.Uploaded(check))
+        button.label = "Upload again" if outcome == "done" else "Upload XML"

@@ -1,9 +1,9 @@
-"""Wizard step 2: choose the PDF (file tree or a path with completion), see its pages and size,
-upload it with a progress bar, throughput and ETA; cancel stops the upload."""
+"""Wizard step 2: choose the PDF (file tree or a path with completion), see its pages and size, and
+follow its upload (progress bar, throughput, ETA). The wizard's worker does the upload through the
+core's sending steps; this widget asks for it (UploadRequested, CancelRequested) and shows it."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Static
-from textual.worker import Worker
 
 from c2m_tui.core.errors import C2MError
+from c2m_tui.core.preflight import human_size
 from c2m_tui.tui.widgets.path_input import FileTree, PathSuggester
 
 
@@ -26,28 +26,19 @@ def pdf_facts(path: Path):
     return pdf_info(path)
 
 
-def human_size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
-
-
 class PdfStep(Vertical):
-    """Posts Chosen when a readable PDF is picked, Uploaded when the server has it."""
+    """Posts Chosen when a readable PDF is picked, UploadRequested / CancelRequested for the wizard."""
 
     @dataclass
     class Chosen(Message):
         info: object  # PdfInfo(path, pages, size_bytes)
 
     @dataclass
-    class Failed(Message):
-        error: str
-
-    @dataclass
-    class Uploaded(Message):
+    class UploadRequested(Message):
         info: object
+
+    class CancelRequested(Message):
+        pass
 
     def __init__(self, start_dir: Path, *, initial: Path | None = None, batch_id: str | None = None,
                  id: str | None = None) -> None:
@@ -56,7 +47,8 @@ class PdfStep(Vertical):
         self.initial = initial
         self.batch_id = batch_id
         self.info = None
-        self._upload: Worker | None = None
+        self.uploading = False
+        self._started = 0.0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="pdf-panes"):
@@ -119,54 +111,52 @@ class PdfStep(Vertical):
         self.query_one("#pdf-upload", Button).disabled = self.batch_id is None
         self.post_message(self.Chosen(info))
 
-    # ------------------------------------------------------------------ uploading
+    # ------------------------------------------------------------------ uploading (the wizard's worker)
 
     @on(Button.Pressed, "#pdf-upload")
     def start_upload(self) -> None:
         if self.info is None or self.batch_id is None:
             self.app.notify("Choose a readable PDF first.", severity="warning")
             return
-        if self._upload is not None and self._upload.is_running:
-            return
-        self._upload = self.upload(self.batch_id, self.info)
+        if not self.uploading:
+            self.post_message(self.UploadRequested(self.info))
 
     @on(Button.Pressed, "#pdf-cancel")
     def cancel_upload(self) -> None:
-        if self._upload is not None and self._upload.is_running:
-            self._upload.cancel()
+        if self.uploading:
+            self.post_message(self.CancelRequested())
 
-    @work(group="upload", exclusive=True, exit_on_error=False)
-    async def upload(self, batch_id: str, info) -> None:
-        bar = self.query_one("#pdf-progress", ProgressBar)
+    def upload_started(self, info) -> None:
+        self.uploading = True
+        self.query_one("#pdf-upload", Button).disabled = True
+        self.query_one("#pdf-cancel", Button).disabled = False
+        self.query_one("#pdf-progress", ProgressBar).update(total=info.size_bytes, progress=0)
+        self.query_one("#pdf-rate", Static).update("Uploading…")
+        self._started = time.monotonic()
+
+    def show_progress(self, sent: int, total: int) -> None:
+        self.query_one("#pdf-progress", ProgressBar).update(total=total, progress=sent)
         rate = self.query_one("#pdf-rate", Static)
-        upload_button = self.query_one("#pdf-upload", Button)
-        cancel_button = self.query_one("#pdf-cancel", Button)
-        upload_button.disabled, cancel_button.disabled = True, False
-        bar.update(total=info.size_bytes, progress=0)
-        started = time.monotonic()
-
-        def progress(sent: int, total: int) -> None:
-            bar.update(total=total or info.size_bytes, progress=sent)
-            elapsed = max(time.monotonic() - started, 1e-6)
-            speed = sent / elapsed
-            left = (total - sent) / speed if speed > 0 else 0
-            rate.update(f"{human_size(sent)} of {human_size(total)} · {human_size(speed)}/s · ETA {left:.0f} s")
-
-        rate.update("Uploading…")
-        try:
-            await self.app.session.client.upload_pdf(batch_id, Path(info.path), progress)
-        except asyncio.CancelledError:
-            rate.update("Upload cancelled; press Upload PDF to send it again.")
-            upload_button.disabled, cancel_button.disabled = False, True
-            raise
-        except Exception as err:
-            rate.update(f"Upload failed: {err}")
-            upload_button.disabled, cancel_button.disabled = False, True
-            self.app.show_error(err, "PDF upload")
-            self.post_message(self.Failed(str(err)))
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        if total and sent >= total:  # the last byte is out; the server has not said yes yet
+            rate.update(f"All {human_size(total)} sent in {elapsed:.1f} s; waiting for the server's answer…")
             return
-        cancel_button.disabled = True
+        speed = sent / elapsed
+        left = (total - sent) / speed if speed > 0 else 0
+        rate.update(f"{human_size(sent)} of {human_size(total)} · {human_size(speed)}/s · ETA {left:.0f} s")
+
+    def upload_ended(self, outcome: str, detail: str = "") -> None:
+        """outcome: "done", "failed" or "cancelled"."""
+        self.uploading = False
+        upload_button = self.query_one("#pdf-upload", Button)
         upload_button.disabled = False
-        upload_button.label = "Upload again"
-        rate.update(f"Uploaded {human_size(info.size_bytes)} in {time.monotonic() - started:.1f} s.")
-        self.post_message(self.Uploaded(info))
+        self.query_one("#pdf-cancel", Button).disabled = True
+        rate = self.query_one("#pdf-rate", Static)
+        if outcome == "done":
+            upload_button.label = "Upload again"
+            size = human_size(self.info.size_bytes) if self.info is not None else "the PDF"
+            rate.update(f"Uploaded {size} in {time.monotonic() - self._started:.1f} s.")
+        elif outcome == "cancelled":
+            rate.update("Upload cancelled; press Upload PDF to send it again.")
+        else:
+            rate.update(f"Upload failed: {detail}")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from c2m_tui.tui.widgets.pdf_step import human_size
+from c2m_tui.core.preflight import human_size
 
 
 def summary_table(session, batch_id: str | None, pdf, check) -> Table:

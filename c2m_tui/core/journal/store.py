@@ -20,15 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from c2m_tui.core.errors import C2MError
-from c2m_tui.core.journal_codec import tracking_from_json
-from c2m_tui.core.journal_entry import (  # noqa: F401  (re-exported: callers import them from here)
-    AMBIGUOUS, DONE, FAILED, NOT_TAKEN, ORPHAN, STEPS, SUPERSEDED, UNCONFIRMED, UNSETTLED, CachedTracking, JournalEntry,
-    StepRecord, _iso, now_utc,
+from c2m_tui.core.journal.codec import tracking_from_json
+from c2m_tui.core.journal.entry import (  # noqa: F401  (re-exported: callers import them from here)
+    AMBIGUOUS, DONE, STEPS, SUPERSEDED, UNSETTLED, CachedTracking, JournalEntry, StepRecord, _iso, is_sha256,
 )
 from c2m_tui.core.models import BatchDetails, BatchStatus, Tracking
 
 if TYPE_CHECKING:
-    from c2m_tui.core.locks import BatchLock
+    from c2m_tui.core.journal.locks import BatchLock
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -82,8 +81,8 @@ class Journal:
         self.notice = notice  # say this to the person (the file was corrupt, missing or unusable)
 
     @classmethod
-    def open(cls, path: Path | None = None) -> "Journal":
-        from c2m_tui.core.journal_file import open_journal_connection
+    def open(cls, path: Path) -> "Journal":
+        from c2m_tui.core.journal.file import open_journal_connection
 
         conn, path_used, notice = open_journal_connection(path, SCHEMA, SCHEMA_VERSION)
         return cls(conn, path_used, notice)
@@ -94,7 +93,7 @@ class Journal:
 
     def lock_for(self, key: int) -> "BatchLock":
         """The cross-process lock a sender holds while it works on entry ``key``."""
-        from c2m_tui.core.locks import BatchLock
+        from c2m_tui.core.journal.locks import BatchLock
 
         base = self.locks_dir
         if base is None:  # in-memory journal: nobody else can see these entries anyway
@@ -161,7 +160,7 @@ class Journal:
             for step, column in (("pdf", "pdf_sha256"), ("xml", "xml_sha256")):
                 before = getattr(me, column)
                 # an upload confirmed before any real hash was recorded is taken to be of the first content recorded
-                if column in fields and fields[column] != before and _is_sha256(before):
+                if column in fields and fields[column] != before and is_sha256(before):
                     c.execute(
                         "UPDATE steps SET outcome=?, detail=detail || ' (content replaced)' "
                         "WHERE batch_key=? AND step=? AND outcome=?", (SUPERSEDED, key, step, DONE),
@@ -395,10 +394,9 @@ def duplicate_error(earlier: JournalEntry) -> DuplicateBatchError:
     )
 
 
-def open_journal(path: Path | None = None) -> Journal:
-    """The journal at ``path`` (default: ``data_dir()/journal.db``); check ``.notice`` and tell the person."""
+def open_journal(path: Path) -> Journal:
+    """The journal at ``path`` (the app's is ``c2m_tui.config.paths.journal_file()``); check ``.notice``
+    and tell the person."""
     return Journal.open(path)
 
 
-def _is_sha256(value: str) -> bool:
-    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)

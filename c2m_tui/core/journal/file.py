@@ -15,12 +15,6 @@ JOURNAL_NAME = "journal.db"
 MARKER_NAME = "journal-locks"  # the lock directory doubles as "a journal lived here before"
 
 
-def default_journal_path() -> Path:
-    from c2m_tui.config.paths import data_dir
-
-    return data_dir() / JOURNAL_NAME
-
-
 def _connect(target: str) -> sqlite3.Connection:
     # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE for every write).
     conn = sqlite3.connect(target, timeout=15.0, isolation_level=None, check_same_thread=False)
@@ -108,11 +102,10 @@ def _move_aside(path: Path) -> Path:
     return dest
 
 
-def open_journal_connection(path: Path | None, schema: str, version: int) -> tuple[sqlite3.Connection, Path | None, str | None]:
+def open_journal_connection(path: Path, schema: str, version: int) -> tuple[sqlite3.Connection, Path | None, str | None]:
     """Return (connection, path or None for memory, notice for the person or None)."""
     notice: str | None = None
     try:
-        path = path or default_journal_path()
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         marker = path.parent / MARKER_NAME
         if not path.exists() and marker.is_dir():

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from c2m_tui.core.journal_codec import status_from_json
+from c2m_tui.core.journal.codec import status_from_json
 from c2m_tui.core.models import BatchStatus, Tracking
 
-STEPS = ("create", "pdf", "xml", "submit")
+STEPS = ("create", "pdf", "xml", "submit", "abandon")  # "abandon": c2m-tui forget, never a call
+ABANDONED = "abandoned"  # the state of an entry given up on (c2m-tui forget): never resumed or submitted
 # Outcomes of a step row. NULL (None) = intent recorded, no answer yet (in flight, or the
 # process died). "ambiguous" = an answer came that leaves open whether it took effect.
 DONE, FAILED, AMBIGUOUS = "done", "failed", "ambiguous"
@@ -22,6 +23,10 @@ UNCONFIRMED = "unconfirmed"  # an upload settled as "maybe not received": resume
 SUPERSEDED = "superseded"  # a confirmed upload whose content was replaced before submit (update_content)
 NOT_TAKEN = "not-taken"  # a submit settled by reading status: it did not take effect
 UNSETTLED = (None, AMBIGUOUS)
+
+def is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
 
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
@@ -105,6 +110,19 @@ class JournalEntry:
         return self.done("submit")
 
     @property
+    def abandoned(self) -> bool:
+        return self.done("abandon") and not self.submitted
+
+    @property
+    def has_pdf(self) -> bool:
+        """Its PDF is recorded (an entry the wizard started has none until the PDF is uploaded)."""
+        return bool(self.pdf_path) and is_sha256(self.pdf_sha256)
+
+    @property
+    def has_xml(self) -> bool:
+        return is_sha256(self.xml_sha256)
+
+    @property
     def possibly_created(self) -> bool:
         """A create was asked and never answered: a batch may exist on the server, id unknown."""
         return self.batch_id is None and any(s.step == "create" and s.outcome in (None, AMBIGUOUS, ORPHAN) for s in self.steps)
@@ -113,6 +131,8 @@ class JournalEntry:
     def state(self) -> str:
         if self.submitted:
             return "submitted"
+        if self.abandoned:
+            return ABANDONED
         if self.possibly_created:
             return "possibly created"
         pending = self.unsettled
@@ -121,6 +141,8 @@ class JournalEntry:
         last = self.last_step
         if last is not None and last.outcome == FAILED:
             return f"{last.step} failed"
+        if last is not None and last.outcome == UNCONFIRMED:
+            return f"{last.step} unconfirmed"
         if self.batch_id is None:
             return "new"
         if self.done("xml") and self.done("pdf"):
@@ -142,7 +164,13 @@ class JournalEntry:
             )
         if self.state == "ambiguous":
             return f"submit sent with no answer: c2m-tui resume {self.batch_id} reads its status and settles it"
+        if self.abandoned:
+            return "abandoned (c2m-tui forget): never submitted, nothing is mailed from it"
         if self.batch_id and not self.submitted:
+            lacking = [what for what, has in (("--pdf FILE", self.has_pdf), ("--xml FILE", self.has_xml)) if not has]
+            if lacking:
+                return (f"unfinished: c2m-tui resume {self.batch_id} {' '.join(lacking)} continues it "
+                        f"(or c2m-tui forget {self.batch_id})")
             return f"unfinished: c2m-tui resume {self.batch_id} continues it"
         if self.batch_id is None:
             return "no batch was created on the server (nothing to resume; send again)"
@@ -159,7 +187,7 @@ class JournalEntry:
             "created_at": self.created_at,
             "step": last.step if last else None,
             "state": self.state,
-            "pdf": self.pdf_path,
+            "pdf": self.pdf_path or None,
             "pdf_sha256": self.pdf_sha256,
             "xml_sha256": self.xml_sha256,
             "last_status": self.last_status,

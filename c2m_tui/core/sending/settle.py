@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from c2m_tui.core.journal import DONE, FAILED, NOT_TAKEN, ORPHAN, UNCONFIRMED, Journal, JournalEntry
-from c2m_tui.core.journaled_calls import client_base
+from c2m_tui.core.sending.steps import client_base
 
 if TYPE_CHECKING:
     from c2m_tui.core.client import BatchClient

@@ -1,0 +1,86 @@
+"""What the journal shows a person: the recent batches on a server, and where a batch can be
+picked up again (for the app's home screen; ``batches`` uses ``Journal.listing``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from c2m_tui.core.journal.entry import JournalEntry
+from c2m_tui.core.journal.store import Journal
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRow:
+    batch_id: str
+    state: str  # once submitted, the last status read (queued, processing, mailed, failed) says more
+    note: str
+    when: float  # POSIX time of the last change
+
+
+def recent_batches(journal: Journal, base_url: str, limit: int = 50) -> list[BatchRow]:
+    """The batches sent to ``base_url`` from this machine, newest first (entries with no id left out)."""
+    rows = []
+    for e in sorted(journal.entries(base_url=base_url), key=lambda e: e.updated_at, reverse=True):
+        if not e.batch_id:
+            continue
+        state = e.last_status if e.submitted and e.last_status else e.state
+        rows.append(BatchRow(e.batch_id, state, e.explain(), _stamp(e.updated_at)))
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _stamp(iso: str) -> float:
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except (ValueError, AttributeError):
+        return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """Where a front end picks a batch up again: the next step to do and the files already known."""
+
+    batch_id: str
+    next_step: str  # "pdf", "xml" or "submit" (review and submit)
+    key: int | None = None  # the journal entry
+    pdf: Path | None = None  # the recorded PDF, when it is still there
+    pdf_uploaded: bool = False
+    xml: bytes | None = None  # the journal's copy of the XML, when one was recorded
+    xml_uploaded: bool = False
+    blocked: str | None = None  # why it must not be picked up here (submitted, abandoned, unanswered)
+
+
+def resume_point(journal: Journal, batch_id: str, base_url: str) -> ResumePoint | None:
+    """None when the journal does not know the batch on this server."""
+    entry = journal.find(batch_id, base_url)
+    if entry is None:
+        return None
+    return point_for(journal, entry)
+
+
+def point_for(journal: Journal, entry: JournalEntry) -> ResumePoint:
+    bid = entry.batch_id or ""
+    blocked = None
+    if entry.submitted:
+        blocked = "it was already submitted; it is never submitted twice"
+    elif entry.abandoned:
+        blocked = "it was abandoned (c2m-tui forget); it is never sent"
+    elif entry.batch_id is None:
+        blocked = entry.explain()
+    elif entry.unsettled is not None and entry.unsettled.step == "submit":
+        blocked = f"its submit got no answer: c2m-tui resume {bid} reads its status and settles it"
+    if blocked:
+        return ResumePoint(bid, "submit", entry.key, blocked=blocked)
+    pdf = Path(entry.pdf_path) if entry.has_pdf and Path(entry.pdf_path).is_file() else None
+    xml = journal.xml_copy(entry.key) if entry.has_xml else None
+    pdf_up, xml_up = entry.done("pdf"), entry.done("xml")
+    if not (pdf_up and pdf is not None):
+        step = "pdf"
+    elif not (xml_up and xml is not None):
+        step = "xml"
+    else:
+        step = "submit"
+    return ResumePoint(bid, step, entry.key, pdf=pdf, pdf_uploaded=pdf_up, xml=xml or None, xml_uploaded=xml_up)
