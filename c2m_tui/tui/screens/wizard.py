@@ -205,7 +205,8 @@ class WizardScreen(Screen):
             if leave:
                 for worker in self.calls_in_flight():
                     worker.cancel()
-                self.call_after_refresh(then)
+                # in the app's own message loop: popping this screen from its own loop would wait on itself
+                self.app.call_later(then)
 
         self.app.push_screen(LeaveDuringCallScreen(busy[0].group, self.batch_id), callback=chosen)
 
