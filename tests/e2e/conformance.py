@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import make_pdf, start_sim
 
@@ -19,9 +20,16 @@ SHELL_SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "real-world" /
 POSTMAN_SHAPED = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "postman-shaped-batch.xml"
 
 
-def conformance_sim(queue_seconds: str = "0.05", job_seconds: str = "0.05"):
-    """A quiet simulator for one module, with Click2Mail's usual demo account."""
-    return start_sim("--queue-seconds", queue_seconds, "--job-seconds", job_seconds, "--tracking", "none", "--quiet")
+def module_sim(queue_seconds: str = "0.05", job_seconds: str = "0.05"):
+    """A ``sim`` fixture: one quiet simulator shared by the tests of a module (``sim = module_sim()``)."""
+
+    @pytest.fixture(scope="module")
+    def sim():
+        server = start_sim("--queue-seconds", queue_seconds, "--job-seconds", job_seconds, "--tracking", "none", "--quiet")
+        yield server
+        server.stop()
+
+    return sim
 
 
 def pdf_bytes(tmp_path: Path, pages: int, name: str = "letters.pdf") -> bytes:

@@ -7,19 +7,14 @@ deletes the merged PDF).
 from __future__ import annotations
 
 import httpx
-import pytest
 from lxml import etree
 from lxml.builder import E
 
-from tests.e2e.conformance import conformance_sim, pdf_bytes, poll
+from tests.e2e.conformance import module_sim, pdf_bytes, poll
 
 
-@pytest.fixture(scope="module")
-def sim():
-    # job steps of 30 s: the jobs are far from MAILED while btb polls
-    server = conformance_sim(queue_seconds="0.05", job_seconds="30")
-    yield server
-    server.stop()
+# job steps of 30 s: the jobs are far from MAILED while btb polls
+sim = module_sim(queue_seconds="0.05", job_seconds="30")
 
 
 def check_res(res: httpx.Response, desired_status: int = 200) -> dict | None:

@@ -9,17 +9,12 @@ from __future__ import annotations
 import base64
 
 import httpx
-import pytest
 from lxml import etree
 
-from tests.e2e.conformance import conformance_sim, pdf_bytes, poll
+from tests.e2e.conformance import module_sim, pdf_bytes, poll
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 def csharp_batch_xml(username: str, password: str, pdf_path: str) -> bytes:

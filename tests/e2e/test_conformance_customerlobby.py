@@ -13,7 +13,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from tests.e2e.conformance import conformance_sim, pdf_bytes, wait_idle
+from tests.e2e.conformance import module_sim, pdf_bytes, wait_idle
 
 POSTCARD = ("<documentClass>Postcard 4.25 x 6</documentClass><layout>Picture Postcard</layout>"
             "<productionTime>Next Day</productionTime><envelope></envelope><color>Full Color</color>"
@@ -21,11 +21,7 @@ POSTCARD = ("<documentClass>Postcard 4.25 x 6</documentClass><layout>Picture Pos
             "<mailClass>First Class</mailClass>")
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 @pytest.fixture

@@ -8,20 +8,15 @@ import base64
 from xml.sax.saxutils import escape
 
 import httpx
-import pytest
 from lxml import etree
 
 from c2m_tui.core.validate import validate_batch
-from tests.e2e.conformance import conformance_sim, pdf_bytes, poll
+from tests.e2e.conformance import module_sim, pdf_bytes, poll
 
 MSIE = "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; WOW64; Trident/5.0)"  # :627, on the XML upload only
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 def node_batch_xml(pdf_path: str) -> bytes:

@@ -7,18 +7,13 @@ checks of their "Status test" scripts. The batch XML is tests/fixtures/conforman
 from __future__ import annotations
 
 import httpx
-import pytest
 from lxml import etree
 
 from c2m_tui.core.validate import validate_batch
-from tests.e2e.conformance import POSTMAN_SHAPED, conformance_sim, pdf_bytes, wait_idle
+from tests.e2e.conformance import POSTMAN_SHAPED, module_sim, pdf_bytes, wait_idle
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 def xml2json(r: httpx.Response) -> dict:

@@ -9,20 +9,15 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import httpx
-import pytest
 
-from tests.e2e.conformance import conformance_sim, pdf_bytes, poll, sim_batch, wait_idle
+from tests.e2e.conformance import module_sim, pdf_bytes, poll, sim_batch, wait_idle
 
 HEADERS = {"user-agent": "my-app/0.0.1"}  # every call but create sets it (c2mAPI.py:20, :107, :115, :125)
 OPTIONS = ("Letter 8.5 x 11", "Address on Separate Page", "Next Day", "#10 Double Window", "Full Color",
            "White 24#", "Printing both sides", "First Class")
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 def sdk_batch_xml(username: str, password: str, *, declaration: bool) -> bytes:

@@ -7,18 +7,13 @@ PDF, and the batch id read from the create answer by token position.
 from __future__ import annotations
 
 import httpx
-import pytest
 
-from tests.e2e.conformance import SHELL_SAMPLE, conformance_sim, pdf_bytes, poll
+from tests.e2e.conformance import SHELL_SAMPLE, module_sim, pdf_bytes, poll
 
 CURL = {"user-agent": "curl/7.29.0", "accept": "*/*"}
 
 
-@pytest.fixture(scope="module")
-def sim():
-    server = conformance_sim()
-    yield server
-    server.stop()
+sim = module_sim()
 
 
 def shell_batch_id(answer: str) -> str:
