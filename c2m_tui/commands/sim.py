@@ -7,8 +7,13 @@ import argparse
 HELP = "run a local simulator of Click2Mail's Batch API (for the demo and for tests)"
 DESCRIPTION = (
     "Serve a faithful simulator of Click2Mail's Batch API (/v1/batches) on this machine. "
-    "Batches are queued first in, first out, checked (XML, PDF page ranges, product options) and "
-    "their jobs walk through ORDER_SUBMITTED, AWAITING_PRODUCTION, IN_PRODUCTION and MAILED. "
+    "Submitted batches go to one worker, first in, first out: a batch with nothing ahead is received "
+    "at once (received=true on the next status read); one submitted while another is being processed "
+    "waits with submitted=true, received=false. Each is checked (XML, the PDF's %PDF- header and page "
+    "ranges, product options; problems show as hasErrors and errorMessage), then gets completedAt and "
+    "one job per <job>, which walk through ORDER_SUBMITTED, AWAITING_PRODUCTION, IN_PRODUCTION and "
+    "MAILED. As Click2Mail's Cloudflare front does, a PUT whose body is a multipart form gets a 403 "
+    "block page, whatever its Content-Type says. "
     "Prints 'listening on URL' first; Ctrl-C stops it. Test hooks: GET /__sim__/state, "
     "POST /__sim__/faults."
 )
@@ -60,7 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "the process list: for anything but test accounts use C2M_SIM_USERS (one NAME:PASSWORD a line)",
     )
     parser.add_argument("--queue-seconds", type=_non_negative(float), default=3.0, metavar="S",
-                        help="time the single FIFO worker spends on each submitted batch (default 3)")
+                        help="time the single FIFO worker spends processing each received batch before "
+                        "its jobs appear, and so what each batch ahead in the queue adds to the wait of "
+                        "the ones behind it (default 3). A batch with nothing ahead is received at once")
     parser.add_argument("--job-seconds", type=_non_negative(float), default=2.0, metavar="S",
                         help="time between job status steps (default 2)")
     parser.add_argument("--tracking", choices=("none", "simulated"), default="simulated",

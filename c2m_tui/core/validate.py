@@ -291,6 +291,23 @@ def address_checks(el: etree._Element, report: ValidationReport, job: int, recip
             add("warning", name, f"{len(value)} characters; Click2Mail may cut it after {limit}")
 
 
+def return_address_checks(ra: etree._Element, report: ValidationReport, job: int) -> None:
+    """A ``<returnAddress>``: a US address unless it names another country.
+
+    No Click2Mail-written client or sample puts ``<country>`` in a return address (the shell
+    sample, the SDKs and the Postman batchTest.xml all end it at ``<postalCode>``); one third-party
+    client does. Click2Mail's XSD is not public, so it is accepted with a warning.
+    """
+    country_el = ra.find("country")
+    country = (country_el.text or "").strip() if country_el is not None else ""
+    if country_el is not None:
+        report.add(Problem(
+            "warning", "no Click2Mail client sends <country> in a return address; Click2Mail may reject it "
+            "(remove it if the return address is in the US)", line=country_el.sourceline, job=job,
+            field="returnAddress/country"))
+    address_checks(ra, report, job, None, prefix="returnAddress/", us_only=not country)
+
+
 def _us_checks(state: str, zip_code: str, add) -> None:
     if not state:
         add("error", "state", "empty; a US address needs its two-letter state code")
@@ -357,8 +374,8 @@ def check_jobs(root: etree._Element, report: ValidationReport, pdf_pages: int | 
                         field="endingPage" if start <= pdf_pages else "startingPage"))
         option_checks(job_el, index, report)
         ra = job_el.find("returnAddress")
-        if ra is not None:  # no country element: a return address is a US address
-            address_checks(ra, report, index, None, prefix="returnAddress/", us_only=True)
+        if ra is not None:
+            return_address_checks(ra, report, index)
         for number, address in enumerate(addresses, 1):
             address_checks(address, report, index, number)
     _coverage(ranges, report, pdf_pages)

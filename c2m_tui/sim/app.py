@@ -2,8 +2,9 @@
 
 ``GET /__sim__/state`` shows what the server holds: ``connections_opened`` counts the distinct
 TCP connections that carried a /v1 request, and per batch ``queue_position`` is the number of
-batches ahead of it (0: the intake worker has it; null before submit and once received) and
-``processed_seq`` its place in processing order (1, 2, ...). ``POST /__sim__/faults`` arms a
+batches waiting ahead of it (0: it is next; null before submit and once received), ``processed``
+whether intake has finished with it (jobs or hasErrors are known) and ``processed_seq`` its place in
+processing order (1, 2, ...). ``POST /__sim__/faults`` arms a
 targeted fault (see faults.py); ``GET`` lists the armed ones, ``DELETE`` clears them.
 """
 

@@ -37,16 +37,30 @@ class IntakeResult:
         return f"{text} ({more} more problem(s) not shown.)" if more > 0 else text
 
 
+PDF_MAGIC = b"%PDF-"
+
+
 def pdf_page_count(path: Path) -> int:
     """The PDF's real page count, read from the stored file without loading it whole.
 
-    Raises ValueError with a readable reason when it is not a readable PDF.
+    Raises ValueError with a readable reason when it is not a readable PDF. The body must start
+    with ``%PDF-``: pypdf (like most readers) also finds a PDF wrapped in something else, such as a
+    multipart form under a Content-Type: application/pdf label (Click2Mail's Python SDK before
+    commit 941defa), and Click2Mail would not print that file as sent [INFERRED].
     """
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     if path.stat().st_size == 0:
         raise ValueError("the uploaded PDF is empty")
+    with open(path, "rb") as fh:
+        start = fh.read(64)
+    if not start.startswith(PDF_MAGIC):
+        shown = start[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
+        raise ValueError(
+            f'the uploaded file does not start with "%PDF-" (it starts with "{shown}"): upload the PDF '
+            "itself as the raw request body, not wrapped in a form or another format"
+        )
     try:
         with open(path, "rb") as fh:  # a file object: pypdf seeks instead of reading it all in
             reader = PdfReader(fh)

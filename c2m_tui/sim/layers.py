@@ -1,8 +1,15 @@
 """ASGI layers in front of the /v1 routes, outermost first.
 
 ``FaultLayer`` plays the network and an unreliable origin: it counts connections, adds latency,
-injects faults and writes the access log. ``GateLayer`` plays Cloudflare and the login: multipart
-uploads are refused with 403 (reference §1.4), then HTTP Basic auth is required on every call.
+injects faults and writes the access log. ``GateLayer`` plays Cloudflare and the login: a PUT whose
+body is a multipart form is refused with Cloudflare's 403 block page (reference §1.4), whatever its
+Content-Type header says, then HTTP Basic auth is required on every call.
+
+Why the body and not only the header: Click2Mail's Python SDK before commit 941defa sent the PDF
+with requests' ``files=`` (a multipart/form-data body) under an explicit ``Content-Type:
+application/pdf``, and the commit says that drew "a Cloudflare 403". Which Cloudflare rule fired is
+not known [INFERRED]; the simulator recognises the form by its first bytes (a ``--boundary`` line
+followed by a ``Content-Disposition: form-data`` part header), as a body-inspecting rule would.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ import asyncio
 import base64
 import binascii
 import hmac
+import re
+import secrets
 import sys
 import time
 from typing import Any, Callable
@@ -152,6 +161,75 @@ def basic_user(authorization: str, users: dict[str, str]) -> str | None:
     return name if sep and expected is not None and ok else None
 
 
+SNIFF_BYTES = 2048  # enough for a boundary line and the first part's headers
+# "--" boundary (RFC 2046: 1-70 characters, no CR/LF) CRLF, then the part's headers, one of them
+# Content-Disposition: form-data (what requests/urllib3, curl -F and browsers send).
+_MULTIPART_START = re.compile(
+    rb"\A--[^\r\n]{1,70}\r?\n(?:[!-9;-~]+:[^\r\n]*\r?\n)*?"
+    rb"content-disposition:[ \t]*form-data",
+    re.IGNORECASE,
+)
+
+
+def looks_multipart(content_type: str, head: bytes) -> bool:
+    """True for a multipart body: by its Content-Type, or by its first bytes whatever the label."""
+    return content_type.lower().lstrip().startswith("multipart/") or bool(_MULTIPART_START.match(head))
+
+
+def cloudflare_block_page(host: str, ray_id: str) -> str:
+    """A short page in the shape of Cloudflare's WAF block ("Attention Required! | Cloudflare",
+    "Sorry, you have been blocked", a Ray ID), plus one line saying what the simulator saw.
+    No scripts or styles, so a client that strips tags gets readable words."""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>Attention Required! | Cloudflare</title></head>\n"
+        "<body>\n<h1>Sorry, you have been blocked</h1>\n"
+        f"<h2>You are unable to access {host}</h2>\n"
+        "<p>This website is using a security service to protect itself from online attacks.</p>\n"
+        "<p>c2m-tui simulator: the upload body is a multipart form. Send the PDF as the raw request body "
+        "with Content-Type: application/pdf.</p>\n"
+        f"<p>Cloudflare Ray ID: <strong>{ray_id}</strong></p>\n</body>\n</html>\n"
+    )
+
+
+async def send_block_page(scope: Scope, send: Send) -> None:
+    """HTTP 403 as Cloudflare's edge sends it: HTML, ``Server: cloudflare``, a ``CF-RAY`` header."""
+    ray_id = f"{secrets.token_hex(8)}-IAD"
+    host = header(scope, b"host").rsplit(":", 1)[0] or "batch.click2mail.com"
+    body = cloudflare_block_page(host, ray_id).encode("utf-8")
+    headers = [
+        (b"content-type", b"text/html; charset=UTF-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"server", b"cloudflare"),
+        (b"cf-ray", ray_id.encode()),
+        (b"cache-control", b"private, max-age=0, no-store, no-cache, must-revalidate"),
+    ]
+    await send({"type": "http.response.start", "status": 403, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def peek_body(receive: Receive, limit: int) -> tuple[bytes, Receive]:
+    """At least the first ``limit`` bytes of the request body (all of it, if shorter), and a
+    ``receive`` that hands the app the whole body again from the start."""
+    head = b""
+    more = True
+    replay: list[dict] = []
+    while more and len(head) < limit:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away mid-body: the app sees that too
+            replay.append(message)
+            break
+        head += message.get("body", b"")
+        more = bool(message.get("more_body"))
+    replay.insert(0, {"type": "http.request", "body": head, "more_body": more})
+
+    async def replaying() -> dict:
+        if replay:
+            return replay.pop(0)
+        return await receive()
+
+    return head, replaying
+
+
 class GateLayer:
     def __init__(self, app: Any, sim: SimContext) -> None:
         self.app = app
@@ -161,16 +239,12 @@ class GateLayer:
         if not is_v1(scope):
             await self.app(scope, receive, send)
             return
-        content_type = header(scope, b"content-type").lower()
-        if scope["method"] == "PUT" and content_type.startswith("multipart/form-data"):
-            # what Click2Mail's Cloudflare front did to multipart PDF uploads (python SDK commit 941defa)
-            await send_text(
-                send,
-                403,
-                "Forbidden: multipart/form-data uploads are blocked. "
-                "Send the PDF as the raw request body with Content-Type: application/pdf.",
-            )
-            return
+        if scope["method"] == "PUT":
+            # Cloudflare looks at the request before the origin asks who is calling: 403 before 401
+            head, receive = await peek_body(receive, SNIFF_BYTES)
+            if looks_multipart(header(scope, b"content-type"), head):
+                await send_block_page(scope, send)
+                return
         user = basic_user(header(scope, b"authorization"), self.sim.options.users)
         if user is None:
             challenge = f'Basic realm="{REALM}"'.encode()

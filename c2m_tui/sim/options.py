@@ -16,7 +16,9 @@ class SimOptions:
     """
 
     users: dict[str, str] = field(default_factory=lambda: {"demo": "demo"})
-    queue_seconds: float = 3.0  # time the single intake worker spends on each batch (FIFO)
+    # time the single FIFO intake worker spends on each received batch before its jobs (or errors)
+    # show; a batch submitted meanwhile waits, received=false. One with nothing ahead is received at once.
+    queue_seconds: float = 3.0
     job_seconds: float = 2.0  # time between job status steps, ORDER_SUBMITTED ... MAILED
     tracking: str = "simulated"  # "none" | "simulated"
     day_seconds: float = 5.0  # one simulated USPS day of scan events

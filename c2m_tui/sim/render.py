@@ -29,7 +29,7 @@ def _bool(value: bool) -> str:
 
 def batchjob_xml(batch: SimBatch, now: float, job_seconds: float) -> bytes:
     """``<batchjob>`` of ``POST /batches`` (no jobs yet) and ``GET /batches/{id}``."""
-    completed = batch.completed_at(now, job_seconds)
+    completed = batch.completed_at
     parts = [
         DECLARATION,
         "<batchjob>\n",

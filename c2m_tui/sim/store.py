@@ -54,12 +54,13 @@ class SimBatch:
     document_name: str = ""  # <filename> of the batch XML, known once the worker has read it
     submit_count: int = 0  # every submit call, including refused repeats
     submitted_at: float | None = None
-    received_at: float | None = None
+    received_at: float | None = None  # the intake worker took it (at once if nothing was ahead)
+    processed_at: float | None = None  # intake finished: jobs created, or hasErrors set
     has_errors: bool = False
     error_message: str = ""
     pieces: int = 0
     jobs: list[SimJob] = field(default_factory=list)
-    processed_seq: int | None = None  # 1 for the first batch the worker finished, 2 for the next...
+    processed_seq: int | None = None  # 1 for the first batch the worker took, 2 for the next...
 
     @property
     def submitted(self) -> bool:
@@ -69,12 +70,16 @@ class SimBatch:
     def received(self) -> bool:
         return self.received_at is not None
 
-    def completed_at(self, now: float, job_seconds: float) -> float | None:
-        """When the last job was mailed, once that moment has passed."""
-        if not self.received or self.has_errors or not self.jobs:
-            return None
-        done = max(j.mailed_at(job_seconds) for j in self.jobs)
-        return done if now >= done else None
+    @property
+    def completed_at(self) -> float | None:
+        """``completedAt``: when Click2Mail finished processing the batch (read it, split it into
+        jobs, or found it in error), not when the mail went out: that is each job's MAILED status
+        and ``mailingDate``. [INFERRED] yourcelf/btb polls every 20 s until completedAt appears,
+        then prints "Done" and deletes its merged PDF; a script a person runs by hand would not
+        poll for the days production and mailing take. It pairs with createdAt, a batch-level
+        moment, while the mailing moments are per job. Whether an errored batch carries it is
+        unknown; it does here (btb stops on hasErrors before it looks)."""
+        return self.processed_at
 
     def phase(self, now: float, job_seconds: float) -> str:
         """The batch in the REST job vocabulary (used by ``/details``): EDITING before submit,
@@ -91,14 +96,18 @@ class SimBatch:
 class BatchStore:
     """All batches of every user, and the queue in front of the single intake worker.
 
-    Touched only from the server's event loop, so it needs no locks.
+    A submitted batch is received the moment the worker is free: at once when nothing is ahead
+    (the customerlobby RSpec suite and Click2Mail's Postman collection read received=true on the
+    status call right after submit). Otherwise it waits, submitted=true and received=false, until
+    the batches ahead are processed. Touched only from the server's event loop: no locks.
     """
 
     def __init__(self, workdir: Path, rng: random.Random) -> None:
         self.workdir = workdir
         self.batches: dict[int, SimBatch] = {}
-        # submitted batches not yet received, oldest first; the head is the one being processed
+        # submitted batches waiting behind the one in intake, oldest first (none of them received)
         self.pending: deque[SimBatch] = deque()
+        self.in_intake: SimBatch | None = None  # received, being processed by the worker
         self.processed = 0
         # staging ids were ~9x,xxx and production ~3,1xx,xxx: plain integers, ours start at random
         self._next_id = rng.randrange(100_000, 900_000)
@@ -123,11 +132,21 @@ class BatchStore:
         return self.workdir / f"{batch.id}.{kind}"
 
     def enqueue(self, batch: SimBatch, now: float) -> None:
+        """Submit: the batch joins the queue, and is received at once if the worker is free."""
         batch.submitted_at = now
         self.pending.append(batch)
+        self._admit(now)
+
+    def _admit(self, now: float) -> None:
+        """Give the free worker the oldest waiting batch: from now on it is received."""
+        if self.in_intake is None and self.pending:
+            batch = self.in_intake = self.pending.popleft()
+            batch.received_at = now
+            self.processed += 1
+            batch.processed_seq = self.processed
 
     def queue_position(self, batch: SimBatch) -> int | None:
-        """Batches ahead of this one (0: the worker has it now); None once received or before submit."""
+        """Waiting batches ahead of this one (0: it is next); None before submit and once received."""
         for position, queued in enumerate(self.pending):
             if queued is batch:
                 return position
@@ -149,12 +168,11 @@ class BatchStore:
         return job
 
     def finish_intake(self, batch: SimBatch, now: float) -> None:
-        """Mark the head of the queue received and give it its place in processing order."""
-        if self.pending and self.pending[0] is batch:
-            self.pending.popleft()
-        self.processed += 1
-        batch.processed_seq = self.processed
-        batch.received_at = now
+        """The worker is done with ``batch``; the next waiting batch is received now."""
+        batch.processed_at = now
+        if self.in_intake is batch:
+            self.in_intake = None
+        self._admit(now)
 
     def snapshot(self) -> list[dict]:
         """The batches as ``GET /__sim__/state`` shows them."""
@@ -166,6 +184,7 @@ class BatchStore:
                 "submit_count": b.submit_count,
                 "submitted": b.submitted,
                 "received": b.received,
+                "processed": b.processed_at is not None,
                 "hasErrors": b.has_errors,
                 "errorMessage": b.error_message,
                 "job_count": len(b.jobs),

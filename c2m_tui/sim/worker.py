@@ -1,8 +1,10 @@
 """The single intake worker: takes submitted batches first in, first out (reference §2, D1).
 
-Each batch occupies the worker for ``queue_seconds``; the batches behind it stay
-``submitted=true, received=false``. Then the batch is checked (in a thread: PDFs and XMLs can be
-large) and becomes either ``hasErrors=true`` with an ``errorMessage`` or one job per ``<job>``.
+A batch submitted while the worker is free is received at once (the store does that in the
+submit call itself). The worker then holds it for ``queue_seconds`` while it is checked (in a
+thread: PDFs and XMLs can be large), and it becomes either ``hasErrors=true`` with an
+``errorMessage`` or one job per ``<job>``. Batches submitted meanwhile wait behind it,
+``submitted=true, received=false``: ``queue_seconds`` is what each batch ahead costs them.
 """
 
 from __future__ import annotations
@@ -35,12 +37,11 @@ class IntakeWorker:
 
     async def run(self) -> None:
         while True:
-            if not self.store.pending:
+            batch = self.store.in_intake
+            if batch is None:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            batch = self.store.pending[0]
-            await asyncio.sleep(self.queue_seconds)
             await self._take(batch)
 
     async def _take(self, batch: SimBatch) -> None:
@@ -48,24 +49,29 @@ class IntakeWorker:
 
         from c2m_tui.sim.intake import check_batch
 
+        hold = asyncio.ensure_future(asyncio.sleep(self.queue_seconds))  # the check's time counts in it
         try:
-            result = await to_thread.run_sync(check_batch, batch.xml_path, batch.pdf_path)
-            errors, document_name, jobs = result.errors, result.document_name, result.jobs
-            message = result.error_message
-        except Exception as exc:  # a checker bug must not stop the queue behind this batch
-            errors, document_name, jobs = ["internal"], "", []
-            message = f"Batch could not be processed: {type(exc).__name__}: {exc}"
+            try:
+                result = await to_thread.run_sync(check_batch, batch.xml_path, batch.pdf_path)
+                errors, document_name, jobs = result.errors, result.document_name, result.jobs
+                message = result.error_message
+            except Exception as exc:  # a checker bug must not stop the queue behind this batch
+                errors, document_name, jobs = ["internal"], "", []
+                message = f"Batch could not be processed: {type(exc).__name__}: {exc}"
+            await hold
+        finally:
+            hold.cancel()  # shutting down: do not sit out the rest of queue_seconds
         now = time.time()
-        self.store.finish_intake(batch, now)
         batch.document_name = document_name or batch.upload_name
         if errors:
             batch.has_errors = True
             batch.error_message = message
-            return
-        batch.pieces = sum(j.pieces for j in jobs)
-        batch.jobs = [
-            self.store.new_job(index=j.index, pieces=j.pieces, mail_class=j.mail_class, now=now) for j in jobs
-        ]
+        else:
+            batch.pieces = sum(j.pieces for j in jobs)
+            batch.jobs = [
+                self.store.new_job(index=j.index, pieces=j.pieces, mail_class=j.mail_class, now=now) for j in jobs
+            ]
+        self.store.finish_intake(batch, now)  # and the next waiting batch is received
 
 
 def _import_checkers() -> None:

@@ -180,14 +180,47 @@ def test_bad_or_missing_credentials_get_401_with_a_basic_challenge(shared_sim):
     assert len(shared_sim.state()["batches"]) == before
 
 
+def assert_cloudflare_block(r: httpx.Response) -> None:
+    """The shape of Cloudflare's WAF block: 403, an HTML page from ``server: cloudflare`` with a Ray ID."""
+    assert r.status_code == 403
+    assert r.headers["content-type"] == "text/html; charset=UTF-8"
+    assert r.headers["server"] == "cloudflare"
+    assert re.fullmatch(r"[0-9a-f]{16}-[A-Z]{3}", r.headers["cf-ray"])
+    assert "<title>Attention Required! | Cloudflare</title>" in r.text
+    assert "Sorry, you have been blocked" in r.text
+    assert f"Cloudflare Ray ID: <strong>{r.headers['cf-ray']}</strong>" in r.text
+    assert "application/pdf" in r.text  # the simulator's hint: what to send instead
+
+
 def test_multipart_upload_is_refused_with_403_like_cloudflare(shared_sim, tmp_path):
     api = Api(shared_sim)
     bid = api.create()
     pdf = make_pdf(tmp_path / "a.pdf", 1)
     r = api.http.put(f"/batches/{bid}", files={"file": ("a.pdf", pdf.read_bytes(), "application/pdf")})
-    assert r.status_code == 403
-    assert "application/pdf" in r.text
+    assert_cloudflare_block(r)
     assert api.state(bid)["pdf_bytes"] == 0
+
+
+def test_a_multipart_body_labelled_application_pdf_is_refused_too(shared_sim, tmp_path):
+    """Click2Mail's Python SDK before commit 941defa: requests' files= plus an explicit
+    Content-Type: application/pdf header. The commit says Click2Mail answered with a Cloudflare 403."""
+    api = Api(shared_sim)
+    bid = api.create()
+    pdf = make_pdf(tmp_path / "a.pdf", 1).read_bytes()
+    boundary = "8c1d3a3f0e6b4d2a9f7e5c3b1a0d9e8f"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'.encode()
+            + pdf + f"\r\n--{boundary}--\r\n".encode())
+    for ctype in ("application/pdf", "application/xml", ""):
+        assert_cloudflare_block(api.put(bid, body, ctype))
+    # Cloudflare stands in front of the login: no credentials still get the 403, not a 401
+    anonymous = httpx.put(f"{shared_sim.base_url}/batches/{bid}", content=body,
+                          headers={"content-type": "application/pdf"})
+    assert_cloudflare_block(anonymous)
+    assert api.state(bid)["pdf_bytes"] == 0
+    # the raw PDF on the same connection goes through, and a body merely starting with "--" does too
+    assert api.put(bid, pdf, "application/pdf").status_code == 200
+    assert api.state(bid)["pdf_bytes"] == len(pdf)
+    assert api.put(bid, b"--not a form\r\nX: y\r\n\r\n", "application/pdf").status_code == 200
 
 
 def test_other_content_types_get_415(shared_sim):

@@ -80,17 +80,22 @@ def test_jobs_walk_to_mailed_and_the_batch_completes(paced_sim, tmp_path):
     api.submit(bid)
     seen: list[str] = []
 
+    completed: set[str | None] = set()
+
     def mailed():
         root = api.status(bid)
         statuses = [j.findtext("jobStatus") for j in root.findall("jobs")]
         if statuses and (not seen or seen[-1] != statuses[0]):
             seen.append(statuses[0])
+        # completedAt: processing finished, so it comes with the jobs and then stays as it is
+        assert (root.findtext("completedAt") is not None) == bool(statuses)
+        completed.add(root.findtext("completedAt"))
         if statuses and all(s == "MAILED" for s in statuses):
             return root
-        assert root.findtext("completedAt") is None  # only once every job is mailed
         return None
 
     root = wait_for(mailed, what="jobs to be mailed")
+    assert completed - {None} == {root.findtext("completedAt")}
     assert seen == sorted(seen, key=JOB_STEPS.index) and seen[-1] == "MAILED" and len(seen) >= 2, seen
     assert root.findtext("received") == "true" and root.findtext("hasErrors") == "false"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[45]:00", root.findtext("completedAt"))
@@ -156,6 +161,38 @@ def test_a_pdf_that_is_not_a_pdf_is_reported(fast_sim, tmp_path):
     api.put(bid, b"this is a text file, not a PDF", "application/pdf")
     api.put(bid, batch_xml((1, 1, 1)), "application/xml")
     assert "PDF error" in errors_of(api, bid)
+
+
+def test_a_pdf_body_that_does_not_start_with_the_pdf_header_is_a_batch_error(fast_sim, tmp_path):
+    """A real PDF behind a few other bytes (a wrapper, a BOM, a stray line): PDF readers find it
+    anyway, so the HTTP call succeeds; the batch then reports it, as Click2Mail reports problems."""
+    from tests.conftest import make_pdf
+
+    api = Api(fast_sim)
+    bid = api.create()
+    body = b"Content-Type: application/pdf\r\n\r\n" + make_pdf(tmp_path / "a.pdf", 1).read_bytes()
+    assert api.put(bid, body, "application/pdf").status_code == 200
+    assert api.put(bid, batch_xml((1, 1, 1)), "application/xml").status_code == 200
+    message = errors_of(api, bid)
+    assert message.startswith('PDF error: The uploaded file does not start with "%PDF-"'), message
+
+
+def test_a_batch_with_nothing_ahead_is_received_at_once_and_the_next_waits(sim_factory, tmp_path):
+    """customerlobby/click2mail spec/click2mail_spec.rb:80 and the Postman collection's Status test
+    read received=true on the status call right after submit. --queue-seconds is the time each batch
+    ahead holds the ones behind it: those stay submitted=true, received=false."""
+    sim = sim_factory("--queue-seconds", "30", "--job-seconds", "1", "--quiet")
+    api = Api(sim)
+    first, second = (api.ready(1, batch_xml((1, 1, 1)), tmp_path) for _ in range(2))
+    assert api.submit(first).status_code == 200
+    status = api.status(first)
+    assert [status.findtext(k) for k in ("submitted", "received", "hasErrors")] == ["true", "true", "false"]
+    assert status.find("jobs") is None and status.find("completedAt") is None  # 30 s of processing ahead
+    assert api.submit(second).status_code == 200
+    status = api.status(second)
+    assert [status.findtext(k) for k in ("submitted", "received", "hasErrors")] == ["true", "false", "false"]
+    assert (api.state(first)["queue_position"], api.state(second)["queue_position"]) == (None, 0)
+    assert (api.state(first)["processed"], api.state(second)["processed"]) == (False, False)
 
 
 def test_invalid_product_options_are_reported(fast_sim, tmp_path):

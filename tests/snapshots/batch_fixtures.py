@@ -54,7 +54,11 @@ async def _prepare(folder: Path) -> Prepared:
         await client.aclose()
     client = client_for(queued_sim)
     try:
-        queued_id = await send_batch(client, folder, recipients=1)
+        # the batch to show is created first, so its seeded id stays the same; another batch
+        # submitted before it holds the only worker, so it waits in the queue (received=false)
+        queued_id = await send_batch(client, folder, recipients=1, submit=False)
+        await send_batch(client, folder, recipients=1)
+        await client.submit(queued_id)
     finally:
         await client.aclose()
     return Prepared(mailed_sim, mailed_id, queued_sim, queued_id)

@@ -66,15 +66,17 @@ def sample_batch(pdf_name: str, recipients: int, mail_class: str = "First Class"
     return Batch(filename=pdf_name, jobs=[job])
 
 
-async def send_batch(client: BatchClient, folder: Path, recipients: int = 3, jobs: int = 1) -> str:
-    """Create, upload and submit a real batch; returns its id."""
+async def send_batch(client: BatchClient, folder: Path, recipients: int = 3, jobs: int = 1,
+                     submit: bool = True) -> str:
+    """Create, upload and (unless ``submit=False``) submit a real batch; returns its id."""
     pdf = make_pdf(folder / "letters.pdf", 1)
     created = await client.create_batch()
     batch = sample_batch(pdf.name, recipients)
     batch.jobs = list(batch.jobs) * jobs  # the same one-page letter, as several jobs
     await client.upload_pdf(created.id, pdf)
     await client.upload_xml(created.id, batch_xml_bytes(batch))
-    await client.submit(created.id)
+    if submit:
+        await client.submit(created.id)
     return created.id
 
 

@@ -13,6 +13,7 @@ FAST = Backoff(first=0.05, ceiling=0.2, factor=1.5)
 async def test_board_follows_a_batch_from_queued_to_mailed(sim_factory, tmp_path):
     sim = sim_factory("--queue-seconds", "1.0", "--job-seconds", "0.4", "--tracking", "simulated")
     client = client_for(sim)
+    await send_batch(client, tmp_path)  # ahead in the queue: a lone batch would be received at once
     batch_id = await send_batch(client, tmp_path, recipients=2, jobs=2)
     phases: list[str] = []
     app = BatchScreensApp(client, lambda: StatusScreen(batch_id, backoff=FAST))
@@ -54,6 +55,7 @@ async def test_board_follows_a_batch_from_queued_to_mailed(sim_factory, tmp_path
 async def test_queued_wording_and_refresh_key(sim_factory, tmp_path):
     sim = sim_factory("--queue-seconds", "30", "--job-seconds", "1")
     client = client_for(sim)
+    await send_batch(client, tmp_path)  # holds the simulator's only worker for 30 s
     batch_id = await send_batch(client, tmp_path)
     slow = Backoff(first=60, ceiling=60)  # only the r key can cause a second poll
     app = BatchScreensApp(client, lambda: StatusScreen(batch_id, backoff=slow))

@@ -44,7 +44,9 @@ def test_a_new_batch_renders_exactly_as_the_docs_example():
 
 def test_status_with_jobs_keeps_alphabetical_order_and_escapes_text():
     created = ts("2024-01-05T09:00:00-05:00")
-    batch = SimBatch(id=5, owner="demo", created_at=created, submitted_at=created + 1, received_at=created + 2)
+    batch = SimBatch(id=5, owner="demo", created_at=created, submitted_at=created + 1, received_at=created + 1)
+    assert "completedAt" not in batchjob_xml(batch, now=created + 1, job_seconds=2).decode()  # not processed yet
+    batch.processed_at = created + 2
     batch.jobs = [SimJob(7, 1, 2, "First Class", "900", started_at=created + 2, first_serial=1)]
     batch.error_message = "a < b & c"
     text = batchjob_xml(batch, now=created + 100, job_seconds=2).decode()
@@ -54,11 +56,12 @@ def test_status_with_jobs_keeps_alphabetical_order_and_escapes_text():
         "jobId", "jobIndex", "jobStatus", "mailingDate", "submittedDate", "/jobs", "received", "submitted",
     ]
     assert "<errorMessage>a &lt; b &amp; c</errorMessage>" in text
-    assert "<completedAt>2024-01-05T09:00:08-05:00</completedAt>" in text  # received + 3 steps of 2 s
+    assert "<completedAt>2024-01-05T09:00:02-05:00</completedAt>" in text  # processed, not mailed (3 steps later)
+    assert "<mailingDate>2024-01-05T09:00:08-05:00</mailingDate>" in text
     assert "<jobStatus>MAILED</jobStatus>" in text
-    # halfway through, no completedAt and no mailingDate yet
+    # halfway through: processed already, nothing mailed yet
     early = batchjob_xml(batch, now=created + 5, job_seconds=2).decode()
-    assert "completedAt" not in early and "mailingDate" not in early
+    assert "<completedAt>2024-01-05T09:00:02-05:00</completedAt>" in early and "mailingDate" not in early
     assert "<jobStatus>AWAITING_PRODUCTION</jobStatus>" in early
 
 
@@ -222,8 +225,23 @@ def test_pdf_page_count_reads_real_pdfs_and_names_bad_ones(tmp_path):
     assert pdf_page_count(make_pdf(tmp_path / "seven.pdf", 7)) == 7
     with pytest.raises(ValueError, match="empty"):
         pdf_page_count(write(tmp_path, b"", "empty.pdf"))
-    with pytest.raises(ValueError, match="cannot be read"):
+    with pytest.raises(ValueError, match='does not start with "%PDF-"'):
         pdf_page_count(write(tmp_path, b"GIF89a not a pdf at all", "x.pdf"))
+    with pytest.raises(ValueError, match="cannot be read"):
+        pdf_page_count(write(tmp_path, b"%PDF-1.4\nthen nothing a reader could use", "x.pdf"))
+
+
+def test_a_pdf_wrapped_in_a_multipart_form_is_not_a_pdf(tmp_path):
+    """What Click2Mail's Python SDK sent before commit 941defa (requests' files= under an explicit
+    Content-Type: application/pdf): pypdf reads straight through the wrapper, Click2Mail would not."""
+    pdf = make_pdf(tmp_path / "two.pdf", 2).read_bytes()
+    wrapped = (b'--0f1e2d3c4b5a69788796a5b4c3d2e1f0\r\nContent-Disposition: form-data; name="file"; '
+               b'filename="two.pdf"\r\n\r\n' + pdf + b"\r\n--0f1e2d3c4b5a69788796a5b4c3d2e1f0--\r\n")
+    with pytest.raises(ValueError, match=r'starts with "--0f1e2d3c4b5a69"'):
+        pdf_page_count(write(tmp_path, wrapped, "wrapped.pdf"))
+    xml = write(tmp_path, batch_xml((1, 2, 1)), "b.xml")
+    result = check_batch(xml, write(tmp_path, wrapped, "wrapped.pdf"))
+    assert result.jobs == [] and result.error_message.startswith('PDF error: The uploaded file does not start with')
 
 
 def test_options_are_checked():

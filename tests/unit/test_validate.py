@@ -252,3 +252,79 @@ def test_validation_in_threads_keeps_reports_apart():
     with ThreadPoolExecutor(4) as pool:
         reports = list(pool.map(validate_batch, inputs))
     assert [r.valid for r in reports] == [True, False, True, False] * 4
+
+
+CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance"
+OPTIONS_XML = ("<printProductionOptions><documentClass>Letter 8.5 x 11</documentClass><layout>Address on Separate "
+               "Page</layout><productionTime>Next Day</productionTime><envelope>#10 Double Window</envelope><color>"
+               "Black and White</color><paperType>White 24#</paperType><printOption>Printing One side</printOption>"
+               "<mailClass>First Class</mailClass></printProductionOptions>")
+RETURN_XML = ("<returnAddress><name>Ida Marsh</name><organization></organization><address1>300 Keel St</address1>"
+              "<address2></address2><city>Annapolis</city><state>MD</state><postalCode>21401</postalCode>{country}"
+              "</returnAddress>")
+RECIPIENTS_XML = ("<recipients><address><name>Nora Quill</name><address1>410 Harbor View Rd</address1><city>Annapolis"
+                  "</city><state>MD</state><postalCode>21403</postalCode><country>US</country></address></recipients>")
+
+
+def job_xml(*middle: str) -> bytes:
+    """A one-job batch whose <job> holds the pages, the options, then ``middle`` in that order."""
+    inner = "\n".join(middle)
+    return (f"<batch>\n<filename>x.pdf</filename>\n<job>\n<startingPage>1</startingPage>\n<endingPage>1</endingPage>\n"
+            f"{OPTIONS_XML}\n{inner}\n</job>\n</batch>\n").encode()
+
+
+def test_click2mails_postman_sample_batch_validates():
+    """batchTest.xml of the Postman "C2M Batch APIs" collection (the file Click2Mail's Batch API article
+    walks through) puts <ancillaryEndorsement> after </returnAddress>; the old schema refused it three times."""
+    report = validate_batch(CONFORMANCE / "postman-shaped-batch.xml")
+    assert report.valid, [p.format("batch") for p in report.errors]
+    assert (report.jobs, report.pieces) == (3, 6)
+    # its jobs leave pages 4-9 and 13-19 out: that stays a warning, not an error
+    assert [p.message for p in report.warnings] == [
+        "pages 4-9 of the PDF are in no job; they will not be mailed",
+        "pages 13-19 of the PDF are in no job; they will not be mailed",
+    ]
+
+
+@pytest.mark.parametrize("middle", [
+    # Node SDK 2.0 class_c2mAPI_batch.js: its optionalKeys come right after </printProductionOptions>
+    ("<confirmationOfMailing>true</confirmationOfMailing><ancillaryEndorsement>true</ancillaryEndorsement>",
+     RETURN_XML.format(country=""), RECIPIENTS_XML),
+    # Postman batchTest.xml: after </returnAddress>
+    (RETURN_XML.format(country=""), "<ancillaryEndorsement></ancillaryEndorsement>", RECIPIENTS_XML),
+    # both sides, and without a return address
+    ("<ancillaryEndorsement/>", RETURN_XML.format(country=""), "<confirmationOfMailing/>", RECIPIENTS_XML),
+    ("<ancillaryEndorsement/>", RECIPIENTS_XML),
+], ids=["node-2.0", "postman", "both-sides", "no-return-address"])
+def test_job_extras_may_come_before_or_after_the_return_address(middle):
+    report = validate_batch(job_xml(*middle))
+    assert report.valid, [p.format("batch") for p in report.errors]
+    assert report.warnings == []
+
+
+@pytest.mark.parametrize("middle,line,message", [
+    ((RECIPIENTS_XML, "<ancillaryEndorsement/>"), 8,
+     "<ancillaryEndorsement> is not allowed here (nothing may follow the elements before it)"),
+    ((RETURN_XML.format(country=""), RETURN_XML.format(country=""), RECIPIENTS_XML), 8,
+     "<returnAddress> is out of place: expected <recipients> here (elements must come in the reference order)"),
+    ((RECIPIENTS_XML, RETURN_XML.format(country="")), 8,
+     "<returnAddress> is not allowed here (nothing may follow the elements before it)"),
+], ids=["extra-after-recipients", "two-return-addresses", "return-address-after-recipients"])
+def test_the_job_order_stays_strict_elsewhere(middle, line, message):
+    report = validate_batch(job_xml(*middle))
+    assert [(p.line, p.job, p.message) for p in report.errors] == [(line, 1, message)]
+
+
+def test_a_return_address_with_country_is_accepted_with_a_warning():
+    """A third-party client (truesip/magnus scripts/test-click2mail-mail.js) ends <returnAddress> with
+    <country>; no Click2Mail-written client does, so it validates but is warned about."""
+    report = validate_batch(job_xml(RETURN_XML.format(country="<country>US</country>"), RECIPIENTS_XML))
+    assert report.valid, [p.format("batch") for p in report.errors]
+    assert [(p.line, p.job, p.field) for p in report.warnings] == [(7, 1, "returnAddress/country")]
+    assert "no Click2Mail client sends <country>" in report.warnings[0].message
+    # still checked as a US address when the country is the US...
+    bad_zip = RETURN_XML.format(country="<country>US</country>").replace("21401", "2140")
+    assert [p.field for p in validate_batch(job_xml(bad_zip, RECIPIENTS_XML)).errors] == ["returnAddress/postalCode"]
+    # ...and not held to US states and ZIPs when it names another country
+    abroad = RETURN_XML.format(country="<country>Canada</country>").replace("MD", "Ontario").replace("21401", "K1A 0B1")
+    assert validate_batch(job_xml(abroad, RECIPIENTS_XML)).valid
