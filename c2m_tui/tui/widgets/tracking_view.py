@@ -21,11 +21,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from c2m_tui.tui.widgets.tracking_rows import PieceRow
+from c2m_tui.core.tracking_rows import PieceRow
 
 _GAP = 2
 _DATE_WIDTH = 19  # 2026-11-28T13:07:58
 _EVENTS_WIDTH = 6
+_RECIPIENT_MAX = 28
+
+
+def recipient_text(row: PieceRow) -> str:
+    return row.recipient.label() if row.recipient is not None else ""
 
 
 class TrackingView(ScrollView, can_focus=True):
@@ -108,18 +113,23 @@ class TrackingView(ScrollView, can_focus=True):
         self.refresh()
 
     @staticmethod
-    def _measure(rows: Sequence[PieceRow]) -> tuple[int, int]:
+    def _measure(rows: Sequence[PieceRow]) -> tuple[int, int, int]:
+        """Widths of the barcode, status and recipient columns (0: no recipient column)."""
         if not rows:
-            return (len("Barcode"), len("Latest status"))
+            return (len("Barcode"), len("Latest status"), 0)
         # max over a generator: ~10 ms for 100k rows, once per data change
         barcode = max(len("Barcode"), min(40, max(len(r.barcode) for r in rows)))
         status = max(len("Latest status"), min(32, max(len(r.status) for r in rows)))
-        return barcode, status
+        named = [len(recipient_text(r)) for r in rows if r.recipient is not None]
+        recipient = max(len("Recipient"), min(_RECIPIENT_MAX, max(named))) if named else 0
+        return barcode, status, recipient
 
     def _line_width(self) -> int:
         """The columns' width, stretched to the widget's so the location column takes the rest."""
-        barcode, status = self._widths
+        barcode, status, recipient = self._widths
         fixed = barcode + _GAP + status + _GAP + _DATE_WIDTH + _GAP + _EVENTS_WIDTH + _GAP + 16
+        if recipient:
+            fixed += recipient + _GAP
         # always leave room for the vertical scrollbar, so showing it never adds a horizontal one
         available = self.content_region.width - self.styles.scrollbar_size_vertical
         return max(fixed, available)
@@ -159,9 +169,11 @@ class TrackingView(ScrollView, can_focus=True):
 
     def _header_strip(self, base: Style) -> Strip:
         style = base + self.get_component_rich_style("tracking-view--header")
-        barcode, status = self._widths
+        barcode, status, recipient = self._widths
         text = (
-            "Barcode".ljust(barcode) + " " * _GAP + "Latest status".ljust(status) + " " * _GAP
+            "Barcode".ljust(barcode) + " " * _GAP
+            + ("Recipient".ljust(recipient) + " " * _GAP if recipient else "")
+            + "Latest status".ljust(status) + " " * _GAP
             + "Date and time".ljust(_DATE_WIDTH) + " " * _GAP + "Scans".rjust(_EVENTS_WIDTH) + " " * _GAP + "Location"
         )
         return Strip([Segment(text.ljust(self._line_width()), style)])
@@ -173,14 +185,17 @@ class TrackingView(ScrollView, can_focus=True):
         if cached is not None:
             return cached
         row = self._rows[index]
-        barcode_w, status_w = self._widths
+        barcode_w, status_w, recipient_w = self._widths
         style = base + self.get_component_rich_style("tracking-view--cursor") if selected else base
         status_style = style if selected else style + self.get_component_rich_style(f"tracking-view--{row.category}")
         gap = " " * _GAP
         tail = gap + row.date_time[:_DATE_WIDTH].replace("T", " ").ljust(_DATE_WIDTH) + gap + str(row.events).rjust(_EVENTS_WIDTH) + gap
-        used = barcode_w + _GAP + status_w + len(tail)
+        head = row.barcode[:barcode_w].ljust(barcode_w) + gap
+        if recipient_w:
+            head += recipient_text(row)[:recipient_w].ljust(recipient_w) + gap
+        used = len(head) + status_w + len(tail)
         segments = [
-            Segment(row.barcode[:barcode_w].ljust(barcode_w) + gap, style),
+            Segment(head, style),
             Segment(row.status[:status_w].ljust(status_w), status_style),
             Segment(tail + row.location[: max(0, self._line_width() - used)].ljust(self._line_width() - used), style),
         ]

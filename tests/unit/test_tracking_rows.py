@@ -8,13 +8,13 @@ import pytest
 
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.models import Tracking, TrackingEvent
-from c2m_tui.tui.widgets.tracking_rows import (
+from c2m_tui.core.tracking_rows import (
     build_piece_rows,
     counts_by_status,
     default_csv_path,
     filter_rows,
     status_category,
-    write_tracking_csv,
+    export_tracking_csv,
 )
 
 
@@ -57,7 +57,7 @@ def test_filter_and_counts():
 def test_csv_holds_every_scan_and_marks_the_latest(tmp_path):
     rows, history = build_piece_rows(tracking())
     out = tmp_path / "t.csv"
-    assert write_tracking_csv(out, rows[:1], history) == 3
+    assert export_tracking_csv(out, rows[:1], history) == 3
     with open(out, newline="") as fh:
         lines = list(csv.reader(fh))
     assert lines == [
@@ -72,9 +72,9 @@ def test_csv_holds_every_scan_and_marks_the_latest(tmp_path):
 def test_csv_to_a_bad_place_is_an_input_error(tmp_path):
     rows, history = build_piece_rows(tracking())
     with pytest.raises(InputError, match="no such folder"):
-        write_tracking_csv(tmp_path / "missing" / "t.csv", rows, history)
+        export_tracking_csv(tmp_path / "missing" / "t.csv", rows, history)
     with pytest.raises(InputError, match="is a folder"):
-        write_tracking_csv(tmp_path, rows, history)
+        export_tracking_csv(tmp_path, rows, history)
 
 
 def test_default_csv_path(tmp_path):
