@@ -11,7 +11,9 @@ targeted fault (see faults.py); ``GET`` lists the armed ones, ``DELETE`` clears 
 again). ``POST /__sim__/tracking`` changes one piece's trip: ``{"batch": "ID", "piece": 2,
 "scans": 1, "last": "Forwarded"}`` keeps its first ``scans`` scans and then, if given, one
 ``last`` scan (a return, a forward) a day later; the piece number counts the batch's recipients
-from 1 in XML order.
+from 1 in XML order. ``{"batch": "ID", "answer": {"status": 404, "contentType": "application/xml",
+"body": "..."}}`` makes every tracking call of that batch get exactly that answer
+(``"answer": null`` ends it): shapes a client must read, or refuse, without a real server.
 """
 
 from __future__ import annotations
@@ -93,6 +95,16 @@ async def sim_tracking(request: Request) -> Response:
     except (ValueError, UnicodeDecodeError) as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
     batch, problem = _hook_batch(sim, data)
+    if batch is not None and "answer" in data:
+        answer = data["answer"]
+        if answer is None:
+            batch.tracking_answer = None
+        elif isinstance(answer, dict) and isinstance(answer.get("body"), str) and isinstance(answer.get("status", 200), int):
+            batch.tracking_answer = (answer.get("status", 200), str(answer.get("contentType") or "application/xml"),
+                                     answer["body"].encode("utf-8"))
+        else:
+            return JSONResponse({"error": "'answer' needs a 'body' string (and an int 'status')"}, status_code=400)
+        return JSONResponse({"batch": str(batch.id), "answer": answer})
     piece = _positive(data, "piece") if isinstance(data, dict) else None
     scans = _positive(data, "scans") if isinstance(data, dict) else None
     if batch is None or not piece or scans is None:

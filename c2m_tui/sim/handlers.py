@@ -162,6 +162,9 @@ async def batch_tracking(request: Request) -> Response:
     now = time.time()
     calendar = UspsCalendar(sim.started_at, sim.options.day_seconds)
     date = {"date": calendar.http_date(now)}
+    if batch.tracking_answer is not None:  # a test's canned answer (POST /__sim__/tracking)
+        code, content_type, body = batch.tracking_answer
+        return Response(body, status_code=code, media_type=content_type, headers=date)
     if sim.options.tracking == "none":
         return PlainTextResponse(NOT_AVAILABLE, status_code=200, headers=date)
     jobs = tracked_jobs(batch, tracking_type, now, sim.options.job_seconds)

@@ -64,6 +64,7 @@ class SimBatch:
     # errorMessage); a piece number in the batch (1-based) -> (scans it gets, a last scan word or "")
     job_overrides: dict[int, tuple[str, str]] = field(default_factory=dict)
     piece_overrides: dict[int, tuple[int, str]] = field(default_factory=dict)
+    tracking_answer: tuple[int, str, bytes] | None = None  # (status, content type, body) served as is
 
     def job_state(self, job: SimJob, now: float, job_seconds: float) -> tuple[str, str]:
         """(jobStatus, errorMessage) of a job: its place on the clock unless a test forced one."""
