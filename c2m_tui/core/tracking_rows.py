@@ -22,6 +22,8 @@ _ERROR_WORDS = ("undeliverable", "return", "refused", "not deliverable", "unable
 _RETURN_WORDS = ("return", "undeliverable", "refused", "not deliverable", "unclaimed")
 _FORWARD_WORDS = ("forward",)
 _DONE_WORDS = ("delivered", "delivery complete")
+# a piece for abroad: USPS tracking ends when it leaves the US (the foreign post takes over)
+_HANDED_OVER_WORDS = ("dispatched to destination", "departed the united states", "international dispatch")
 DEFAULT_STUCK_DAYS = 7
 
 
@@ -156,7 +158,7 @@ def stuck_reason(row: PieceRow, now: datetime, days: int = DEFAULT_STUCK_DAYS,
         return "forwarded"
     if any(w in low for w in _RETURN_WORDS):
         return "returned"
-    if any(w in low for w in _DONE_WORDS):
+    if any(w in low for w in _DONE_WORDS) or any(w in low for w in _HANDED_OVER_WORDS):
         return None
     last = parse_scan_time(row.date_time, now.tzinfo)
     if last is None:

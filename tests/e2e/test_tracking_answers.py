@@ -54,3 +54,23 @@ def test_an_unknown_shape_is_exit_1_with_the_raw_body_kept(sim, app_home):
     assert len(saved) == 1, r.err
     path = Path(saved[0].as_posix().rstrip(").,"))
     assert path.is_relative_to(app_home) and path.read_text() == body
+
+
+def test_the_simulator_serves_the_guessed_shape_on_request_and_the_client_reads_it(sim_factory, tmp_path):
+    import time
+
+    from tests.conftest import make_pdf
+    from tests.e2e.test_cli_flow import SHELL_SAMPLE
+
+    sim = sim_factory("--queue-seconds", "0.1", "--job-seconds", "0.1", "--day-seconds", "0.1",
+                      "--tracking-shape", "details")
+    pdf = make_pdf(tmp_path / "letters.pdf", 10)
+    batch_id = run_cli("send", "--pdf", str(pdf), "--xml", str(SHELL_SAMPLE), "--yes", sim=sim).last_line
+    deadline = time.monotonic() + 30
+    while True:
+        answer = json.loads(run_cli("tracking", batch_id, "--json", sim=sim).out)
+        if answer["available"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert answer["shape"] == "trackingDetail" and answer["trackingDetails"]
+    assert set(answer["trackingDetails"][0]) == {"barCode", "status", "dateTime", "statusLocation"}
