@@ -191,13 +191,13 @@ def refresh_note(rows: Iterable[PieceRow], now: datetime) -> str:
         if when is not None and (newest is None or when > newest):
             newest = when
     if newest is None:
-        return "USPS data is refreshed once a day: look again tomorrow."
+        return "USPS data: refreshed once a day, no scans yet; look again tomorrow."
     again = newest + timedelta(days=1)
     while again <= now:
         again += timedelta(days=1)
     local = now.tzinfo
-    return (f"USPS data is refreshed once a day; the newest scan is from {newest.astimezone(local):%Y-%m-%d %H:%M}. "
-            f"Look again after {again.astimezone(local):%Y-%m-%d %H:%M}.")
+    return (f"USPS data: refreshed once a day, newest scan {newest.astimezone(local):%Y-%m-%d %H:%M}; "
+            f"look again after {again.astimezone(local):%Y-%m-%d %H:%M}.")
 
 
 # ------------------------------------------------------------------ CSV (the app and `tracking --csv`)

@@ -66,7 +66,7 @@ async def test_a_lost_piece_is_listed_by_stuck_and_found_by_name(sim_factory, tm
     assert "1 stuck: no scan for 3 day(s)" in text
     line = next(ln for ln in text.splitlines() if "Jan Nowak" in ln)
     assert "Accepted" in line and "MERRIFIELD VA" in line and "[no scan for" in line
-    assert "USPS data is refreshed once a day" in text and "Look again after" in text
+    assert "USPS data: refreshed once a day, newest scan" in text and "look again after" in text
 
     client = client_for(sim)
     app = BatchScreensApp(client, lambda: TrackingScreen(batch_id))
@@ -87,4 +87,4 @@ async def test_a_lost_piece_is_listed_by_stuck_and_found_by_name(sim_factory, tm
     assert found == "Jan Nowak"
     assert stuck_row.recipient.name == "Jan Nowak" and stuck_row.location == "MERRIFIELD VA"
     assert "stuck: 1" in text and "Jan Nowak" in text
-    assert "USPS data is refreshed once a day" in text
+    assert "USPS data: refreshed once a day" in text

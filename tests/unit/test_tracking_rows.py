@@ -138,6 +138,5 @@ def test_stuck_filter_and_reference_time():
 def test_refresh_note_says_when_to_look_again():
     rows, _ = build_piece_rows(tracking())
     note = refresh_note(rows, datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
-    assert "refreshed once a day" in note and "newest scan is from 2026-12-01 10:00" in note
-    assert "Look again after 2026-12-02 10:00" in note
+    assert note == "USPS data: refreshed once a day, newest scan 2026-12-01 10:00; look again after 2026-12-02 10:00."
     assert "look again tomorrow" in refresh_note([], NOW)

@@ -139,6 +139,7 @@ class TrackingScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#tracking-unavailable").display = False
         self.query_one("#tracking-search").display = False
+        self.query_one("#tracking-refresh").display = False
         self.query_one(TrackingView).focus()
         self.action_reload()
 
@@ -203,7 +204,9 @@ class TrackingScreen(Screen):
         self._apply_filter()
         when = f"{message.at:%H:%M:%S}" + (" (saved copy; refreshing…)" if message.cached else "")
         self.query_one("#tracking-title", Static).update(f"{self._title()} · fetched {when}")
-        self.query_one("#tracking-refresh", Static).update(loaded.note)
+        refresh = self.query_one("#tracking-refresh", Static)
+        refresh.update(loaded.note)
+        refresh.display = bool(loaded.note)
 
     # ------------------------------------------------------------------ filter and search
 
