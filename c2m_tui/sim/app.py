@@ -56,11 +56,17 @@ async def sim_faults(request: Request) -> Response:
     return JSONResponse({"armed": [f.to_json() for f in sim.faults.armed]})
 
 
-def _hook_batch(sim: SimContext, data: object) -> tuple[SimBatch | None, str]:
+async def _hook_request(request: Request) -> tuple[dict, SimBatch | None, str]:
+    """A test hook's JSON object, the batch it names, and what is wrong with them ("" if nothing)."""
+    sim: SimContext = request.app.state.sim
+    try:
+        data = json.loads(await request.body() or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return {}, None, str(exc)
     if not isinstance(data, dict):
-        return None, "expected a JSON object"
+        return {}, None, "expected a JSON object"
     batch = sim.store.batches.get(int(data["batch"])) if str(data.get("batch", "")).isdigit() else None
-    return batch, "" if batch is not None else f"no batch {data.get('batch')!r}"
+    return data, batch, "" if batch is not None else f"no batch {data.get('batch')!r}"
 
 
 def _positive(data: dict, key: str) -> int | None:
@@ -69,13 +75,8 @@ def _positive(data: dict, key: str) -> int | None:
 
 
 async def sim_jobs(request: Request) -> Response:
-    sim: SimContext = request.app.state.sim
-    try:
-        data = json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    batch, problem = _hook_batch(sim, data)
-    index = _positive(data, "job") if isinstance(data, dict) else None
+    data, batch, problem = await _hook_request(request)
+    index = _positive(data, "job")
     if batch is None or not index:
         return JSONResponse({"error": problem or "'job' must be a job index (1, 2, ...)"}, status_code=400)
     status = data.get("status")
@@ -89,12 +90,7 @@ async def sim_jobs(request: Request) -> Response:
 
 
 async def sim_tracking(request: Request) -> Response:
-    sim: SimContext = request.app.state.sim
-    try:
-        data = json.loads(await request.body() or b"null")
-    except (ValueError, UnicodeDecodeError) as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    batch, problem = _hook_batch(sim, data)
+    data, batch, problem = await _hook_request(request)
     if batch is not None and "answer" in data:
         answer = data["answer"]
         if answer is None:
@@ -105,8 +101,8 @@ async def sim_tracking(request: Request) -> Response:
         else:
             return JSONResponse({"error": "'answer' needs a 'body' string (and an int 'status')"}, status_code=400)
         return JSONResponse({"batch": str(batch.id), "answer": answer})
-    piece = _positive(data, "piece") if isinstance(data, dict) else None
-    scans = _positive(data, "scans") if isinstance(data, dict) else None
+    piece = _positive(data, "piece")
+    scans = _positive(data, "scans")
     if batch is None or not piece or scans is None:
         return JSONResponse({"error": problem or "'piece' (1, 2, ...) and 'scans' (0, 1, ...) are needed"},
                             status_code=400)

@@ -74,3 +74,13 @@ def test_the_simulator_serves_the_guessed_shape_on_request_and_the_client_reads_
         time.sleep(0.3)
     assert answer["shape"] == "trackingDetail" and answer["trackingDetails"]
     assert set(answer["trackingDetails"][0]) == {"barCode", "status", "dateTime", "statusLocation"}
+
+
+@pytest.mark.parametrize("hook, body, complaint", [
+    ("jobs", "not json", "Expecting value"),
+    ("jobs", '{"batch": "1", "job": 1, "status": "ERROR"}', "no batch '1'"),
+    ("tracking", "[1, 2]", "expected a JSON object"),
+])
+def test_bad_hook_requests_say_what_is_wrong(sim, hook, body, complaint):
+    r = httpx.post(f"{sim.root}/__sim__/{hook}", content=body, timeout=10)
+    assert r.status_code == 400 and complaint in r.json()["error"]
