@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 
 from c2m_tui.core.models import Tracking, TrackingEvent
 from c2m_tui.tui.themes import register_themes
-from c2m_tui.tui.widgets.tracking_rows import PieceRow, build_piece_rows
+from c2m_tui.core.tracking_rows import PieceRow, build_piece_rows
 from c2m_tui.tui.widgets.tracking_view import TrackingView
 
 SIZE = (120, 40)

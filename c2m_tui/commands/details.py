@@ -27,5 +27,13 @@ def run(args) -> int:
         print_json(details.to_json())
         return 0
     for key, value in details.to_json().items():
+        if key == "recipients":
+            continue
         print(f"{key}: {'' if value is None else value}")
+    if details.recipients:
+        from c2m_tui.core.models import recipients_summary
+
+        print("recipients:")
+        for line in recipients_summary(details.recipients):
+            print(f"  {line}")
     return 0

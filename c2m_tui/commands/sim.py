@@ -73,6 +73,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tracking", choices=("none", "simulated"), default="simulated",
                         help="'none' answers like staging (no tracking data ever); 'simulated' (default) "
                         "gives USPS scan events for mailed pieces")
+    parser.add_argument("--tracking-shape", choices=("official", "details"), default="official",
+                        help="tracking answers as Click2Mail's own <tracking><mailPiece> (default) or the "
+                        "third-party <trackingDetails><trackingDetail> shape")
     parser.add_argument("--day-seconds", type=_non_negative(float), default=5.0, metavar="S",
                         help="length of one simulated day of tracking scans (default 5)")
     parser.add_argument("--fault-rate", type=_fraction, default=0.0, metavar="F",
@@ -111,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         job_seconds=args.job_seconds,
         tracking=args.tracking,
         day_seconds=args.day_seconds,
+        tracking_shape=args.tracking_shape,
         fault_rate=args.fault_rate,
         latency_ms=args.latency_ms,
         seed=args.seed,

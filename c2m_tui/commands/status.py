@@ -6,15 +6,19 @@ from c2m_tui.commands._common import add_network_arguments
 
 HELP = "show where a batch stands (submitted, received, errors, jobs)"
 DESCRIPTION = (
-    "Read GET /batches/ID and say where the batch stands. --watch polls (2 s, backing off to 30 s) "
-    "until the batch is mailed or failed. Exit 0 ok, 1 failed/not found, 3 credentials, 4 unreachable."
+    "Read GET /batches/ID and say where the batch stands, each job's status and every failed job's "
+    "errorMessage. A batch is mailed only when every job is MAILED. --watch polls (2 s, backing off "
+    "to 30 s) until a final state: mailed, failed, partly failed (some jobs mailed, some not), on "
+    "hold, cancelled, or a job status c2m-tui does not know. Exit 0: every job mailed, or still on "
+    "its way; 1: a job failed, is on hold, cancelled or unknown, or the batch failed or was not "
+    "found; 3 credentials; 4 unreachable."
 )
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("batch_id", metavar="ID", help="the batch id (a number)")
     parser.add_argument("--json", action="store_true", help="print the status as JSON (the server's element names)")
-    parser.add_argument("--watch", action="store_true", help="keep polling until the batch is mailed or failed")
+    parser.add_argument("--watch", action="store_true", help="keep polling until a final state (mailed, failed, partly failed, on hold, cancelled, unknown)")
     add_network_arguments(parser)
 
 
@@ -30,7 +34,13 @@ def format_status(status) -> str:
         extra = " ".join(
             f"{k}={v}" for k, v in (("mailingDate", job.mailing_date), ("invoice", job.invoice)) if v
         )
-        lines.append(f"  job {job.job_index or '?'} (id {job.job_id}): {job.job_status or '?'} {extra}".rstrip())
+        line = f"  job {job.job_index or '?'} (id {job.job_id}): {job.job_status or '?'} {extra}".rstrip()
+        who = job.recipient_text()
+        if who:
+            line += f"  to {who}"
+        lines.append(line)
+        if job.error_message and job.state != "mailed":
+            lines.append(f"    errorMessage: {job.error_message}")
     return "\n".join(lines)
 
 
@@ -54,7 +64,7 @@ def run(args) -> int:
                 elif changed:
                     print(format_status(status), flush=True)
                 if not args.watch or status.done:
-                    return 1 if status.phase == "failed" else 0
+                    return 0 if status.ok else 1
                 await asyncio.sleep(backoff.next(changed=changed))
 
     return asyncio.run(main())

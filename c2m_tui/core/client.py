@@ -216,21 +216,37 @@ class BatchClient:
         )
         return await _parse(parse_details, response.content)
 
-    async def tracking(self, batch_id: str, tracking_type: str = "IMB") -> Tracking:
-        from c2m_tui.core.responses import parse_tracking
+    async def tracking(self, batch_id: str, tracking_type: str = "IMB", *, keep_unreadable_in: Path | None = None) -> Tracking:
+        """The tracking answer in any shape we know. "Not available" may come with a 4xx status
+        too. An answer we cannot read raises TrackingUnreadableError; with ``keep_unreadable_in``
+        (a data directory) its raw body is saved there first and the message says where."""
+        from c2m_tui.core.responses import TrackingUnreadableError, not_available_answer, parse_tracking
 
         bid = _bid(batch_id)
         kind = tracking_type.upper()
         if kind not in TRACKING_TYPES:
             raise E.UsageError(f"tracking type must be IMB or IMPB, not {tracking_type!r}")
-        response = await self._send(
-            "GET",
-            f"batches/{bid}/tracking",
-            what=f"read the tracking of batch {bid}",
-            retry=True,
-            params={"trackingType": kind},
-        )
-        return await _parse(parse_tracking, response.content, kind)
+        try:
+            response = await self._send(
+                "GET",
+                f"batches/{bid}/tracking",
+                what=f"read the tracking of batch {bid}",
+                retry=True,
+                params={"trackingType": kind},
+            )
+        except (E.NotFoundError, E.BadRequestError) as err:
+            unavailable = not_available_answer(err.body.encode("utf-8", "replace"), kind)
+            if unavailable is None:
+                raise
+            return unavailable
+        try:
+            tracking = await _parse(parse_tracking, response.content, kind)
+        except TrackingUnreadableError as err:
+            if keep_unreadable_in is not None:
+                err.keep_raw(keep_unreadable_in, bid)
+            raise
+        tracking.as_of = _server_time(response)
+        return tracking
 
     # ------------------------------------------------------------------ plumbing
 
@@ -355,6 +371,19 @@ async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
     if len(data) > PARSE_IN_THREAD_BYTES:
         return await asyncio.to_thread(parser, data, *args)
     return parser(data, *args)
+
+
+def _server_time(response: httpx.Response) -> str | None:
+    """The server's clock from its Date header (ISO-8601), or None when absent or garbled."""
+    from email.utils import parsedate_to_datetime
+
+    value = response.headers.get("date")
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).isoformat(timespec="seconds")
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _bid(batch_id: str | int) -> str:

@@ -135,8 +135,84 @@ def _to_json(obj: Any) -> dict[str, Any]:
 
 
 @dataclass(slots=True)
+class Recipient:
+    """Who a piece went to, as far as we know it: from the tracking answer's ``uniqueId`` and
+    ``address`` (Click2Mail's own shape), or from the journal. Every field may be empty."""
+
+    name: str = ""
+    city: str = ""
+    postal_code: str = ""
+    list_id: str = ""  # the list's own id: c2m_uniqueid when given, else the row
+    address: str = ""  # the whole address as one line, when that is all we have
+
+    ELEMENTS = (
+        ("name", "name"),
+        ("city", "city"),
+        ("postal_code", "postalCode"),
+        ("list_id", "listId"),
+        ("address", "address"),
+    )
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.city or self.postal_code or self.list_id or self.address)
+
+    def label(self) -> str:
+        """``Anna Kowalski, Chicago 60601`` (what is known of it)."""
+        place = " ".join(p for p in (self.city, self.postal_code) if p)
+        return ", ".join(p for p in (self.name, place) if p) or self.address or self.list_id
+
+    def matches(self, needle: str) -> bool:
+        """``needle`` (already lower case) in the name, city, ZIP, list id or address."""
+        return any(needle in v.lower() for v in (self.name, self.city, self.postal_code, self.list_id, self.address) if v)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in _to_json(self).items() if v}
+
+
+def recipients_summary(recipients: list[Recipient], limit: int = 5) -> list[str]:
+    """One line per recipient (name, city, ZIP and list id), at most ``limit``, then how many more."""
+    lines = [r.label() + (f" (id {r.list_id})" if r.list_id and r.list_id != r.label() else "")
+             for r in recipients[:limit]]
+    if len(recipients) > limit:
+        lines.append(f"and {len(recipients) - limit} more")
+    return lines
+
+
+# Job statuses (reference §4, §9.3) grouped into what they mean for the person waiting.
+IN_PROGRESS_STATUSES = frozenset({
+    "", "EDITING", "PROOF_ACCEPTED", "ORDER_SUBMITTED", "SUBMITTED", "QUEUED", "PENDING",
+    "AWAITING_PRODUCTION", "IN_PRODUCTION", "PRODUCTION", "PRINTING", "PRINTED", "PROCESSING",
+})
+FAILED_STATUSES = frozenset({"ERROR", "FAILED", "REJECTED"})
+ON_HOLD_STATUSES = frozenset({"ON_HOLD", "HOLD", "ONHOLD"})
+CANCELLED_STATUSES = frozenset({"CANCELLED", "CANCELED"})
+
+
+def job_state(job_status: str | None) -> str:
+    """``mailed``, ``failed``, ``on-hold``, ``cancelled``, ``processing`` or ``unknown`` (a word
+    we have never seen: treated as final, so nobody waits for ever on it)."""
+    word = (job_status or "").strip().upper().replace(" ", "_")
+    if word == "MAILED":
+        return "mailed"
+    if word in FAILED_STATUSES:
+        return "failed"
+    if word in ON_HOLD_STATUSES:
+        return "on-hold"
+    if word in CANCELLED_STATUSES:
+        return "cancelled"
+    if word in IN_PROGRESS_STATUSES:
+        return "processing"
+    return "unknown"
+
+
+_STATE_WORDS = {"mailed": "mailed", "failed": "failed", "on-hold": "on hold", "cancelled": "cancelled",
+                "unknown": "in an unknown state", "processing": "still in progress"}
+
+
+@dataclass(slots=True)
 class JobStatus:
-    """One ``<jobs>`` element of a batch status. Every field but ``job_id`` may be absent (None)."""
+    """One ``<jobs>`` element of a batch status. Every field but ``job_id`` may be absent (None).
+    ``recipients`` is ours, not the server's: who the job's pieces go to, when known."""
 
     job_id: str
     job_index: str | None = None
@@ -145,6 +221,7 @@ class JobStatus:
     invoice: str | None = None
     mailing_date: str | None = None
     submitted_date: str | None = None
+    recipients: tuple[Recipient, ...] = ()
 
     ELEMENTS = (
         ("job_id", "jobId"),
@@ -156,8 +233,28 @@ class JobStatus:
         ("submitted_date", "submittedDate"),
     )
 
+    @property
+    def state(self) -> str:
+        return job_state(self.job_status)
+
+    def label(self) -> str:
+        """``job 3`` (its index in the XML), or ``job id 123`` when the index is missing."""
+        return f"job {self.job_index}" if self.job_index else f"job id {self.job_id}"
+
+    def recipient_text(self) -> str:
+        """``Anna Kowalski, Chicago 60601`` or ``Anna Kowalski, Chicago 60601 and 2 more``."""
+        known = [r for r in self.recipients if r]
+        if not known:
+            return ""
+        more = f" and {len(known) - 1} more" if len(known) > 1 else ""
+        return known[0].label() + more
+
     def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
+        out = _to_json(self)
+        recipients = out.pop("recipients")
+        if recipients:
+            out["recipients"] = [r.to_json() for r in self.recipients]
+        return out
 
 
 @dataclass(slots=True)
@@ -186,46 +283,107 @@ class BatchStatus:
         ("jobs", "jobs"),
     )
 
+    def job_counts(self) -> dict[str, int]:
+        """Jobs per state (``job_state``), in a fixed order, only states that occur."""
+        counts = dict.fromkeys(("mailed", "failed", "on-hold", "cancelled", "unknown", "processing"), 0)
+        for job in self.jobs:
+            counts[job.state] += 1
+        return {k: v for k, v in counts.items() if v}
+
     @property
     def phase(self) -> str:
-        """One word for where the batch stands: created, queued, processing, mailed, failed."""
+        """One word for where the batch stands: created, queued, processing, mailed, failed,
+        partly-failed, on-hold, cancelled or unknown. Mailed only when every job is."""
         if self.has_errors:
             return "failed"
         if not self.submitted:
             return "created"
         if not self.received:
             return "queued"
-        if self.jobs and all((j.job_status or "").upper() == "MAILED" for j in self.jobs):
+        if not self.jobs:
+            return "processing"
+        counts = self.job_counts()
+        if counts.get("processing"):
+            return "processing"
+        if set(counts) == {"mailed"}:
             return "mailed"
-        if self.jobs and any((j.job_status or "").upper() == "ERROR" for j in self.jobs):
-            return "failed"
-        return "processing"
+        if counts.get("on-hold"):
+            return "on-hold"
+        if counts.get("unknown"):
+            return "unknown"
+        if set(counts) == {"cancelled"}:
+            return "cancelled"
+        if counts.get("mailed"):
+            return "partly-failed"
+        return "failed"
 
     @property
     def done(self) -> bool:
-        return self.phase in ("mailed", "failed")
+        """A final state: nothing will change without someone acting (``--watch`` stops here)."""
+        return self.phase not in ("created", "queued", "processing")
+
+    @property
+    def ok(self) -> bool:
+        """Every job mailed, or still on its way (exit 0); anything else is exit 1."""
+        return self.phase in ("created", "queued", "processing", "mailed")
+
+    def problem_jobs(self) -> list[JobStatus]:
+        """Jobs that will not be mailed as things stand (failed, on hold, cancelled, unknown)."""
+        return [j for j in self.jobs if j.state not in ("mailed", "processing")]
 
     def describe(self) -> str:
         """The state in plain words, for a person."""
         phase = self.phase
-        if phase == "failed":
-            return f"failed: {self.error_message or 'a job reported an error'}"
+        if self.has_errors:
+            return f"failed: {self.error_message or 'Click2Mail reported an error for the batch'}"
         if phase == "created":
             return "created: not submitted yet"
         if phase == "queued":
             return "queued: batches ahead of yours are being processed"
-        if phase == "mailed":
-            return f"mailed: all {len(self.jobs)} job(s) are in the mail"
         if not self.jobs:
             return "received: Click2Mail is processing the batch"
-        counts: dict[str, int] = {}
-        for j in self.jobs:
-            counts[j.job_status or "?"] = counts.get(j.job_status or "?", 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        return f"processing: {summary}"
+        total = len(self.jobs)
+        if phase == "mailed":
+            return f"mailed: all {total} job(s) are in the mail"
+        if phase == "processing":
+            counts: dict[str, int] = {}
+            for j in self.jobs:
+                counts[j.job_status or "?"] = counts.get(j.job_status or "?", 0) + 1
+            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            problems = self.problem_jobs()
+            if problems:
+                summary += f"; {len(problems)} will not be mailed ({_problem_list(problems)})"
+            return f"processing: {summary}"
+        counts = self.job_counts()
+        mailed = counts.get("mailed", 0)
+        parts = [f"{n} {_STATE_WORDS[s]}" for s, n in counts.items() if s != "mailed"]
+        detail = f"{mailed} of {total} jobs mailed, " + ", ".join(parts) + f" ({_problem_list(self.problem_jobs())})"
+        lead = {
+            "partly-failed": "partly failed" if counts.get("failed") else "partly mailed",
+            "on-hold": "on hold (Click2Mail needs something from you)",
+            "cancelled": "cancelled",
+            "unknown": "unknown status (ask Click2Mail)",
+            "failed": "failed",
+        }[phase]
+        return f"{lead}: {detail}"
 
     def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
+        out = _to_json(self)
+        out["jobs"] = [j.to_json() for j in self.jobs]
+        return out
+
+
+def _problem_list(jobs: list[JobStatus], limit: int = 3) -> str:
+    """``job 3: Address not mailable: 1 of 1 recipients; job 4: ON_HOLD``."""
+    shown = []
+    for job in jobs[:limit]:
+        why = job.error_message or job.job_status or "no status"
+        if job.state == "unknown" and job.error_message:
+            why = f"{job.job_status}: {job.error_message}"
+        shown.append(f"{job.label()}: {why}")
+    if len(jobs) > limit:
+        shown.append(f"and {len(jobs) - limit} more")
+    return "; ".join(shown)
 
 
 @dataclass(slots=True)
@@ -239,6 +397,7 @@ class BatchDetails:
     no_of_pieces: str | None = None
     status: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # any further elements, by name
+    recipients: list[Recipient] = field(default_factory=list)  # ours (the journal's), when known
 
     ELEMENTS = (
         ("batch_number", "batchNumber"),
@@ -252,38 +411,61 @@ class BatchDetails:
     def to_json(self) -> dict[str, Any]:
         out = _to_json(self)
         out.pop("extra", None)
+        out.pop("recipients", None)
         out.update(self.extra)
+        if self.recipients:
+            out["recipients"] = [r.to_json() for r in self.recipients]
         return out
 
 
 @dataclass(slots=True)
 class TrackingEvent:
-    """One ``<trackingDetail>``: a USPS scan of one piece."""
+    """One USPS scan of one piece: a ``<mailPiece>`` (Click2Mail's own shape) or a
+    ``<trackingDetail>`` (the third-party guess). ``extra`` keeps children we do not know."""
 
     barcode: str
     status: str = ""
     date_time: str = ""
     location: str = ""
+    unique_id: str = ""  # the c2m_uniqueid sent with the address, when the answer carries it
+    address: str = ""  # the recipient's address as one line, when the answer carries it
+    mail_piece_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
 
     ELEMENTS = (
         ("barcode", "barCode"),
         ("status", "status"),
         ("date_time", "dateTime"),
         ("location", "statusLocation"),
+        ("unique_id", "uniqueId"),
+        ("address", "address"),
+        ("mail_piece_id", "mailPieceId"),
     )
 
     def to_json(self) -> dict[str, Any]:
-        return _to_json(self)
+        out = _to_json(self)
+        extra = out.pop("extra")
+        for key in ("uniqueId", "address", "mailPieceId"):  # only when the answer had them
+            if not out[key]:
+                del out[key]
+        for key, value in extra.items():
+            out.setdefault(key, value)
+        return out
 
 
 @dataclass(slots=True)
 class Tracking:
-    """``GET /batches/{id}/tracking``: events, or ``available=False`` with the server's message."""
+    """``GET /batches/{id}/tracking``: events, or ``available=False`` with the server's message.
+
+    ``shape`` says which piece element the answer used (``mailPiece`` or ``trackingDetail``);
+    ``as_of`` is the server's clock when it answered (its HTTP Date header), when known."""
 
     available: bool
     message: str = ""
     tracking_type: str = "IMB"
     events: list[TrackingEvent] = field(default_factory=list)
+    shape: str = ""
+    as_of: str | None = None
 
     def pieces(self) -> dict[str, list[TrackingEvent]]:
         """Events grouped by barcode, oldest first, in first-seen order of barcodes."""
@@ -299,9 +481,14 @@ class Tracking:
             yield evs[-1]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "available": self.available,
             "message": self.message,
             "trackingType": self.tracking_type,
             "trackingDetails": [e.to_json() for e in self.events],
         }
+        if self.shape:
+            out["shape"] = self.shape
+        if self.as_of:
+            out["asOf"] = self.as_of
+        return out

@@ -1,5 +1,5 @@
 """Parsers for the Batch API's answers: ``<batchjob>`` (create and status), ``<batch>`` (details)
-and ``<tracking>``. All use the hardened settings of ``safexml`` (no DTD, no entities, no network,
+and ``<tracking>`` (in each shape we know). All use the hardened settings of ``safexml`` (no DTD, no entities, no network,
 libxml2's size limits on); anything hostile or garbled raises ResponseFormatError, one clear line.
 
 ``parse_status`` streams with iterparse so an answer with 100,000 ``<jobs>`` stays fast and small.
@@ -8,11 +8,15 @@ libxml2's size limits on); anything hostile or garbled raises ResponseFormatErro
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
+from pathlib import Path
 
 from lxml import etree
 
-from c2m_tui.core.errors import APIError
+from c2m_tui.core.atomic import atomic_write
+from c2m_tui.core.errors import APIError, InputError
 from c2m_tui.core.models import BatchDetails, BatchStatus, JobStatus, Tracking, TrackingEvent
 from c2m_tui.core.safexml import XMLRejected, iterparse_safe, parse_bytes, reject_doctype, syntax_message
 
@@ -155,42 +159,132 @@ def parse_details(data: bytes) -> BatchDetails:
     return details
 
 
-def parse_tracking(data: bytes, tracking_type: str = "IMB") -> Tracking:
-    """``GET /batches/{id}/tracking``: the tracking XML, or the "not available" answer (plain text,
-    or the same words inside XML) as ``Tracking(available=False, message=...)``."""
-    what = "tracking"
-    data = bytes(data)
-    text = data.strip()
-    if not text:
-        raise _fail(what, "empty answer", data)
+class TrackingUnreadableError(ResponseFormatError):
+    """A tracking answer in none of the shapes we know. ``raw`` is the whole body, so it can be
+    kept for a person (or a bug report) to read; ``saved_to`` is where, once it is saved."""
+
+    def __init__(self, problem: str, raw: bytes) -> None:
+        super().__init__(f"could not read the tracking answer: {problem}", body=_body_excerpt(raw))
+        self.problem = problem
+        self.raw = raw
+        self.saved_to: Path | None = None
+
+    def keep_raw(self, directory: Path, batch_id: str) -> Path:
+        """Save the raw body as ``DIRECTORY/tracking-answers/tracking-ID-TIME.txt``; the message
+        then says where. Returns the path."""
+        folder = Path(directory) / "tracking-answers"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"{folder}: cannot keep the unreadable answer here: {err.strerror or err}") from None
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        path = folder / f"tracking-{batch_id}-{stamp}-{os.getpid()}.txt"
+        with atomic_write(path, mode=0o600) as out:  # it may hold addresses
+            out.file.write(self.raw)
+        self.saved_to = path
+        self.message = f"{self.message}; the answer was saved to {path}"
+        return path
+
+
+# children of <tracking> that carry no pieces but are part of the shapes we know
+_TRACKING_HEAD = frozenset({"status", "description", "trackingType", "trackingDetails", "statusUrl", "id"})
+_PIECE_TAGS = ("mailPiece", "trackingDetail")
+_EVENT_FIELDS = {tag: attr for attr, tag in TrackingEvent.ELEMENTS}
+
+
+def not_available_answer(data: bytes, tracking_type: str = "IMB") -> Tracking | None:
+    """The "not available" answer, as plain text or as XML (``<tracking><status>1</status>
+    <description>...``, ``<string>...``, ``<job>...``), or None when ``data`` is something else.
+    Click2Mail may send it with a 2xx or a 4xx status; both are read the same way."""
+    text = bytes(data).strip()
+    if not text or len(text) > 20_000:
+        return None
     if not text.startswith(b"<"):
         message = text.decode("utf-8", "replace")
         if _NOT_AVAILABLE_RE.search(message) and len(message) < 1000:
             return Tracking(available=False, message=" ".join(message.split()), tracking_type=tracking_type)
-        raise _fail(what, "expected tracking XML or a 'not available' message", data)
-    root = _root(data, what)
-    details = root.find("trackingDetails") if root.tag == "tracking" else None
-    rows = details.findall("trackingDetail") if details is not None else []
+        return None
+    try:
+        root = parse_bytes(text)
+    except XMLRejected:
+        return None
+    if any(True for _ in root.iter(*_PIECE_TAGS)):
+        return None
+    words = " ".join(" ".join(root.itertext()).split())
+    if not _NOT_AVAILABLE_RE.search(words):
+        return None
+    description = (root.findtext(".//description") or "").strip()
+    found = _NOT_AVAILABLE_RE.search(description) and description
+    return Tracking(available=False, message=found or words[:300], tracking_type=tracking_type)
+
+
+def _tracking_element(root: etree._Element) -> etree._Element | None:
+    if root.tag == "tracking":
+        return root
+    if root.tag == "job":  # REST job answers carry it inside <job> (reference §9.1)
+        return root.find("tracking")
+    return None
+
+
+def _event_from(el: etree._Element) -> TrackingEvent:
+    values: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        text = " ".join(" ".join(child.itertext()).split())
+        attr = _EVENT_FIELDS.get(child.tag)
+        if attr is not None:
+            values.setdefault(attr, text)
+        else:
+            extra.setdefault(child.tag, text)  # unknown children are kept, never dropped
+    return TrackingEvent(
+        barcode=values.get("barcode", ""),
+        status=values.get("status", ""),
+        date_time=values.get("date_time", ""),
+        location=values.get("location", ""),
+        unique_id=values.get("unique_id", ""),
+        address=values.get("address", ""),
+        mail_piece_id=values.get("mail_piece_id", ""),
+        extra=extra,
+    )
+
+
+def parse_tracking(data: bytes, tracking_type: str = "IMB") -> Tracking:
+    """``GET /batches/{id}/tracking``, in every shape we know (reference §9.1): ``<tracking>`` or
+    ``<job><tracking>`` at the root, pieces as ``<mailPiece>`` or ``<trackingDetail>``; or the
+    "not available" answer (text or XML) as ``Tracking(available=False, message=...)``.
+
+    Anything else raises TrackingUnreadableError with the raw body: an answer we cannot read is
+    never shown as "0 scans"."""
+    data = bytes(data)
+    if not data.strip():
+        raise TrackingUnreadableError("the answer was empty", data)
+    unavailable = not_available_answer(data, tracking_type)
+    if unavailable is not None:
+        return unavailable
+    if not data.strip().startswith(b"<"):
+        raise TrackingUnreadableError("expected tracking XML or a 'not available' message", data)
+    try:
+        root = parse_bytes(data)
+    except XMLRejected as err:
+        raise TrackingUnreadableError(err.message, data) from None
+    tracking = _tracking_element(root)
+    if tracking is None:
+        where = "<job> without <tracking>" if root.tag == "job" else f"root element <{root.tag}>"
+        raise TrackingUnreadableError(f"{where}, expected <tracking> or <job><tracking>", data)
+    description = (tracking.findtext("description") or "").strip()
+    rows = [el for el in tracking.iter(*_PIECE_TAGS)]
     if not rows:
-        words = " ".join(" ".join(root.itertext()).split())
-        description = (root.findtext("description") or "").strip()
-        if _NOT_AVAILABLE_RE.search(words):
-            found = _NOT_AVAILABLE_RE.search(description) and description
-            return Tracking(available=False, message=found or words[:300], tracking_type=tracking_type)
-        if root.tag != "tracking":
-            raise _fail(what, f"root element is <{root.tag}>, expected <tracking>", data)
-        status = (root.findtext("status") or "0").strip()
+        unknown = sorted({c.tag for c in tracking if isinstance(c.tag, str) and c.tag not in _TRACKING_HEAD})
+        if unknown:
+            shown = ", ".join(f"<{t}>" for t in unknown[:5])
+            raise TrackingUnreadableError(f"<tracking> holds {shown}, not <mailPiece> or <trackingDetail>", data)
+        status = (tracking.findtext("status") or "0").strip()
         if status not in ("", "0"):
             return Tracking(available=False, message=description or f"tracking status {status}",
                             tracking_type=tracking_type)
         return Tracking(available=True, message=description, tracking_type=tracking_type)
-    events = []
-    for row in rows:
-        events.append(TrackingEvent(
-            barcode=(row.findtext("barCode") or "").strip(),
-            status=(row.findtext("status") or "").strip(),
-            date_time=(row.findtext("dateTime") or "").strip(),
-            location=(row.findtext("statusLocation") or "").strip(),
-        ))
-    return Tracking(available=True, message=(root.findtext("description") or "").strip(),
-                    tracking_type=tracking_type, events=events)
+    events = [_event_from(row) for row in rows]
+    shape = rows[0].tag
+    return Tracking(available=True, message=description, tracking_type=tracking_type, events=events, shape=shape)

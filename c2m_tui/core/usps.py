@@ -106,3 +106,29 @@ def zip_lost_zero(value: str | None) -> str | None:
     if m:
         return f"0{m.group(1)}-{m.group(2)}"
     return None
+
+
+_US_LAST_LINE = re.compile(r"^(?P<city>.*?)[\s,]+(?P<state>[A-Za-z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
+_CODE_FIRST = re.compile(r"^(?P<zip>[A-Za-z]{0,2}[\d][\dA-Za-z-]{1,9})\s+(?P<city>\D.*)$")
+_CODE_LAST = re.compile(r"^(?P<city>\D.*?)\s+(?P<zip>[A-Za-z]{0,2}\d[\dA-Za-z -]{1,9})$")
+
+
+def split_address_line(text: str | None) -> tuple[str, str, str]:
+    """(name, city, postal code) from an address written as one line, as Click2Mail's tracking
+    answer carries it ("Anna Kowalski, 12 Main St, Chicago IL 60601"; "Marie Dupont, 5 rue Cler,
+    75007 Paris, France"). Best effort: what cannot be told apart is left empty."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    if len(parts) < 2:
+        return "", "", ""
+    name = parts[0]
+    for part in reversed(parts[1:]):
+        m = _US_LAST_LINE.match(part)
+        if m:
+            return name, m.group("city").strip(), m.group("zip")
+    if len(parts) >= 3 and not any(c.isdigit() for c in parts[-1]):  # "..., Paris 75007, France"
+        place = parts[-2]
+        m = _CODE_FIRST.match(place) or _CODE_LAST.match(place)
+        if m:
+            return name, m.group("city").strip(), m.group("zip").strip()
+        return name, place, ""
+    return name, "", ""

@@ -57,6 +57,11 @@ class Piece:
     city: str
     state: str
     postal_code: str
+    name: str = ""
+    organization: str = ""
+    address1: str = ""
+    country: str = ""
+    unique_id: str = ""  # <c2m_uniqueid>, when the list gave one
 
 
 def _local(tag: object) -> str:
@@ -165,6 +170,11 @@ def iter_pieces(path: Path) -> Iterator[Piece]:
                     city=_text(_child(el, "city")) or "",
                     state=_text(_child(el, "state")) or "",
                     postal_code=_text(_child(el, "postalCode")) or "",
+                    name=_text(_child(el, "name")) or "",
+                    organization=_text(_child(el, "organization")) or "",
+                    address1=_text(_child(el, "address1")) or "",
+                    country=_text(_child(el, "country")) or "",
+                    unique_id=_text(_child(el, "c2m_uniqueid")) or "",
                 )
             _drop(el)
         elif name == "job" and top:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+import time
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from c2m_tui.sim.connections import ConnectionRegistry
@@ -24,6 +25,7 @@ class SimContext:
     faults: FaultPlan
     connections: ConnectionRegistry
     worker: IntakeWorker
+    started_at: float = field(default_factory=time.time)  # anchors the simulated USPS calendar
 
     @classmethod
     def create(cls, options: SimOptions) -> "SimContext":

@@ -18,7 +18,7 @@ from c2m_tui.sim.context import SimContext
 from c2m_tui.sim.layers import USER_KEY
 from c2m_tui.sim.render import batchjob_xml, details_xml
 from c2m_tui.sim.store import SimBatch
-from c2m_tui.sim.tracking import NOT_AVAILABLE, iter_tracking_xml, normalize_type, tracked_jobs
+from c2m_tui.sim.tracking import NOT_AVAILABLE, UspsCalendar, iter_tracking_xml, normalize_type, tracked_jobs
 
 XML = "application/xml"
 UPLOAD_KINDS = {"application/pdf": "pdf", "application/xml": "xml"}
@@ -147,7 +147,8 @@ async def batch_details(request: Request) -> Response:
 
 async def batch_tracking(request: Request) -> Response:
     """``GET /v1/batches/{id}/tracking?trackingType=IMB|IMPB`` → 200 + tracking XML, or the
-    plain "not available" answer (always, under ``--tracking none``, as on staging)."""
+    plain "not available" answer (always, under ``--tracking none``, as on staging). Its Date
+    header is the simulated USPS calendar's time (see tracking.py)."""
     batch, missing = _find(request)
     if missing is not None:
         return missing
@@ -158,11 +159,17 @@ async def batch_tracking(request: Request) -> Response:
         shown = f"{raw_type!r}" if raw_type is not None else "missing"
         return _text(400, f"trackingType must be IMB or IMPB (got {shown}).")
     sim = _sim(request)
-    if sim.options.tracking == "none":
-        return _text(200, NOT_AVAILABLE)
     now = time.time()
+    calendar = UspsCalendar(sim.started_at, sim.options.day_seconds)
+    date = {"date": calendar.http_date(now)}
+    if batch.tracking_answer is not None:  # a test's canned answer (POST /__sim__/tracking)
+        code, content_type, body = batch.tracking_answer
+        return Response(body, status_code=code, media_type=content_type, headers=date)
+    if sim.options.tracking == "none":
+        return PlainTextResponse(NOT_AVAILABLE, status_code=200, headers=date)
     jobs = tracked_jobs(batch, tracking_type, now, sim.options.job_seconds)
     if not jobs:
-        return _text(200, NOT_AVAILABLE)
-    chunks = iter_tracking_xml(batch, jobs, tracking_type, now, sim.options.job_seconds, sim.options.day_seconds)
-    return StreamingResponse(chunks, status_code=200, media_type=XML)
+        return PlainTextResponse(NOT_AVAILABLE, status_code=200, headers=date)
+    chunks = iter_tracking_xml(batch, jobs, tracking_type, now, sim.options.job_seconds, calendar,
+                               sim.options.tracking_shape)
+    return StreamingResponse(chunks, status_code=200, media_type=XML, headers=date)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TRACKING_MODES = ("none", "simulated")
+TRACKING_SHAPES = ("official", "details")  # <tracking><mailPiece> (Click2Mail's own) or <trackingDetails>
 
 
 @dataclass
@@ -22,6 +23,7 @@ class SimOptions:
     job_seconds: float = 2.0  # time between job status steps, ORDER_SUBMITTED ... MAILED
     tracking: str = "simulated"  # "none" | "simulated"
     day_seconds: float = 5.0  # one simulated USPS day of scan events
+    tracking_shape: str = "official"  # "official" (<mailPiece>, reference §9.1) | "details" (<trackingDetail>)
     fault_rate: float = 0.0  # fraction of /v1 requests that fail (500 or dropped connection)
     latency_ms: int = 0  # added before every /v1 answer
     seed: int | None = None  # makes ids and random faults repeatable
@@ -32,6 +34,8 @@ class SimOptions:
     def __post_init__(self) -> None:
         if self.tracking not in TRACKING_MODES:
             raise ValueError(f"tracking must be one of {', '.join(TRACKING_MODES)}, not {self.tracking!r}")
+        if self.tracking_shape not in TRACKING_SHAPES:
+            raise ValueError(f"tracking_shape must be one of {', '.join(TRACKING_SHAPES)}, not {self.tracking_shape!r}")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be between 0 and 1, not {self.fault_rate}")
         for name in ("queue_seconds", "job_seconds", "day_seconds", "latency_ms"):

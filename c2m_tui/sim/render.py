@@ -11,7 +11,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from c2m_tui.sim.clock import iso_eastern
-from c2m_tui.sim.store import MAILED_STEP, SimBatch
+from c2m_tui.sim.store import JOB_STEPS, MAILED_STEP, SimBatch
 
 DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 INDENT = "    "
@@ -41,14 +41,15 @@ def batchjob_xml(batch: SimBatch, now: float, job_seconds: float) -> bytes:
     ]
     submitted_date = iso_eastern(batch.submitted_at) if batch.submitted_at is not None else None
     for job in batch.jobs:
-        mailed = job.step(now, job_seconds) == MAILED_STEP
+        job_status, job_error = batch.job_state(job, now, job_seconds)
+        mailed = job_status == JOB_STEPS[MAILED_STEP]
         parts += [
             f"{INDENT}<jobs>\n",
-            _el("errorMessage", "", 2),
+            _el("errorMessage", job_error, 2),
             _el("invoice", job.invoice, 2),
             _el("jobId", str(job.job_id), 2),
             _el("jobIndex", str(job.index), 2),
-            _el("jobStatus", job.status(now, job_seconds), 2),
+            _el("jobStatus", job_status, 2),
             _el("mailingDate", iso_eastern(job.mailed_at(job_seconds)) if mailed else None, 2),
             _el("submittedDate", submitted_date, 2),
             f"{INDENT}</jobs>\n",
@@ -77,7 +78,15 @@ def details_xml(batch: SimBatch, now: float, job_seconds: float) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def tracking_head() -> bytes:
+# Tracking in two shapes (reference §9.1): Click2Mail's own model (``<tracking>`` holding repeated
+# ``<mailPiece>``, children in the JAXB propOrder of its Java example, null fields left out), and
+# the third-party guess (``<tracking><status/><description/><trackingDetails><trackingDetail>``).
+_MAIL_PIECE = ("uniqueId", "barCode", "address", "status", "dateTime", "statusLocation", "mailPieceId")
+
+
+def tracking_head(shape: str = "official") -> bytes:
+    if shape == "official":
+        return (DECLARATION + "<tracking>\n").encode("utf-8")
     return (
         DECLARATION
         + "<tracking>\n"
@@ -87,16 +96,16 @@ def tracking_head() -> bytes:
     ).encode("utf-8")
 
 
-def tracking_detail(barcode: str, status: str, date_time: str, location: str) -> str:
-    return (
-        f"{INDENT * 2}<trackingDetail>\n"
-        + _el("barCode", barcode, 3)
-        + _el("status", status, 3)
-        + _el("dateTime", date_time, 3)
-        + _el("statusLocation", location, 3)
-        + f"{INDENT * 2}</trackingDetail>\n"
-    )
+def tracking_scan(shape: str, fields: dict[str, str | None]) -> str:
+    """One scan of one piece; ``fields`` by element name (None or missing: left out)."""
+    if shape == "official":
+        inner = "".join(_el(name, fields.get(name), 2) for name in _MAIL_PIECE)
+        return f"{INDENT}<mailPiece>\n{inner}{INDENT}</mailPiece>\n"
+    inner = "".join(_el(name, fields.get(name), 3) for name in ("barCode", "status", "dateTime", "statusLocation"))
+    return f"{INDENT * 2}<trackingDetail>\n{inner}{INDENT * 2}</trackingDetail>\n"
 
 
-def tracking_tail() -> bytes:
+def tracking_tail(shape: str = "official") -> bytes:
+    if shape == "official":
+        return b"</tracking>\n"
     return f"{INDENT}</trackingDetails>\n</tracking>\n".encode("utf-8")

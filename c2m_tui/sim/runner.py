@@ -61,6 +61,7 @@ def _server(options: SimOptions, *, quiet: bool) -> Any:
         log_config=None if quiet else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=2,
         server_header=False,
+        date_header=False,  # the app sets Date: tracking answers carry the simulated USPS calendar
     )
 
     class Server(uvicorn.Server):

@@ -61,6 +61,19 @@ class SimBatch:
     pieces: int = 0
     jobs: list[SimJob] = field(default_factory=list)
     processed_seq: int | None = None  # 1 for the first batch the worker took, 2 for the next...
+    # test hooks (POST /__sim__/jobs, /__sim__/tracking): a job index -> (forced jobStatus, its
+    # errorMessage); a piece number in the batch (1-based) -> (scans it gets, a last scan word or "")
+    job_overrides: dict[int, tuple[str, str]] = field(default_factory=dict)
+    piece_overrides: dict[int, tuple[int, str]] = field(default_factory=dict)
+    tracking_answer: tuple[int, str, bytes] | None = None  # (status, content type, body) served as is
+
+    def job_state(self, job: SimJob, now: float, job_seconds: float) -> tuple[str, str]:
+        """(jobStatus, errorMessage) of a job: its place on the clock unless a test forced one."""
+        forced = self.job_overrides.get(job.index)
+        return forced if forced is not None else (job.status(now, job_seconds), "")
+
+    def job_mailed(self, job: SimJob, now: float, job_seconds: float) -> bool:
+        return self.job_state(job, now, job_seconds)[0] == JOB_STEPS[MAILED_STEP]
 
     @property
     def submitted(self) -> bool:
@@ -90,6 +103,9 @@ class SimBatch:
             return "EDITING"
         if not self.received or not self.jobs:
             return "ORDER_SUBMITTED"
+        forced = [self.job_overrides[j.index][0] for j in self.jobs if j.index in self.job_overrides]
+        if forced and forced[0] != JOB_STEPS[MAILED_STEP]:
+            return forced[0]
         return JOB_STEPS[min(j.step(now, job_seconds) for j in self.jobs)]
 
 

@@ -105,9 +105,10 @@ class FrozenTimesClient:
     async def details(self, batch_id: str) -> BatchDetails:
         return _freeze(await self._client.details(batch_id))
 
-    async def tracking(self, batch_id: str, tracking_type: str = "IMB") -> Tracking:
-        tracking = await self._client.tracking(batch_id, tracking_type)
-        return dataclasses.replace(tracking, events=freeze_events(tracking.events))
+    async def tracking(self, batch_id: str, tracking_type: str = "IMB", **kw: Any) -> Tracking:
+        tracking = await self._client.tracking(batch_id, tracking_type, **kw)
+        as_of = "2026-12-05T09:00:00-05:00" if tracking.as_of else None
+        return dataclasses.replace(tracking, events=freeze_events(tracking.events), as_of=as_of)
 
 
 def _freeze(obj: Any, **changes: Any) -> Any:

@@ -177,7 +177,8 @@ def test_tracking_csv_of_simulated_scans(sim_factory, tmp_path):
             break
         time.sleep(0.3)
     assert r.code == 0
-    assert rows[0] == "barCode,status,dateTime,statusLocation"
+    # the first four columns are the old ones; the app's export writes the same columns
+    assert rows[0] == "barCode,status,dateTime,statusLocation,latest,name,city,postalCode,listId"
     barcodes = {row.split(",")[0] for row in rows[1:]}
     assert len(barcodes) == 10  # one IMb per mail piece: 5 jobs x 2 recipients
     assert all(len(b) == 31 and b.isdigit() for b in barcodes)

@@ -4,6 +4,8 @@ to MAILED, details, and tracking (none vs simulated). Real simulator, real PDFs.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -244,11 +246,13 @@ def test_simulated_tracking_scans_mailed_pieces_one_event_a_day(fast_sim, tmp_pa
     r = wait_for(delivered, what="all pieces delivered")
     assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
     root = etree.fromstring(r.content)
-    assert (root.findtext("status"), root.findtext("description")) == ("0", "Success")
+    # Click2Mail's own shape (reference §9.1): <tracking> holding <mailPiece>s, JAXB propOrder
+    assert root.tag == "tracking" and {c.tag for c in root} == {"mailPiece"}
+    server_now = parsedate_to_datetime(r.headers["date"])
     by_piece: dict[str, list] = {}
-    for detail in root.find("trackingDetails"):
-        assert [c.tag for c in detail] == ["barCode", "status", "dateTime", "statusLocation"]
-        by_piece.setdefault(detail.findtext("barCode"), []).append(detail)
+    for piece in root:
+        assert [c.tag for c in piece] == ["barCode", "address", "status", "dateTime", "statusLocation", "mailPieceId"]
+        by_piece.setdefault(piece.findtext("barCode"), []).append(piece)
     assert len(by_piece) == 3
     for barcode, events in by_piece.items():
         assert re.fullmatch(r"\d{31}", barcode)
@@ -257,12 +261,14 @@ def test_simulated_tracking_scans_mailed_pieces_one_event_a_day(fast_sim, tmp_pa
         ]
         times = [e.findtext("dateTime") for e in events]
         assert times == sorted(times)
+        # never in the simulator's future: its USPS calendar is the answer's Date header
+        assert all(datetime.fromisoformat(t) <= server_now for t in times)
         assert all(re.fullmatch(r"[A-Z .]+ [A-Z]{2}", e.findtext("statusLocation")) for e in events)
     assert {events[-1].findtext("statusLocation") for events in by_piece.values()} == {
         "ARLINGTON VA", "DENVER CO", "BOSTON MA",
     }
     # the certified letter travels with a package barcode (IMpb) instead
-    packages = etree.fromstring(tracking(api, bid, "impb").content).find("trackingDetails")
+    packages = etree.fromstring(tracking(api, bid, "impb").content)
     assert {d.findtext("barCode") for d in packages} == {packages[0].findtext("barCode")}
     assert re.fullmatch(r"\d{22}", packages[0].findtext("barCode"))
     assert packages[-1].findtext("statusLocation") == "ARLINGTON VA"

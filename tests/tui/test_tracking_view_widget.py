@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from c2m_tui.tui.themes import register_themes
-from c2m_tui.tui.widgets.tracking_rows import PieceRow
+from c2m_tui.core.tracking_rows import PieceRow
 from c2m_tui.tui.widgets.tracking_view import TrackingView
 from tests.tui.batch_harness import screen_text
 

@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from c2m_tui.core.tracking_rows import build_piece_rows
 from c2m_tui.tui.screens.tracking import NOT_AVAILABLE, TrackingScreen
 from c2m_tui.tui.screens.tracking_dialogs import ExportDialog, StatusFilterDialog
 from c2m_tui.tui.widgets.tracking_view import TrackingView
@@ -37,6 +38,7 @@ async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim,
     truth = await wait_for_tracking(client, batch_id, all_delivered)
     pieces = truth.pieces()
     barcodes = list(pieces)
+    rows_by_code = {r.barcode: r for r in build_piece_rows(truth)[0]}
     monkeypatch.chdir(tmp_path)  # the CSV's default place is the current directory
 
     app = BatchScreensApp(client, lambda: TrackingScreen(batch_id))
@@ -95,7 +97,8 @@ async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim,
     assert "Delivered: 4" in first
     assert second_piece is not None and second_piece.barcode == barcodes[1]
     # the detail pane shows every scan of the highlighted piece, newest first
-    assert f"Piece {barcodes[1]}: {len(pieces[barcodes[1]])} scan(s)" in history_text
+    who = rows_by_code[barcodes[1]].recipient.label()
+    assert f"Piece {barcodes[1]} to {who}: {len(pieces[barcodes[1]])} scan(s)" in history_text
     assert "Accepted" in history_text and "Out for delivery" in history_text
     assert history_focused
     assert searched == [barcodes[2]]
@@ -104,7 +107,7 @@ async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim,
     out = tmp_path / f"tracking-{batch_id}.csv"
     with open(out, newline="") as fh:
         lines = list(csv.reader(fh))
-    assert lines[0] == ["barCode", "status", "dateTime", "statusLocation", "latest"]
+    assert lines[0] == ["barCode", "status", "dateTime", "statusLocation", "latest", "name", "city", "postalCode", "listId"]
     assert len(lines) == 1 + len(truth.events)
     latest = [row for row in lines[1:] if row[4] == "yes"]
     assert sorted(r[0] for r in latest) == sorted(barcodes)

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from c2m_tui.core.errors import C2MError
-from c2m_tui.core.models import BatchDetails
+from c2m_tui.core.models import BatchDetails, recipients_summary
 from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
 
 # (label, BatchDetails attribute), in the order a person reads them
@@ -40,6 +40,8 @@ def details_table(details: BatchDetails) -> Table:
         table.add_row(label, value if value not in (None, "") else "none")
     for key, value in details.extra.items():  # elements the reference does not list: shown as sent
         table.add_row(key, value or "none")
+    if details.recipients:
+        table.add_row("Recipients", "\n".join(recipients_summary(details.recipients)))
     return table
 
 

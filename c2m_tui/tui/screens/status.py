@@ -34,7 +34,8 @@ def _yes_no(value: bool) -> str:
 
 
 class StatusScreen(Screen):
-    """Polls ``GET /batches/{id}`` until the batch is mailed or failed."""
+    """Polls ``GET /batches/{id}`` until a final state (``BatchStatus.done``: mailed, failed,
+    partly failed, on hold, cancelled, unknown), in the core's words."""
 
     CSS_PATH = "status.tcss"
     BINDINGS = [
@@ -159,7 +160,7 @@ class StatusScreen(Screen):
             except Exception:  # noqa: BLE001 - the journal is a convenience; the board still works
                 pass
         if before is not None and before.phase != status.phase:
-            severity = "error" if status.phase == "failed" else "information"
+            severity = "information" if status.ok else "error"
             self.notify(status.describe(), title=f"Batch {self.batch_id}: {status.phase}", severity=severity, timeout=8)
 
     @on(PollFailed)
@@ -194,7 +195,7 @@ class StatusScreen(Screen):
         if self.next_poll is not None:
             return _clock_text(self.next_poll)
         if self.status is not None and self.status.done:
-            return f"none: the batch is {self.status.phase} (r asks again)"
+            return f"none: the batch is {self.status.phase.replace('-', ' ')} (r asks again)"
         if self.last_error is not None:
             return "none: fix the problem above, then press r"
         return "as soon as the first answer arrives"

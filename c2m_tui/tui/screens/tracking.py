@@ -1,4 +1,5 @@
-"""The tracking viewer: every mail piece's latest USPS scan, its history, filters and CSV export.
+"""The tracking viewer: every mail piece's latest USPS scan and recipient, its history, filters
+(status, search by name/ZIP/barcode/id/place, stuck pieces) and CSV export.
 
 The list is a line-API widget (TrackingView), so 100,000 pieces open at once. Fetching runs in a
 worker (group ``tracking``); grouping scans by piece runs in a thread so the screen keeps drawing.
@@ -23,17 +24,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from c2m_tui.config.paths import data_dir
 from c2m_tui.core.errors import C2MError
 from c2m_tui.core.models import Tracking, TrackingEvent
 from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
 from c2m_tui.tui.screens.tracking_dialogs import ALL, ExportDialog, StatusFilterDialog
-from c2m_tui.tui.widgets.tracking_rows import (
+from c2m_tui.core.tracking_rows import (
+    DEFAULT_STUCK_DAYS,
     PieceRow,
     build_piece_rows,
     counts_by_status,
     default_csv_path,
+    export_tracking_csv,
     filter_rows,
-    write_tracking_csv,
+    reference_time,
+    refresh_note,
+    stuck_pieces,
 )
 from c2m_tui.tui.widgets.tracking_view import TrackingView
 
@@ -72,11 +78,15 @@ class LoadedTracking:
     rows: list[PieceRow] = field(default_factory=list, repr=False)
     history: dict[str, list[TrackingEvent]] = field(default_factory=dict, repr=False)
     counts: dict[str, int] = field(default_factory=dict)
+    stuck: dict[str, str] = field(default_factory=dict, repr=False)  # barcode -> why it looks stuck
+    note: str = ""  # when USPS data was last refreshed and when to look again
 
     @classmethod
-    def build(cls, tracking: Tracking) -> "LoadedTracking":
+    def build(cls, tracking: Tracking, now: datetime | None = None, days: int = DEFAULT_STUCK_DAYS) -> "LoadedTracking":
         rows, history = build_piece_rows(tracking)
-        return cls(tracking, rows, history, counts_by_status(rows))
+        when = reference_time(tracking, now)
+        note = refresh_note(rows, when) if tracking.available else ""
+        return cls(tracking, rows, history, counts_by_status(rows), stuck_pieces(rows, when, days), note)
 
 
 class TrackingScreen(Screen):
@@ -86,6 +96,7 @@ class TrackingScreen(Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="tracking.search"),
         Binding("f", "filter", "Filter", id="tracking.filter"),
+        Binding("s", "stuck", "Stuck", id="tracking.stuck"),
         Binding("i", "switch_type", "IMB/IMPB", id="tracking.switch-type"),
         Binding("x", "export", "Export CSV", id="tracking.export"),
         Binding("r", "reload", "Reload", id="tracking.reload"),
@@ -108,6 +119,7 @@ class TrackingScreen(Screen):
         self.loaded: LoadedTracking | None = None
         self.from_cache = False  # what is shown is the journal's saved copy (the fresh answer follows)
         self.status_filter: str | None = None
+        self.stuck_only = False
         self.search_text = ""
         self._loader: Worker | None = None
 
@@ -115,17 +127,19 @@ class TrackingScreen(Screen):
         yield Static(self._title(), id="tracking-title")
         yield Static("asking the server…", id="tracking-summary")
         yield Static("", id="tracking-unavailable")
-        yield Input(placeholder="search barcode or location; enter to go to the list, escape to clear",
+        yield Input(placeholder="search name, city, ZIP, barcode, list id or place; enter: to the list, escape: clear",
                     id="tracking-search")
         with Vertical(id="tracking-main"):
             yield TrackingView(id="tracking-list")
             with VerticalScroll(id="tracking-history", can_focus=True):
                 yield Static("", id="tracking-history-text")
+        yield Static("", id="tracking-refresh")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#tracking-unavailable").display = False
         self.query_one("#tracking-search").display = False
+        self.query_one("#tracking-refresh").display = False
         self.query_one(TrackingView).focus()
         self.action_reload()
 
@@ -147,15 +161,16 @@ class TrackingScreen(Screen):
             except Exception:  # noqa: BLE001 - a cache problem never blocks the real answer
                 cached = None
             if cached is not None and cached.tracking.tracking_type == tracking_type:
-                built = await asyncio.to_thread(LoadedTracking.build, cached.tracking)
+                built = await asyncio.to_thread(LoadedTracking.build, cached.tracking, self.clock())
                 self.post_message(self.Loaded(built, cached.fetched_at.astimezone(), cached=True))
         try:
-            tracking = await self.app.session.client.tracking(self.batch_id, tracking_type)
+            tracking = await self.app.session.client.tracking(self.batch_id, tracking_type,
+                                                              keep_unreadable_in=data_dir())
         except C2MError as err:
             self.query_one("#tracking-summary", Static).update(f"Could not read the tracking: {err}")
             report_error(self, err, "tracking")
             return
-        built = await asyncio.to_thread(LoadedTracking.build, tracking)
+        built = await asyncio.to_thread(LoadedTracking.build, tracking, self.clock())
         self.post_message(self.Loaded(built, self.clock()))
         if journal is not None:
             try:  # a thread: turning 100k scans into JSON takes a second
@@ -189,6 +204,9 @@ class TrackingScreen(Screen):
         self._apply_filter()
         when = f"{message.at:%H:%M:%S}" + (" (saved copy; refreshing…)" if message.cached else "")
         self.query_one("#tracking-title", Static).update(f"{self._title()} · fetched {when}")
+        refresh = self.query_one("#tracking-refresh", Static)
+        refresh.update(loaded.note)
+        refresh.display = bool(loaded.note)
 
     # ------------------------------------------------------------------ filter and search
 
@@ -197,7 +215,8 @@ class TrackingScreen(Screen):
             return
         view = self.query_one(TrackingView)
         current = view.cursor_row.barcode if view.cursor_row else None
-        shown = filter_rows(self.loaded.rows, status=self.status_filter, search=self.search_text)
+        shown = filter_rows(self.loaded.rows, status=self.status_filter, search=self.search_text,
+                            stuck=self.loaded.stuck if self.stuck_only else None)
         view.empty_text = "No pieces match." if self.loaded.rows else "No pieces have been scanned yet."
         view.set_rows(shown, keep_barcode=current)
         self._update_summary(len(shown))
@@ -213,13 +232,18 @@ class TrackingScreen(Screen):
         for status, n in self.loaded.counts.items():
             text.append("  ·  ")
             text.append(f"{status or '(no status)'}: {n}", style="bold" if status == self.status_filter else "")
+        stuck = len(self.loaded.stuck)
+        text.append("  ·  ")
+        text.append(f"stuck: {stuck}", style="bold" if self.stuck_only else "")
         conditions = []
         if self.status_filter is not None:
             conditions.append(f"status is {self.status_filter!r}")
+        if self.stuck_only:
+            conditions.append(f"stuck (no scan for {DEFAULT_STUCK_DAYS} days, returned or forwarded)")
         if self.search_text:
-            conditions.append(f"barcode or location contains {self.search_text!r}")
+            conditions.append(f"name, ZIP, barcode, id or place contains {self.search_text!r}")
         if conditions:
-            text.append(f"\nShowing {shown} of {total}: " + " and ".join(conditions) + " (f, / to change)")
+            text.append(f"\nShowing {shown} of {total}: " + " and ".join(conditions) + " (f, s, / to change)")
         self.query_one("#tracking-summary", Static).update(text)
 
     def action_search(self) -> None:
@@ -244,6 +268,14 @@ class TrackingScreen(Screen):
             return
         self.app.push_screen(StatusFilterDialog(self.loaded.counts, self.status_filter), self._filter_chosen)
 
+    def action_stuck(self) -> None:
+        """Show only stuck pieces (again: all pieces)."""
+        if self.loaded is None or not self.loaded.rows:
+            self.notify("Nothing to filter yet.", severity="warning")
+            return
+        self.stuck_only = not self.stuck_only
+        self._apply_filter()
+
     def _filter_chosen(self, choice: str | None) -> None:
         if choice is None:
             return
@@ -259,7 +291,10 @@ class TrackingScreen(Screen):
     def _history(self, row: PieceRow | None) -> Table | str:
         if row is None or self.loaded is None:
             return ""
-        table = Table(title=f"Piece {row.barcode}: {row.events} scan(s), newest first", title_justify="left",
+        who = f" to {row.recipient.label()}" if row.recipient else ""
+        why = self.loaded.stuck.get(row.barcode)
+        title = f"Piece {row.barcode}{who}: {row.events} scan(s), newest first" + (f" · stuck: {why}" if why else "")
+        table = Table(title=title, title_justify="left",
                       expand=True, box=None, show_edge=False, padding=(0, 1))
         table.add_column("When", no_wrap=True)
         table.add_column("Status")
@@ -278,7 +313,9 @@ class TrackingScreen(Screen):
         self.tracking_type = "IMPB" if self.tracking_type == "IMB" else "IMB"
         self.loaded = None
         self.status_filter = None
+        self.stuck_only = False
         self.query_one("#tracking-title", Static).update(self._title())
+        self.query_one("#tracking-refresh", Static).update("")
         self.query_one("#tracking-summary", Static).update("asking the server…")
         self.query_one(TrackingView).set_rows([])
         self.action_reload()
@@ -295,7 +332,7 @@ class TrackingScreen(Screen):
         if path is None or self.loaded is None:
             return
         try:
-            lines = write_tracking_csv(path, self.query_one(TrackingView).rows, self.loaded.history)
+            lines = export_tracking_csv(path, self.query_one(TrackingView).rows, self.loaded.history)
         except C2MError as err:
             report_error(self, err, "export")
             return

@@ -8,7 +8,7 @@ from typing import Iterable
 from rich.text import Text
 from textual.widgets import DataTable
 
-from c2m_tui.core.models import JobStatus
+from c2m_tui.core.models import JobStatus, job_state
 
 # (column key, label); the key is the JobStatus attribute shown in it
 COLUMNS = (
@@ -22,16 +22,19 @@ COLUMNS = (
 )
 
 
+RECIPIENT_COLUMN = ("recipient", "Recipient")  # added once a job's recipients are known
+_QUEUED_WORDS = ("", "QUEUED", "PENDING", "EDITING", "SUBMITTED")
+
+
 def job_category(job_status: str | None) -> str:
-    """The semantic colour of a job status word."""
-    word = (job_status or "").upper()
-    if word == "MAILED":
+    """The semantic colour of a job status word, from the core's meaning of it (``job_state``):
+    failed, on hold, cancelled and unknown words are all shown as errors."""
+    state = job_state(job_status)
+    if state == "mailed":
         return "mailed"
-    if word in ("ERROR", "FAILED", "CANCELLED", "CANCELED", "REJECTED"):
-        return "error"
-    if word in ("", "QUEUED", "PENDING", "EDITING", "SUBMITTED"):
-        return "queued"
-    return "processing"
+    if state == "processing":
+        return "queued" if (job_status or "").strip().upper() in _QUEUED_WORDS else "processing"
+    return "error"
 
 
 class JobTable(DataTable):
@@ -63,6 +66,8 @@ class JobTable(DataTable):
         self.watch(self.app, "theme", lambda *_: self.call_after_refresh(self._recolour), init=False)
 
     def _cell(self, job: JobStatus, key: str) -> object:
+        if key == "recipient":
+            return job.recipient_text()
         value = getattr(job, key) or ""
         if key == "job_status":
             style = self.get_component_rich_style(f"job-table--{job_category(job.job_status)}", partial=True)
@@ -70,8 +75,12 @@ class JobTable(DataTable):
         return str(value)
 
     def show_jobs(self, jobs: Iterable[JobStatus]) -> None:
+        jobs = list(jobs)
+        if RECIPIENT_COLUMN[0] not in self.columns and any(j.recipients for j in jobs):
+            self.add_column(RECIPIENT_COLUMN[1], key=RECIPIENT_COLUMN[0], default="")
+        keys = [str(k.value) for k in self.columns]
         for job in jobs:
-            cells = {key: self._cell(job, key) for key, _ in COLUMNS}
+            cells = {key: self._cell(job, key) for key in keys}
             known = self._shown.get(job.job_id)
             if known is None:
                 self.add_row(*cells.values(), key=job.job_id)
