@@ -59,15 +59,15 @@ def prepare(pdf: str | Path, xml_path: str | Path) -> Prepared:
     """Validate the pair and build what will be uploaded. Raises InputError for unreadable files."""
     from c2m_tui.core.pdf import pdf_info
     from c2m_tui.core.validate import validate_batch
+    from c2m_tui.core.xml_bytes import read_batch_xml
 
     pdf = Path(pdf)
     xml_path = Path(xml_path)
     info = pdf_info(pdf)
-    try:
-        raw = xml_path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{xml_path}: cannot read the batch XML ({err.strerror or err})") from err
-    report = validate_batch(xml_path, pdf)
+    # read once and normalised (UTF-8 with a declaration): these bytes are validated, hashed,
+    # journaled and uploaded, so what was checked is exactly what the server gets
+    raw = read_batch_xml(xml_path)
+    report = validate_batch(raw, pdf, source=str(xml_path))
     xml, removed = (raw, False) if not report.valid else strip_credentials(raw)
     return Prepared(
         pdf=pdf,
