@@ -480,9 +480,11 @@ async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
 
 def _bid(batch_id: str | int) -> str:
     """Batch ids are plain integers: refuse anything else before it reaches a URL."""
+    from c2m_tui.core.responses import is_batch_id
+
     text = str(batch_id).strip()
-    if not text.isdigit():
-        raise E.UsageError(f"a batch id is a number, not {batch_id!r}")
+    if not is_batch_id(text):
+        raise E.UsageError(f"a batch id is a number of at most 20 digits, not {str(batch_id)[:40]!r}")
     return text
 
 
