@@ -251,3 +251,35 @@ def test_non_utf8_far_down_the_file_is_still_recognised(tmp_path):
     path = write(tmp_path / "late.csv", "\r\n".join(lines).encode("shift_jis"))
     table = open_table(path)
     assert dict(table.rows())[20002]["Name"] == "山田太郎"
+
+
+def _bomb(path: Path, inflated: int) -> Path:
+    """A real workbook whose shared strings inflate to ``inflated`` bytes (a zip bomb, ~1000:1)."""
+    import zipfile
+
+    make_xlsx(path, [["Name", "City"], ["Ann", "Reno"]])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("xl/padding.xml", "w") as member:
+            block = b" " * (1024 * 1024)
+            for _ in range(inflated // len(block)):
+                member.write(block)
+    return path
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_reads_it(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from c2m_tui.core.addresses import reader
+
+    assert reader.MAX_XLSX_UNCOMPRESSED == 256 * 1024 * 1024
+    monkeypatch.setattr(reader, "MAX_XLSX_UNCOMPRESSED", 4 * 1024 * 1024)  # a small bomb, the same rule
+    path = _bomb(tmp_path / "bomb.xlsx", 8 * 1024 * 1024)
+    assert path.stat().st_size < 100 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="unpacks to 8 MiB .* over the 4 MiB limit"):
+            open_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024

@@ -300,9 +300,34 @@ def _column_letter(index: int) -> str:
 # --------------------------------------------------------------------------- XLSX
 
 
+# An .xlsx is a zip: openpyxl inflates its parts (the shared strings whole), so a 1 MB "zip bomb"
+# that inflates to gigabytes would take that much memory. Python's zipfile never inflates a member
+# past its declared size, so the declared sizes are checked first. 256 MiB is about ten times a
+# 100,000-row address list's parts.
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_XLSX_MEMBERS = 10_000
+
+
+def _check_zip_sizes(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError(f"{path}: not a readable .xlsx workbook ({err})") from None
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(
+            f"{path}: the workbook unpacks to {total >> 20} MiB in {len(members)} parts, over the "
+            f"{MAX_XLSX_UNCOMPRESSED >> 20} MiB limit (a damaged file or a zip bomb); save the sheet as CSV"
+        )
+
+
 def _open_workbook(path: Path):
     import zipfile
 
+    _check_zip_sizes(path)
     from openpyxl import load_workbook  # heavy: only when an .xlsx is read
 
     try:
