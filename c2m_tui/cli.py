@@ -85,6 +85,10 @@ def _guarded(func, args) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as err:  # the machine, not the input: a full disk, a read-only folder
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"c2m-tui: {where}{err.strerror or err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,9 +10,13 @@ itself, so any other handler attached there (a test runner's capture) sees redac
 from __future__ import annotations
 
 import base64
+import binascii
+import errno
+import json
 import logging
 import os
 import re
+import stat
 import threading
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -23,6 +27,7 @@ LOGGER_NAME = "c2m_tui.debug"
 CAPTURED_LOGGERS = ("httpx", "httpcore")
 
 _secrets: set[str] = set()
+_raw_secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -41,22 +46,39 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def register_secret(secret: str | None) -> None:
-    """Remember a password so that it is masked wherever it appears in the debug log.
+# Text that may be base64 (a Basic token without its "Basic", or any other base64 of the password)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
 
-    Its URL-encoded forms are remembered too; the Basic token that carries it is caught by pattern.
-    """
+
+def secret_forms(secret: str) -> set[str]:
+    """Every spelling of ``secret`` a log line may carry: as is, %-encoded (upper and lower case hex,
+    with "+" or "%20" for a space), JSON-escaped (with and without ``\\u`` escapes), and as Python's
+    repr shows it inside a str or a bytes value."""
+    quoted = {quote(secret, safe=""), quote_plus(secret)}
+    forms = {secret, *quoted, *(_PERCENT.sub(lambda m: m.group(0).lower(), q) for q in quoted)}
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(repr(secret)[1:-1])
+    forms.add(repr(secret.encode("utf-8"))[2:-1])
+    return {f for f in forms if f}
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a password so that it is masked wherever it appears in the debug log, in any of
+    ``secret_forms``; base64 that decodes to text holding it (a bare Basic token) is masked too."""
     if not secret:
         return
-    forms = {secret, quote(secret, safe=""), quote_plus(secret)}
     with _secrets_lock:
-        _secrets.update(f for f in forms if f)
+        _secrets.update(secret_forms(secret))
+        _raw_secrets.add(secret)
 
 
 def forget_secrets() -> None:
     """Clear the registered passwords (tests; logout)."""
     with _secrets_lock:
         _secrets.clear()
+        _raw_secrets.clear()
 
 
 def redact(text: str) -> str:
@@ -65,12 +87,30 @@ def redact(text: str) -> str:
         return text
     with _secrets_lock:
         secrets = sorted(_secrets, key=len, reverse=True)  # longest first: no partial leftovers
+        raw = tuple(_raw_secrets)
+    if raw:
+        text = _BASE64_RUN.sub(lambda m: MASK if _decodes_to_secret(m.group(0), raw) else m.group(0), text)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _decodes_to_secret(candidate: str, secrets: tuple[str, ...]) -> bool:
+    """Is ``candidate`` base64 (standard or URL-safe, padded or not) of text holding a secret?"""
+    body = candidate.rstrip("=")
+    padded = body + "=" * (-len(body) % 4)
+    for altchars in (None, b"-_"):
+        try:
+            decoded = base64.b64decode(padded, altchars=altchars, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        text = decoded.decode("utf-8", "replace")
+        if any(secret in text for secret in secrets):
+            return True
+    return False
 
 
 def basic_token(username: str, password: str) -> str:
@@ -108,14 +148,7 @@ def open_debug_log(path: str | os.PathLike[str], *, capture: tuple[str, ...] = C
     previous file.
     """
     close_debug_log()
-    target = Path(path)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    fchmod = getattr(os, "fchmod", None)  # not on Windows before Python 3.13
-    try:
-        if fchmod is not None:
-            fchmod(fd, 0o600)  # an existing file keeps its mode on open: make it private now
-    except OSError:
-        pass  # not ours to chmod (e.g. /dev/stderr); still written through the filter
+    fd = _open_log_file(Path(path))
     stream = os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace")
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.DEBUG)
@@ -133,6 +166,45 @@ def open_debug_log(path: str | os.PathLike[str], *, capture: tuple[str, ...] = C
         _handlers.append((lg, handler))
     logger.debug("debug log opened (secrets are shown as %s)", MASK)
     return logger
+
+
+def _open_log_file(target: Path) -> int:
+    """The debug file opened for appending, created 0600, without following a symlink: a link
+    planted at the path would make us append to (and chmod) whatever it points at. A symlink to a
+    terminal or a pipe (``/dev/stderr``) is fine: it is opened without creating and never chmodded."""
+    from c2m_tui.core.errors import InputError
+
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags | os.O_CREAT | nofollow, 0o600)
+    except OSError as err:
+        if err.errno != errno.ELOOP or not target.is_symlink():
+            raise InputError(f"{target}: cannot open the debug log: {err.strerror or err}") from None
+        fd = _open_stream_link(target, flags)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: make it private now
+    except (OSError, AttributeError):  # not ours to chmod; fchmod is missing on old Windows
+        pass
+    return fd
+
+
+def _open_stream_link(target: Path, flags: int) -> int:
+    from c2m_tui.core.errors import InputError
+
+    refused = InputError(f"{target}: is a symbolic link; give the debug log's real path")
+    try:
+        fd = os.open(target, flags | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        raise refused from None
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        os.close(fd)
+        raise refused
+    os.set_blocking(fd, True)
+    return fd
 
 
 def close_debug_log() -> None:

@@ -18,7 +18,16 @@ def app_home() -> Path | None:
 
 def _ensure(path: Path) -> Path:
     # 0700: the config names accounts and the state holds batch ids; nobody else needs to read them.
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as err:  # a read-only home, a file where a folder must be, no permission
+        from c2m_tui.core.errors import InputError
+
+        where = err.filename or path
+        raise InputError(
+            f"{where}: cannot create c2m-tui's folder ({err.strerror or err}); make it writable, or set "
+            f"{HOME_ENV} to a writable folder"
+        ) from None
     return path
 
 

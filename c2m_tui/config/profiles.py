@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from c2m_tui.config import settings
+from c2m_tui.config.configfile import DEFAULT_PROFILE_KEY, PROFILES_KEY, modify_config, read_config
 from c2m_tui.config.paths import config_file
 from c2m_tui.core.errors import InputError, UsageError
 
@@ -29,6 +29,7 @@ DEFAULT_PROFILE = "demo"
 DEMO_BASE_URL = "http://127.0.0.1:8025/v1"
 STAGING_BASE_URL = "https://stage-batch.click2mail.com/v1"
 PRODUCTION_BASE_URL = "https://batch.click2mail.com/v1"
+# Hosts as ``canonical_host`` spells them (lower case, no trailing dot, no port).
 PRODUCTION_HOSTS = frozenset({"batch.click2mail.com"})
 STAGING_HOSTS = frozenset({"stage-batch.click2mail.com"})
 
@@ -87,15 +88,37 @@ def is_loopback_host(host: str | None) -> bool:
         return False
 
 
-def environment_of(name: str, base_url: str) -> str:
-    host = (urlsplit(base_url).hostname or "").lower()
+def canonical_host(url: str) -> str:
+    """The host of ``url`` as DNS resolves it: lower case, IDNA-encoded, without the trailing dot(s),
+    the port, the path or any user part ("HTTPS://Batch.Click2Mail.COM.:443/v1/" ->
+    "batch.click2mail.com")."""
+    try:
+        host = urlsplit((url or "").strip()).hostname or ""
+    except ValueError:
+        return ""
+    host = host.rstrip(".").lower()
+    try:
+        return host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return host
+
+
+def classify(url: str) -> str:
+    """The environment a base URL reaches by its host alone: "production", "staging" or "custom"."""
+    host = canonical_host(url)
     if host in PRODUCTION_HOSTS:
         return "production"
     if host in STAGING_HOSTS:
         return "staging"
-    if name == "demo" and is_loopback_host(host):
-        return "demo"
     return "custom"
+
+
+def environment_of(name: str, base_url: str) -> str:
+    """A profile's environment: its URL's (``classify``), or "demo" for the demo profile on loopback."""
+    environment = classify(base_url)
+    if environment == "custom" and name == "demo" and is_loopback_host(canonical_host(base_url)):
+        return "demo"
+    return environment
 
 
 def check_profile_name(name: str) -> str:
@@ -130,7 +153,7 @@ def normalize_base_url(url: str) -> str:
 def load_profiles() -> dict[str, Profile]:
     """Built-ins merged with config.toml's ``[profiles.NAME]`` tables, built-ins first."""
     path = config_file()
-    table = settings.read_config().get(settings.PROFILES_KEY, {})
+    table = read_config().get(PROFILES_KEY, {})
     if not isinstance(table, dict):
         raise InputError(f"{path}: 'profiles' must be a table ([profiles.NAME])")
     result = dict(BUILTINS)
@@ -169,7 +192,7 @@ def _profile_from_entry(name: str, entry: Any, path) -> Profile:
 
 def default_profile_name() -> str:
     """The saved default (settings ``default_profile``), else demo. Never a production profile."""
-    name = settings.load_settings().get("default_profile") or DEFAULT_PROFILE
+    name = read_config().get(DEFAULT_PROFILE_KEY) or DEFAULT_PROFILE
     if not isinstance(name, str):
         raise InputError(f"{config_file()}: default_profile must be a profile name")
     return name
@@ -215,7 +238,7 @@ def save_profile(profile: Profile) -> Profile:
         entry["username"] = profile.username
 
     def change(doc: dict[str, Any]) -> None:
-        table = doc.setdefault(settings.PROFILES_KEY, {})
+        table = doc.setdefault(PROFILES_KEY, {})
         if not isinstance(table, dict):
             raise InputError(f"{config_file()}: 'profiles' must be a table ([profiles.NAME])")
         if entry:
@@ -223,10 +246,21 @@ def save_profile(profile: Profile) -> Profile:
         else:
             table.pop(name, None)  # a built-in back to its defaults
 
-    settings.modify_config(change)
+    modify_config(change)
     return load_profiles()[name]
 
 
 def set_default_profile(name: str) -> None:
     """Make ``name`` the default for later runs; refused for production (see module docstring)."""
-    settings.update_settings(default_profile=name)
+    if not isinstance(name, str):
+        raise UsageError(f"default_profile must be a profile name, not {name!r}")
+    profile = load_profiles().get(name)
+    if profile is None:
+        raise UsageError(f"cannot make {name!r} the default profile: there is no such profile")
+    if is_production(profile):
+        raise UsageError(PRODUCTION_DEFAULT_REFUSED.format(name=name))
+
+    def change(doc: dict[str, Any]) -> None:
+        doc[DEFAULT_PROFILE_KEY] = name
+
+    modify_config(change)

@@ -294,18 +294,13 @@ def _job_from_element(el: etree._Element, index: int, recipients: list[Address])
 
 
 def load_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[bytes, str]:
-    """The bytes of a batch XML and the name to use for it in messages (``label`` for raw bytes)."""
+    """The normalised bytes of a batch XML (UTF-8 with a declaration, see ``xml_bytes``) and the
+    name to use for it in messages (``label`` for raw bytes)."""
+    from c2m_tui.core.xml_bytes import normalise_batch_xml, read_batch_xml
+
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source), label
-    path = Path(source)
-    try:
-        return path.read_bytes(), str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a batch XML file") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+        return normalise_batch_xml(bytes(source), label), label
+    return read_batch_xml(source), str(Path(source))
 
 
 def read_batch(source: str | Path | bytes) -> ReadBatch:

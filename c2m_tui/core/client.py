@@ -3,9 +3,17 @@
 Safety rules, because every batch costs real money:
 - GET and PUT are idempotent and are retried with backoff on transport errors and 5xx.
 - ``POST /batches`` (create) and ``POST /batches/{id}`` (submit) are never retried blindly. Create is
-  retried only when the connection could not be opened (nothing was sent). After any other failure of
-  submit the client reads the batch status first: ``submitted=true`` means the submit took effect;
-  ``submitted=false`` means it did not, and only then is it sent again.
+  retried only when the connection could not be opened (nothing was sent). Submit is POSTed at most
+  twice in a run (see ``submit``): after a failure the status is read, and a second POST goes only
+  after a 429/5xx *answer* and a status that says "not submitted" twice, some seconds apart. No
+  answer at all (a timeout, a dropped connection) is never followed by a second POST: it is an
+  AmbiguousSubmitError, "possibly submitted", for ``resume`` to settle.
+- Every request is bounded: connect (10 s), each read (105 s), and an overall deadline for the
+  whole request (130 s, plus the body's size at a floor rate for uploads); an answer bigger than
+  ``MAX_ANSWER_BYTES`` is refused while it streams in, never held whole.
+- Plain-http base URLs (loopback only) never go through a proxy from the environment: the Basic
+  credentials would reach the proxy in clear. HTTPS honours HTTPS_PROXY/ALL_PROXY/NO_PROXY (the
+  credentials travel inside the TLS tunnel).
 - HTTP Basic credentials go only in the Authorization header; nothing here logs them.
 """
 
@@ -15,6 +23,7 @@ import asyncio
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable, TypeVar
 from urllib.parse import urlsplit
@@ -23,6 +32,7 @@ import httpx
 
 from c2m_tui import __version__
 from c2m_tui.core import errors as E
+from c2m_tui.core.inputfile import open_regular, regular_size
 from c2m_tui.core.models import BatchDetails, BatchStatus, Tracking
 
 ProgressCallback = Callable[[int, int], None]
@@ -31,6 +41,18 @@ T = TypeVar("T")
 # Cloudflare answers 524 after 100 s of origin silence: wait a little longer than that for an answer.
 DEFAULT_TIMEOUT = 105.0
 CONNECT_TIMEOUT = 10.0
+# The whole of one request (connect, send, every read) ends within this: a server that drips one
+# byte every few seconds never trips the per-read timeout above, but it trips this.
+DEFAULT_DEADLINE = DEFAULT_TIMEOUT + CONNECT_TIMEOUT + 15.0
+# An upload's deadline grows with its body at this floor rate (50 KiB/s, a poor mobile uplink):
+# a 200 MB PDF may take 130 s + 68 min; a link slower than that is treated as broken.
+UPLOAD_FLOOR_BYTES_PER_S = 50 * 1024
+# No Batch API answer is near this (a 100,000-job status is about 25 MB): a bigger one is refused
+# while it streams in, so memory stays bounded whatever the server sends.
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+# Submit: the gap between the two status reads that must both say "not submitted" before a second
+# POST (a status that lags behind the submit it reports on must not bring a second one).
+SUBMIT_RECHECK_SECONDS = 5.0
 # Upload chunk: 1 MiB costs the least client CPU per byte (measured, benchmarks/bench_upload.py).
 # Smaller chunks pay httpx/httpcore/anyio overhead per chunk more often; larger ones overflow the
 # socket buffer, so asyncio copies the unsent rest into its own buffer, and a 4 MiB read no longer
@@ -56,7 +78,24 @@ def check_base_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-def _server_message(response: httpx.Response) -> str:
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer, read whole but never past ``MAX_ANSWER_BYTES``."""
+
+    status_code: int
+    content: bytes
+    url: str
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+
+def _server_message(response: Answer) -> str:
     """The server's own words from an error body: XML text content or plain text, one line, short."""
     text = response.text or ""
     text = re.sub(r"<\?xml[^>]*\?>", " ", text)
@@ -78,11 +117,19 @@ class BatchClient:
         retries: int = 3,
         backoff: float = 0.5,
         debug_log: logging.Logger | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        upload_floor_rate: float = UPLOAD_FLOOR_BYTES_PER_S,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
+        submit_recheck: float = SUBMIT_RECHECK_SECONDS,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.host = urlsplit(self.base_url).netloc
         self.retries = retries
         self.backoff = backoff
+        self.deadline = deadline
+        self.upload_floor_rate = upload_floor_rate
+        self.max_answer_bytes = max_answer_bytes
+        self.submit_recheck = submit_recheck
         self._log = debug_log or log
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
@@ -90,6 +137,10 @@ class BatchClient:
             timeout=httpx.Timeout(timeout, connect=CONNECT_TIMEOUT),
             headers={"User-Agent": f"c2m-tui/{__version__}", "Accept": "application/xml"},
             follow_redirects=False,
+            # Environment proxies only for https: through a plain-http proxy the Authorization
+            # header (the password, base64) would reach the proxy in clear. Plain http is loopback
+            # only (check_base_url), which never needs a proxy.
+            trust_env=urlsplit(self.base_url).scheme == "https",
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -124,7 +175,7 @@ class BatchClient:
 
         try:
             response = await self._send("POST", "batches", what="create a batch", retry="connect")
-        except (E.RequestTimeoutError, E.ServerError) as err:
+        except (E.RequestTimeoutError, E.ServerError, E.AnswerTooLargeError) as err:
             raise E.AmbiguousSubmitError(
                 f"creating a batch got no clear answer ({err}); a batch may exist on the server with an "
                 "unknown id. It holds nothing and costs nothing until it is submitted.",
@@ -140,10 +191,7 @@ class BatchClient:
     async def upload_pdf(self, batch_id: str, path: Path, progress: ProgressCallback | None = None) -> None:
         """``PUT /batches/{id}`` with the raw PDF, streamed from disk (never read whole)."""
         path = Path(path)
-        try:
-            size = path.stat().st_size
-        except OSError as err:
-            raise E.InputError(f"{path}: cannot read the PDF ({err.strerror or err})") from err
+        size = regular_size(path, "the PDF")  # a FIFO or a device is refused here, before any byte is sent
 
         def body() -> AsyncIterator[bytes]:
             return self._stream_file(path, size, progress)
@@ -158,9 +206,13 @@ class BatchClient:
         )
 
     async def upload_xml(self, batch_id: str, xml: bytes) -> None:
-        """``PUT /batches/{id}`` with the batch XML (which must carry its XML declaration)."""
-        if not xml.lstrip().startswith(b"<?xml"):
-            xml = b'<?xml version="1.0" encoding="UTF-8"?>\n' + xml
+        """``PUT /batches/{id}`` with the batch XML, exactly the bytes given when they start with their
+        XML declaration (``xml_bytes.normalise_batch_xml`` makes sure of it; never a declaration put
+        in front of a byte-order mark or UTF-16)."""
+        if not xml.startswith(b"<?xml"):
+            from c2m_tui.core.xml_bytes import normalise_batch_xml
+
+            xml = normalise_batch_xml(xml)
         await self._send(
             "PUT",
             f"batches/{_bid(batch_id)}",
@@ -171,41 +223,72 @@ class BatchClient:
         )
 
     async def submit(self, batch_id: str) -> None:
-        """``POST /batches/{id}``: submit. Never sent twice unless the status proves the first did not land."""
+        """``POST /batches/{id}``: submit, POSTed at most twice in a run, and twice only when it is
+        safe. After a failed POST the status is read: ``submitted=true`` means it took effect. A
+        second POST goes only when the server *answered* 429 or 5xx and the status says "not
+        submitted" on two reads ``submit_recheck`` seconds apart. A refusal (other 4xx) is raised
+        as it is; no answer (timeout, dropped connection, garbled answer) is an
+        AmbiguousSubmitError: possibly submitted, for ``resume`` to settle. A 401 or a connection
+        that never opened is raised at once (nothing reached the server)."""
         bid = _bid(batch_id)
-        attempts = 0
-        while True:
-            attempts += 1
+        for attempt in (1, 2):
             try:
                 await self._send("POST", f"batches/{bid}", what=f"submit batch {bid}", retry="connect")
                 return
-            except (E.ServerError, E.RequestTimeoutError, E.TransportError) as err:
-                if isinstance(err, E.UnreachableError):
-                    raise  # the connection never opened: nothing was sent
-                self._log.info("submit of %s failed ambiguously (%s); reading its status first", bid, err)
-                try:
-                    state = await self.status(bid)
-                except E.C2MError as status_err:
-                    raise E.AmbiguousSubmitError(
-                        f"submitting batch {bid} got no clear answer ({err}), and its status could not be "
-                        f"read ({status_err}). Do not submit again: check it with `c2m-tui status {bid}`."
-                    ) from err
-                if state.submitted:
-                    self._log.info("batch %s shows submitted=true: the submit took effect", bid)
-                    return
-                if attempts > self.retries:
-                    raise E.ServerError(
-                        f"submitting batch {bid} failed {attempts} times ({err}); the batch is not submitted"
-                    ) from err
-                await asyncio.sleep(self.backoff * 2 ** (attempts - 1))
+            except (E.UnreachableError, E.CredentialsError, E.NotFoundError):
+                raise  # nothing was sent, or the server refused us at the door / has no such batch
+            except (E.ServerError, E.BadRequestError) as err:
+                failure: E.C2MError = err
+                answered = err.status_code is not None
+            except E.C2MError as err:  # timeout, a broken connection, an answer too big to read
+                failure, answered = err, False
+            self._log.info("submit of %s failed (%s); reading its status first", bid, failure)
+            if await self._shows_submitted(bid, failure):
+                return
+            retryable = isinstance(failure, E.APIError) and failure.status_code in RETRYABLE_STATUS
+            if not answered:
+                raise E.AmbiguousSubmitError(
+                    f"batch {bid} is possibly submitted: the submit got no answer ({failure}) and its status "
+                    f"does not show it yet. It is not submitted again in this run; `c2m-tui resume {bid}` "
+                    "settles it from the status later"
+                ) from failure
+            if not retryable:
+                raise failure  # the server answered and refused (400, 404, ...): not submitted
+            if attempt == 2:
+                raise E.ServerError(
+                    f"submitting batch {bid} failed twice ({failure}); its status still says not submitted",
+                    status_code=failure.status_code,  # type: ignore[union-attr]
+                ) from failure
+            await asyncio.sleep(self.submit_recheck)
+            if await self._shows_submitted(bid, failure):
+                return  # the first read lagged behind the submit
+            self._log.info("batch %s is not submitted on two reads %.1f s apart: submitting again",
+                           bid, self.submit_recheck)
+
+    async def _shows_submitted(self, bid: str, failure: E.C2MError) -> bool:
+        try:
+            state = await self.status(bid)
+        except E.C2MError as status_err:
+            raise E.AmbiguousSubmitError(
+                f"batch {bid} is possibly submitted: the submit failed ({failure}) and its status could not "
+                f"be read ({status_err}). Do not submit again: check it with `c2m-tui status {bid}`"
+            ) from failure
+        if state.submitted:
+            self._log.info("batch %s shows submitted=true: the submit took effect", bid)
+        return state.submitted
 
     async def status(self, batch_id: str) -> BatchStatus:
         """``GET /batches/{id}`` (answers 201, sic)."""
-        from c2m_tui.core.responses import parse_status
+        from c2m_tui.core.responses import ResponseFormatError, parse_status
 
         bid = _bid(batch_id)
         response = await self._send("GET", f"batches/{bid}", what=f"read the status of batch {bid}", retry=True)
-        return await _parse(parse_status, response.content)
+        state = await _parse(parse_status, response.content)
+        if state.id != bid:
+            raise ResponseFormatError(
+                f"unexpected answer to read the status of batch {bid}: it is the status of batch "
+                f"{state.id[:24]}; refused", body=response.text[:500])
+        return state
 
     async def details(self, batch_id: str) -> BatchDetails:
         from c2m_tui.core.responses import parse_details
@@ -254,7 +337,7 @@ class BatchClient:
         sent = 0
         if progress:
             progress(0, size)
-        fd = os.open(path, os.O_RDONLY)
+        fd = open_regular(path, "the PDF")
         try:
             # Read inline: a 1 MiB read from the page cache takes well under a millisecond, and a
             # thread hop per chunk cost ~25% more CPU for no gain in throughput (measured).
@@ -287,20 +370,18 @@ class BatchClient:
         content: Callable[[], object] | None = None,
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    ) -> Answer:
         """Send one call. ``retry=True``: retry transport errors and 5xx; ``"connect"``: only when
-        the connection could not be opened; ``False``: never."""
+        the connection could not be opened; ``False``: never. Each attempt is bounded by
+        ``_deadline`` and its answer by ``max_answer_bytes``."""
         attempt = 0
         while True:
             attempt += 1
+            body = content() if content else None
+            deadline = self._deadline(body, headers)
             try:
-                response = await self._http.request(
-                    method,
-                    url,
-                    content=content() if content else None,
-                    headers=headers,
-                    params=params,
-                )
+                async with asyncio.timeout(deadline):
+                    response = await self._request(method, url, what, body, headers, params)
             except httpx.ConnectError as err:
                 failure: E.C2MError = E.UnreachableError(
                     f"cannot reach {self.host} to {what}: {_reason(err)}",
@@ -311,11 +392,16 @@ class BatchClient:
                     failure = E.UnreachableError(f"cannot reach {self.host} to {what}: connection timed out")
                 else:
                     failure = E.RequestTimeoutError(f"no answer from {self.host} in time to {what}")
+            except TimeoutError:
+                failure = E.RequestTimeoutError(
+                    f"no complete answer from {self.host} within {deadline:.0f} s to {what}"
+                    " (the call's deadline)"
+                )
             except httpx.TransportError as err:
                 # the connection broke after the request may have been (partly) sent
                 failure = E.TransportError(f"the connection to {self.host} broke while trying to {what}: {_reason(err)}")
             else:
-                self._log.debug("%s %s -> %s", method, response.request.url, response.status_code)
+                self._log.debug("%s %s -> %s", method, response.url, response.status_code)
                 if response.is_success:
                     return response
                 failure = self._status_error(response, what)
@@ -328,7 +414,42 @@ class BatchClient:
                 raise failure
             await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
 
-    def _status_error(self, response: httpx.Response, what: str) -> E.C2MError:
+    def _deadline(self, body: object, headers: dict[str, str] | None) -> float:
+        """The whole request's time limit: the base deadline, plus the body at the floor rate."""
+        size = len(body) if isinstance(body, (bytes, bytearray)) else 0
+        if not size and headers and headers.get("Content-Length", "").isdigit():
+            size = int(headers["Content-Length"])
+        return self.deadline + size / self.upload_floor_rate
+
+    async def _request(self, method: str, url: str, what: str, body: object,
+                       headers: dict[str, str] | None, params: dict[str, str] | None) -> Answer:
+        """One request, its answer streamed in and refused past ``max_answer_bytes``."""
+        request = self._http.build_request(method, url, content=body, headers=headers, params=params)
+        response = await self._http.send(request, stream=True)
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_answer_bytes:
+                raise self._too_large(what, int(declared))
+            parts: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_answer_bytes:
+                    raise self._too_large(what, None)
+                parts.append(chunk)
+        finally:
+            await response.aclose()
+        return Answer(response.status_code, b"".join(parts), str(request.url))
+
+    def _too_large(self, what: str, size: int | None) -> E.AnswerTooLargeError:
+        limit = self.max_answer_bytes >> 20
+        told = f" ({size >> 20} MiB)" if size else ""
+        return E.AnswerTooLargeError(
+            f"the answer from {self.host} to {what} is over {limit} MiB{told}: refused, not read "
+            "(no Batch API answer is that big)"
+        )
+
+    def _status_error(self, response: Answer, what: str) -> E.C2MError:
         code = response.status_code
         message = _server_message(response)
         if code == 401:
@@ -388,9 +509,11 @@ def _server_time(response: httpx.Response) -> str | None:
 
 def _bid(batch_id: str | int) -> str:
     """Batch ids are plain integers: refuse anything else before it reaches a URL."""
+    from c2m_tui.core.responses import is_batch_id
+
     text = str(batch_id).strip()
-    if not text.isdigit():
-        raise E.UsageError(f"a batch id is a number, not {batch_id!r}")
+    if not is_batch_id(text):
+        raise E.UsageError(f"a batch id is a number of at most 20 digits, not {str(batch_id)[:40]!r}")
     return text
 
 

@@ -50,6 +50,10 @@ class APIError(C2MError):
         self.body = body
 
 
+class AnswerTooLargeError(APIError):
+    """The server's answer was bigger than any real answer (refused while streaming, never held)."""
+
+
 class NotFoundError(APIError):
     """The batch id is unknown to this server (HTTP 404)."""
 

@@ -7,11 +7,13 @@ encrypted with a password we do not have, or too damaged for pypdf to count its 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from c2m_tui.core.errors import InputError
+from c2m_tui.core.inputfile import open_regular
 
 
 @dataclass(slots=True, frozen=True)
@@ -24,18 +26,14 @@ class PdfInfo:
 def pdf_info(path: str | Path) -> PdfInfo:
     """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken)."""
     path = Path(path)
+    fd = open_regular(path, "a PDF")  # a FIFO or a device would block or never end: refused
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a PDF")
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        size = os.fstat(fd).st_size
+        head = os.read(fd, 1024)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
     if size == 0:
         raise InputError(f"{path}: the file is empty, not a PDF")
     if b"%PDF-" not in head:  # PDF readers accept the header anywhere in the first 1024 bytes

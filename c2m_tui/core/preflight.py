@@ -57,25 +57,28 @@ def strip_credentials(xml: bytes) -> tuple[bytes, bool]:
 
 def prepare(pdf: str | Path, xml_path: str | Path) -> Prepared:
     """Validate the pair and build what will be uploaded. Raises InputError for unreadable files."""
+    from c2m_tui.core.xml_bytes import read_batch_xml
+
     xml_path = Path(xml_path)
-    try:
-        raw = xml_path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{xml_path}: cannot read the batch XML ({err.strerror or err})") from err
-    return _prepared(Path(pdf), raw, xml_path, xml_path)
+    # read once and normalised (UTF-8 with a declaration): these bytes are validated, hashed,
+    # journaled and uploaded, so what was checked is exactly what the server gets
+    return _prepared(Path(pdf), read_batch_xml(xml_path), xml_path)
 
 
 def prepare_bytes(pdf: str | Path, raw: bytes, xml_path: Path) -> Prepared:
-    """``prepare`` for XML already in memory (the journal's copy); ``xml_path`` names it in messages."""
-    return _prepared(Path(pdf), raw, xml_path, raw)
+    """``prepare`` for XML already in memory (the journal's copy, normalised when it was recorded);
+    ``xml_path`` names it in messages."""
+    from c2m_tui.core.xml_bytes import normalise_batch_xml
+
+    return _prepared(Path(pdf), normalise_batch_xml(raw, str(xml_path)), xml_path)
 
 
-def _prepared(pdf: Path, raw: bytes, xml_path: Path, source: Path | bytes) -> Prepared:
+def _prepared(pdf: Path, raw: bytes, xml_path: Path) -> Prepared:
     from c2m_tui.core.pdf import pdf_info
     from c2m_tui.core.validate import validate_batch
 
     info = pdf_info(pdf)
-    report = validate_batch(source, pdf)
+    report = validate_batch(raw, pdf, source=str(xml_path))
     xml, removed = (raw, False) if not report.valid else strip_credentials(raw)
     return Prepared(
         pdf=pdf,

@@ -21,6 +21,13 @@ from c2m_tui.core.models import BatchDetails, BatchStatus, JobStatus, Tracking, 
 from c2m_tui.core.safexml import XMLRejected, iterparse_safe, parse_bytes, reject_doctype, syntax_message
 
 NOT_AVAILABLE = "Tracking data not available for this batch."
+MAX_ID_DIGITS = 20  # a 64-bit id has at most 20 digits
+_BATCH_ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+
+
+def is_batch_id(text: str) -> bool:
+    """A batch id as the server hands them out: ASCII digits, at most ``MAX_ID_DIGITS``."""
+    return _BATCH_ID.fullmatch(text) is not None
 _NOT_AVAILABLE_RE = re.compile(r"not\s+available", re.IGNORECASE)
 
 
@@ -80,6 +87,9 @@ def _status_from(root: etree._Element, jobs: list[JobStatus], what: str, data: b
     batch_id = (values.get("id") or "").strip()
     if not batch_id:
         raise _fail(what, "no batch <id> in the answer", data)
+    if not is_batch_id(batch_id):  # it goes into URLs, file names and the journal: digits only
+        raise _fail(what, f"the batch <id> {batch_id[:24]!r}{'...' if len(batch_id) > 24 else ''} is not "
+                    f"a number of at most {MAX_ID_DIGITS} digits", data)
     return BatchStatus(
         id=batch_id,
         created_at=_strip(values.get("createdAt")),

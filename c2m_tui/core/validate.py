@@ -116,13 +116,10 @@ def _schema() -> etree.XMLSchema:
     return schema
 
 
-def _load(xml: str | Path | bytes) -> tuple[bytes, str]:
-    return load_source(xml, "batch.xml")
-
-
-def validate_batch(xml: str | Path | bytes, pdf: Path | None = None) -> ValidationReport:
-    """Check a batch XML (path or bytes) and, with ``pdf``, its page ranges against the real PDF."""
-    data, source = _load(xml)
+def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: str = "batch.xml") -> ValidationReport:
+    """Check a batch XML (path or bytes, normalised first: see ``xml_bytes``) and, with ``pdf``, its
+    page ranges against the real PDF. ``source`` names raw bytes in messages."""
+    data, source = load_source(xml, source)
     pdf_pages = None
     if pdf is not None:
         from c2m_tui.core.pdf import pdf_info

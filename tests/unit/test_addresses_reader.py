@@ -222,3 +222,64 @@ def test_broken_quoting_stops_with_the_row_and_line(tmp_path, text, where, what)
 def test_quotes_inside_unquoted_cells_are_fine(tmp_path):
     table = open_table(write(tmp_path / "q.csv", b'Name,City\nJohn "JJ" Smith,Reno\n'))
     assert dict(table.rows())[2]["Name"] == 'John "JJ" Smith'
+
+
+NON_LATIN = {
+    "shift_jis": "氏名,住所,市区町村,都道府県,郵便番号\r\n山田太郎,千代田区丸の内1-1,東京,東京都,100-0005\r\n"
+                 "鈴木花子,中央区銀座4-5,東京,東京都,104-0061\r\n",
+    "gb18030": "姓名,地址,城市,省,邮编\r\n张伟,朝阳区建国路88号,北京,北京,100022\r\n王芳,浦东新区世纪大道100号,上海,上海,200120\r\n",
+    "cp1251": "Имя,Улица,Город,Регион,Индекс\r\nИван Петров,ул. Ленина 1,Москва,Москва,101000\r\n"
+              "Мария Иванова,Невский пр. 10,Санкт-Петербург,СПб,190000\r\n",
+    "euc_kr": "이름,주소,도시,도,우편번호\r\n김민수,강남구 테헤란로 123,서울,서울,06234\r\n",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(NON_LATIN))
+def test_non_latin_legacy_encodings_are_recognised_not_mojibake(tmp_path, encoding):
+    text = NON_LATIN[encoding]
+    path = write(tmp_path / f"{encoding}.csv", text.encode(encoding))
+    table = open_table(path)
+    assert "Latin-1" not in table.info.notes[0] and "read it as" in table.info.notes[0]
+    rows = list(table.rows())
+    header, first = text.split("\r\n")[0].split(","), text.split("\r\n")[1].split(",")
+    assert table.info.headers == header
+    assert rows[0] == (2, dict(zip(header, first)))
+
+
+def test_non_utf8_far_down_the_file_is_still_recognised(tmp_path):
+    lines = ["Name,City"] + [f"Person {i},Boston" for i in range(20000)] + ["山田太郎,東京", "鈴木花子,大阪"]
+    path = write(tmp_path / "late.csv", "\r\n".join(lines).encode("shift_jis"))
+    table = open_table(path)
+    assert dict(table.rows())[20002]["Name"] == "山田太郎"
+
+
+def _bomb(path: Path, inflated: int) -> Path:
+    """A real workbook whose shared strings inflate to ``inflated`` bytes (a zip bomb, ~1000:1)."""
+    import zipfile
+
+    make_xlsx(path, [["Name", "City"], ["Ann", "Reno"]])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("xl/padding.xml", "w") as member:
+            block = b" " * (1024 * 1024)
+            for _ in range(inflated // len(block)):
+                member.write(block)
+    return path
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_reads_it(tmp_path, monkeypatch):
+    import tracemalloc
+
+    from c2m_tui.core.addresses import reader
+
+    assert reader.MAX_XLSX_UNCOMPRESSED == 256 * 1024 * 1024
+    monkeypatch.setattr(reader, "MAX_XLSX_UNCOMPRESSED", 4 * 1024 * 1024)  # a small bomb, the same rule
+    path = _bomb(tmp_path / "bomb.xlsx", 8 * 1024 * 1024)
+    assert path.stat().st_size < 100 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="unpacks to 8 MiB .* over the 4 MiB limit"):
+            open_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import stat
+from urllib.parse import quote, quote_plus
 
 import pytest
 
 from c2m_tui.config import debuglog
+from c2m_tui.core.errors import InputError
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +82,60 @@ def test_reopening_replaces_the_handler(tmp_path):
     debuglog.close_debug_log()
     assert "hello" not in first.read_text()
     assert "hello" in second.read_text()
+
+
+def test_every_spelling_of_the_password_is_masked():
+    secret = 'pä ss"w\\rd/+='
+    debuglog.register_secret(secret)
+    token = debuglog.basic_token("alice", secret)
+    urlsafe = base64.urlsafe_b64encode(f"alice:{secret}".encode()).decode().rstrip("=")
+    forms = [
+        token,  # bare base64 of user:password, no "Basic" in front
+        urlsafe,
+        json.dumps({"pw": secret})[8:-2],  # JSON-escaped, \\u00e4
+        json.dumps({"pw": secret}, ensure_ascii=False)[8:-2],
+        repr(secret.encode())[2:-1],  # bytes repr: p\\xc3\\xa4
+        repr(secret)[1:-1],
+        quote(secret, safe="").lower(),  # lowercase %-encoding
+        quote_plus(secret).lower(),
+    ]
+    for form in forms:
+        line = debuglog.redact(f"x {form} y")
+        assert line == f"x {debuglog.MASK} y", (form, line)
+    assert debuglog.redact("an ordinary base64 aGVsbG8gd29ybGQ= stays") == "an ordinary base64 aGVsbG8gd29ybGQ= stays"
+
+
+def test_the_debug_log_never_follows_a_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    victim.chmod(0o644)
+    link = tmp_path / "debug.log"
+    link.symlink_to(victim)
+    with pytest.raises(InputError, match="is a symbolic link"):
+        debuglog.open_debug_log(link)
+    assert victim.read_text() == "keep me\n" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    plain = tmp_path / "plain.log"
+    plain.write_text("")
+    plain.chmod(0o644)
+    debuglog.open_debug_log(plain)
+    debuglog.close_debug_log()
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
+    fresh = tmp_path / "fresh.log"
+    debuglog.open_debug_log(fresh)
+    debuglog.close_debug_log()
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+def test_a_symlink_to_a_pipe_is_still_a_fine_debug_log(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    link = tmp_path / "stderr"
+    link.symlink_to(fifo)
+    try:
+        log = debuglog.open_debug_log(link)
+        log.debug("hello")
+        debuglog.close_debug_log()
+        assert b"hello" in os.read(reader, 65536)
+    finally:
+        os.close(reader)

@@ -113,3 +113,43 @@ def test_bad_config_entries_name_the_file(text, fragment):
     with pytest.raises(InputError, match=fragment) as info:
         profiles.load_profiles()
     assert str(paths.config_file()) in str(info.value)
+
+
+@pytest.mark.parametrize("url,environment", [
+    ("https://batch.click2mail.com/v1", "production"),
+    ("https://batch.click2mail.com./v1", "production"),  # trailing dot: the same host to DNS
+    ("https://BATCH.Click2Mail.COM/v1", "production"),
+    ("https://batch.click2mail.com:443/v1/", "production"),
+    ("https://batch.click2mail.com..:8443/other/path", "production"),
+    ("  https://batch.click2mail.com./  ", "production"),
+    ("https://Stage-Batch.click2mail.com./v1", "staging"),
+    ("https://stage-batch.click2mail.com:443", "staging"),
+    ("https://batch.click2mail.com.evil.test/v1", "custom"),
+    ("https://notbatch.click2mail.com/v1", "custom"),
+    ("http://127.0.0.1:8025/v1", "custom"),
+    ("not a url", "custom"),
+])
+def test_classify_by_host_whatever_its_spelling(url, environment):
+    assert profiles.classify(url) == environment
+
+
+def test_a_trailing_dot_production_url_is_production_everywhere():
+    saved = profiles.save_profile(Profile("live", "https://batch.click2mail.com./v1", "bob", "custom"))
+    assert saved.environment == "production" and profiles.is_production("live")
+    with pytest.raises(UsageError, match="cannot be the default"):
+        profiles.set_default_profile("live")
+    assert profiles.BUILTINS["demo"].with_base_url("https://Batch.Click2mail.com.:443/v1").environment == "production"
+
+
+def test_profiles_and_settings_do_not_import_each_other():
+    import ast
+    import inspect
+
+    from c2m_tui.config import settings
+
+    for module, other in ((profiles, "settings"), (settings, "profiles")):
+        tree = ast.parse(inspect.getsource(module))
+        names = {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                 for alias in node.names}
+        modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert other not in names and f"c2m_tui.config.{other}" not in modules, module.__name__

@@ -16,7 +16,8 @@ from c2m_tui.core.errors import InputError, UsageError
 
 def test_update_and_load_settings():
     assert settings.load_settings() == {}
-    settings.update_settings(theme="c2m-dark", default_profile="staging")
+    settings.update_settings(theme="c2m-dark")
+    profiles.set_default_profile("staging")
     assert settings.load_settings() == {"theme": "c2m-dark", "default_profile": "staging"}
     settings.update_settings(theme=None)
     assert settings.load_settings() == {"default_profile": "staging"}
@@ -37,7 +38,9 @@ def test_settings_and_profiles_share_the_file_without_losing_each_other():
 
 def test_production_is_never_the_default():
     with pytest.raises(UsageError, match="production"):
-        settings.update_settings(default_profile="production")
+        profiles.set_default_profile("production")
+    with pytest.raises(UsageError, match="set_default_profile"):  # no way around the rule
+        settings.update_settings(default_profile="staging")
     # a profile of your own that points at the production server is production too
     profiles.save_profile(profiles.Profile("live", profiles.PRODUCTION_BASE_URL + "/", "bob", "custom"))
     with pytest.raises(UsageError, match="live"):
@@ -47,7 +50,7 @@ def test_production_is_never_the_default():
 
 def test_unknown_default_profile_refused():
     with pytest.raises(UsageError, match="no such profile"):
-        settings.update_settings(default_profile="nope")
+        profiles.set_default_profile("nope")
 
 
 def test_broken_toml_names_file_and_line():

@@ -97,3 +97,16 @@ def test_safexml_parse_bytes_rejects_dtd_and_reports_lines():
     with pytest.raises(XMLRejected, match="DOCTYPE"):
         parse_bytes(b'<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>')
     assert parse_bytes(b"<a>&#353;</a>").text == "\u0161"
+
+
+@pytest.mark.parametrize("bad_id", ["../../etc/passwd", "9" * 21, "9" * 5000, "12a", "١٢٣", "-1", "1 2"])
+def test_a_server_id_that_is_not_a_short_number_is_refused(bad_id):
+    from c2m_tui.core.responses import ResponseFormatError, parse_create, parse_status
+
+    answer = (f"<?xml version='1.0'?><batchjob><id>{bad_id}</id><hasErrors>false</hasErrors>"
+              "<received>false</received><submitted>false</submitted></batchjob>").encode()
+    for parse in (parse_create, parse_status):
+        with pytest.raises(ResponseFormatError, match="is not a number of at most 20 digits"):
+            parse(answer)
+    ok = answer.replace(bad_id.encode(), b"9" * 20)
+    assert parse_create(ok).id == "9" * 20

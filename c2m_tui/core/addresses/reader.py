@@ -120,21 +120,65 @@ def _detect_encoding(path: Path) -> tuple[str, str | None]:
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         line = 1
+        offset = 0
         while chunk := fh.read(_CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as err:
                 bad_line = line + chunk.count(b"\n", 0, err.start)
-                return _legacy_encoding(path, bad_line)
+                return _legacy_encoding(path, bad_line, offset + err.start)
             line += chunk.count(b"\n")
+            offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return _legacy_encoding(path, line)
+            return _legacy_encoding(path, line, max(0, offset - 4))
     return encoding, None
 
 
-def _legacy_encoding(path: Path, bad_line: int) -> tuple[str, str]:
+# Legacy encodings other than Western ones that address lists come in: Japanese (Excel on a
+# Japanese Windows writes Shift-JIS/cp932), Chinese, Korean, Cyrillic, Greek, Hebrew, Arabic, Thai.
+_NON_LATIN = ("cp932", "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr", "cp949", "cp1251", "koi8_r",
+              "cp1253", "cp1255", "cp1256", "cp874")
+_WESTERN = ("cp1252", "latin_1", "cp1250")
+_GUESS_SAMPLE = 256 * 1024
+
+
+def _guess_non_latin(path: Path, bad_offset: int) -> tuple[str, str] | None:
+    """A non-Latin encoding (codec, language) for a file that is not UTF-8, when the text says so
+    clearly (charset-normalizer, on the start of the file and around its first non-UTF-8 byte);
+    None for Western text or when unsure (then the Windows-1252 fallback applies)."""
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
+    with open(path, "rb") as fh:
+        sample = fh.read(_GUESS_SAMPLE)
+        if bad_offset > len(sample) - 16:
+            fh.seek(max(0, bad_offset - 64))
+            sample += b"\n" + fh.read(_GUESS_SAMPLE)
+    best = from_bytes(sample, cp_isolation=[*_NON_LATIN, *_WESTERN]).best()
+    if best is None or best.encoding not in _NON_LATIN:
+        return None
+    text = str(best)
+    foreign = sum(1 for ch in text if ord(ch) > 0xFF)
+    non_ascii = sum(1 for ch in text if ord(ch) > 0x7F)
+    if foreign < 3 or foreign * 2 < non_ascii:  # a stray byte or two is no proof of a script
+        return None
+    try:  # the whole file must decode, not only the sample
+        with open(path, encoding=best.encoding, newline="") as fh:
+            while fh.read(_CHUNK):
+                pass
+    except UnicodeDecodeError:
+        return None
+    return best.encoding, best.language or "unknown language"
+
+
+def _legacy_encoding(path: Path, bad_line: int, bad_offset: int = 0) -> tuple[str, str]:
+    guessed = _guess_non_latin(path, bad_offset)
+    if guessed is not None:
+        encoding, language = guessed
+        label = f"{codecs.lookup(encoding).name} ({language})"
+        return encoding, (f"{path.name} is not UTF-8 (first non-UTF-8 byte on line {bad_line}); read it as "
+                          f"{label}. Check the names, or save the file as CSV UTF-8")
     # Excel on Windows writes "CSV" in Windows-1252 (Latin-1 plus curly quotes and the euro sign);
     # five bytes are undefined there, and Latin-1 decodes anything.
     try:
@@ -256,9 +300,34 @@ def _column_letter(index: int) -> str:
 # --------------------------------------------------------------------------- XLSX
 
 
+# An .xlsx is a zip: openpyxl inflates its parts (the shared strings whole), so a 1 MB "zip bomb"
+# that inflates to gigabytes would take that much memory. Python's zipfile never inflates a member
+# past its declared size, so the declared sizes are checked first. 256 MiB is about ten times a
+# 100,000-row address list's parts.
+MAX_XLSX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_XLSX_MEMBERS = 10_000
+
+
+def _check_zip_sizes(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise InputError(f"{path}: not a readable .xlsx workbook ({err})") from None
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_XLSX_MEMBERS or total > MAX_XLSX_UNCOMPRESSED:
+        raise InputError(
+            f"{path}: the workbook unpacks to {total >> 20} MiB in {len(members)} parts, over the "
+            f"{MAX_XLSX_UNCOMPRESSED >> 20} MiB limit (a damaged file or a zip bomb); save the sheet as CSV"
+        )
+
+
 def _open_workbook(path: Path):
     import zipfile
 
+    _check_zip_sizes(path)
     from openpyxl import load_workbook  # heavy: only when an .xlsx is read
 
     try:
