@@ -85,6 +85,7 @@ class Answer:
     status_code: int
     content: bytes
     url: str
+    date: str | None = None  # the server's Date header, as sent
 
     @property
     def text(self) -> str:
@@ -439,7 +440,7 @@ class BatchClient:
                 parts.append(chunk)
         finally:
             await response.aclose()
-        return Answer(response.status_code, b"".join(parts), str(request.url))
+        return Answer(response.status_code, b"".join(parts), str(request.url), response.headers.get("date"))
 
     def _too_large(self, what: str, size: int | None) -> E.AnswerTooLargeError:
         limit = self.max_answer_bytes >> 20
@@ -494,11 +495,11 @@ async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
     return parser(data, *args)
 
 
-def _server_time(response: httpx.Response) -> str | None:
+def _server_time(response: Answer) -> str | None:
     """The server's clock from its Date header (ISO-8601), or None when absent or garbled."""
     from email.utils import parsedate_to_datetime
 
-    value = response.headers.get("date")
+    value = response.date
     if not value:
         return None
     try:
