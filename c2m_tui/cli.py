@@ -73,12 +73,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _guarded(func, args) -> int:
     """Run a command; a C2MError becomes one line on stderr and its exit code, never a traceback."""
-    from c2m_tui.core.errors import C2MError
+    from c2m_tui.core.errors import C2MError, describe
 
     try:
         return int(func(args) or 0)
     except C2MError as err:
-        print(f"c2m-tui: {err}", file=sys.stderr)
+        print(f"c2m-tui: {describe(err)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("c2m-tui: interrupted", file=sys.stderr)
@@ -86,8 +86,7 @@ def _guarded(func, args) -> int:
     except BrokenPipeError:
         return 1
     except OSError as err:  # the machine, not the input: a full disk, a read-only folder
-        where = f"{err.filename}: " if err.filename else ""
-        print(f"c2m-tui: {where}{err.strerror or err}", file=sys.stderr)
+        print(f"c2m-tui: {describe(err)}", file=sys.stderr)
         return 1
 
 

@@ -82,3 +82,16 @@ class RequestTimeoutError(TransportError):
 
 class AmbiguousSubmitError(C2MError):
     """A create or submit call failed in a way that leaves open whether it took effect."""
+
+
+def describe(err: BaseException, where: object = None) -> str:
+    """The one line a person reads for any error, in the CLI and the app alike: our own message,
+    the operating system's (with the file), or, for a bug, the exception named: never a traceback.
+    ``where`` names the file or thing being worked on when the error does not."""
+    if isinstance(err, C2MError):
+        return str(err)
+    prefix = f"{where}: " if where is not None else ""
+    if isinstance(err, OSError):
+        name = err.filename if err.filename is not None else where
+        return (f"{name}: " if name is not None else "") + str(err.strerror or err)
+    return f"{prefix}unexpected {type(err).__name__}: {err}"

@@ -141,10 +141,8 @@ def _option_problems(options: dict[str, str | None]) -> list[str]:
     missing = [name for name, value in options.items() if value is None and name != "envelope"]
     if missing:
         return [f"<printProductionOptions> lacks {', '.join(f'<{m}>' for m in missing)}."]
-    try:
-        from c2m_tui.core.catalog import option_problems
-    except ImportError:  # catalog not available: accept any option values rather than guess
-        return []
+    from c2m_tui.core.catalog import option_problems
+
     from c2m_tui.core.models import PrintOptions
 
     names = {element: attr for attr, element in PrintOptions.ELEMENTS}

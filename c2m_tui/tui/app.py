@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen, SystemModalScreen
 from textual.widget import Widget
 
-from c2m_tui.core.errors import C2MError, CredentialsError
+from c2m_tui.core.errors import C2MError, CredentialsError, describe
 from c2m_tui.tui.messages import SessionChanged
 from c2m_tui.tui.session import Session
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
@@ -27,11 +27,10 @@ class C2MApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, session: Session, *, theme: str | None = None, no_mouse: bool = False) -> None:
+    def __init__(self, session: Session, *, theme: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.requested_theme = theme
-        self.no_mouse = no_mouse
         self.animation_level = "none"  # SSH-friendly: nothing slides or fades
         # Themes are chosen before the first stylesheet parse: choosing later parses it all again.
         self._theme_notices = self._apply_theme()
@@ -84,10 +83,8 @@ class C2MApp(App[None]):
     def _apply_theme(self) -> list[str]:
         """Register the theme files and pick one (--theme, C2M_THEME, the saved setting, a default);
         returns what to tell the person once the app runs."""
-        try:
-            from c2m_tui.tui import themes
-        except ImportError:  # themes are optional: Textual's default is fine
-            return []
+        from c2m_tui.tui import themes
+
         notices: list[str] = []
         try:
             problems = themes.register_themes(self)
@@ -134,12 +131,10 @@ class C2MApp(App[None]):
     def show_error(self, err: BaseException, what: str = "") -> None:
         """Turn an error into a notification a person can act on; never a crash."""
         title = what.capitalize() if what else "Error"
+        text = describe(err)  # the same words the command line prints
         if isinstance(err, CredentialsError):
-            self.notify(f"{err} Press L on the home screen to log in.", title=title, severity="error", timeout=12)
-        elif isinstance(err, C2MError):
-            self.notify(str(err), title=title, severity="error", timeout=12)
-        else:  # a bug, not a user error: say what it was without a traceback
-            self.notify(f"unexpected {type(err).__name__}: {err}", title=title, severity="error", timeout=15)
+            text += " Press L on the home screen to log in."
+        self.notify(text, title=title, severity="error", timeout=12 if isinstance(err, C2MError) else 15)
 
     # ------------------------------------------------------------------ actions
 

@@ -8,14 +8,6 @@ from textual.message import Message
 
 
 @dataclass
-class BatchTouched(Message):
-    """A batch moved a step (created, uploaded, submitted): lists of recent batches refresh."""
-
-    batch_id: str
-    state: str
-
-
-@dataclass
 class SessionChanged(Message):
     """The session logged in, or moved to another profile: banners and the home screen refresh."""
 

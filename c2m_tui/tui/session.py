@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from c2m_tui.core.errors import CredentialsError
 
 if TYPE_CHECKING:  # importing the client pulls in httpx; only the first use of .client pays for that
+    from c2m_tui.config.credentials import Credentials
+    from c2m_tui.config.profiles import Profile
     from c2m_tui.core.client import BatchClient
     from c2m_tui.core.journal import Journal
     from c2m_tui.core.sending import Target
@@ -56,9 +58,9 @@ class Session:
 
     def __init__(
         self,
-        profile: Any,
+        profile: "Profile",
         base_url: str,
-        credentials: Any | None,
+        credentials: "Credentials | None",
         environment: str,
         demo: bool = False,
     ) -> None:
@@ -90,11 +92,11 @@ class Session:
 
     @property
     def profile_name(self) -> str:
-        return getattr(self.profile, "name", str(self.profile))
+        return self.profile.name
 
     @property
     def username(self) -> str | None:
-        return getattr(self.credentials, "username", None)
+        return self.credentials.username if self.credentials is not None else None
 
     @property
     def target(self) -> "Target":
@@ -105,7 +107,7 @@ class Session:
 
     @property
     def logged_in(self) -> bool:
-        return self.credentials is not None and bool(getattr(self.credentials, "password", ""))
+        return self.credentials is not None and bool(self.credentials.password)
 
     # ------------------------------------------------------------------ the client
 
@@ -123,13 +125,13 @@ class Session:
                                        debug_log=self.debug_log)
         return self._client
 
-    def set_credentials(self, credentials: Any) -> None:
+    def set_credentials(self, credentials: "Credentials | None") -> None:
         """Use new credentials from now on; the old client is closed with the session."""
         self.credentials = credentials
         self.credentials_pending = False
         self._retire_client()
 
-    def switch(self, profile: Any, base_url: str, credentials: Any | None, environment: str) -> None:
+    def switch(self, profile: "Profile", base_url: str, credentials: "Credentials | None", environment: str) -> None:
         """Move the session to another profile (demo mode ends: the simulator stays for the old batches)."""
         self.profile = profile
         self.base_url = base_url

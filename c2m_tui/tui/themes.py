@@ -182,12 +182,6 @@ def theme_problems_message(problems: list[str]) -> str:
     return head + ":\n" + "\n".join(f"• {p}" for p in problems)
 
 
-def notify_theme_problems(app: App, problems: list[str]) -> None:
-    """Report skipped theme files in one notification (call once the app is running)."""
-    if problems:
-        app.notify(theme_problems_message(problems), title="Themes", severity="warning", timeout=12)
-
-
 def resolve_theme_name(cli_value: str | None) -> str:
     """The theme to start with: --theme, else C2M_THEME, else the saved setting, else a default
     (c2m-16 when the terminal has only 16 colours, otherwise c2m-dark)."""

@@ -131,7 +131,7 @@ async def test_user_theme_and_textual_themes_work_with_our_stylesheet():
         app.theme = "mine"
         await pilot.pause()
         colour = app.query_one(Static).styles.color
-        themes.notify_theme_problems(app, app.problems)
+        app.notify(themes.theme_problems_message(app.problems), title="Themes", severity="warning")
         await pilot.pause()
         shown = [n.message for n in app._notifications]
     assert colour.hex.upper() == "#00FF00"

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.dom import DOMNode
 
-from c2m_tui.core.errors import C2MError
+from c2m_tui.core.errors import describe
 
 
 def local_clock() -> datetime:
@@ -19,13 +19,11 @@ def report_error(node: DOMNode, err: BaseException | None, what: str) -> None:
     """One readable notification: the app's own handler when it has one, else a plain notify."""
     if err is None:
         return
-    show = getattr(node.app, "show_error", None)
+    show = getattr(node.app, "show_error", None)  # the batch screens also run in a bare test app
     if callable(show):
         show(err, what)
-    elif isinstance(err, C2MError):
-        node.app.notify(str(err), title=what.capitalize(), severity="error", timeout=12)
     else:
-        node.app.notify(f"unexpected {type(err).__name__}: {err}", title=what.capitalize(), severity="error", timeout=15)
+        node.app.notify(describe(err), title=what.capitalize(), severity="error", timeout=12)
 
 
 def session_journal(node: DOMNode) -> Any | None:
@@ -39,8 +37,4 @@ def session_journal(node: DOMNode) -> Any | None:
 def failure_text(err: BaseException, path: Any) -> str:
     """One line for a thread worker that failed on a file: our own message, the OS's, or (a bug)
     the exception named, so a screen never stays on "Reading…" forever."""
-    if isinstance(err, C2MError):
-        return str(err)
-    if isinstance(err, OSError):
-        return f"{path}: {err.strerror or err}"
-    return f"{path}: unexpected {type(err).__name__}: {err}"
+    return describe(err, path)

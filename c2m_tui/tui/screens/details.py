@@ -104,7 +104,7 @@ class DetailsScreen(Screen):
         journal = session_journal(self)
         if journal is not None:
             try:
-                journal.record_details(self.batch_id, message.details, base_url=getattr(self.app.session, "base_url", None))
+                journal.record_details(self.batch_id, message.details, base_url=self.app.session.base_url)
             except Exception:  # noqa: BLE001 - the journal is a convenience
                 pass
 

@@ -12,7 +12,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 # (title, module, class): the screens whose keys are listed, in the order people meet them
 SCREENS = (
@@ -54,7 +53,6 @@ class HelpScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield EnvironmentBanner()
         with VerticalScroll(id="help-body"):
             yield Static("Keys", classes="section-title")
             self.table = self._table()

@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from c2m_tui.tui.session import RecentBatch
-from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
 class HomeScreen(Screen):
@@ -30,7 +29,6 @@ class HomeScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield EnvironmentBanner()
         with Vertical(id="home-body"):
             yield Static("c2m-tui · paper mail through Click2Mail's Batch API", id="home-title")
             yield Static(id="home-session", markup=False)
@@ -187,11 +185,8 @@ class HomeScreen(Screen):
     def _open_status(self, batch_id: str | None) -> None:
         if not batch_id:
             return
-        try:
-            from c2m_tui.tui.screens.status import StatusScreen
-        except ImportError:
-            self.app.notify("the status board is not available in this build", severity="error")
-            return
+        from c2m_tui.tui.screens.status import StatusScreen
+
         self.app.push_screen(StatusScreen(batch_id))
 
     def _after_switch(self, changed: object) -> None:

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from c2m_tui.core.errors import C2MError, CredentialsError
-from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
 class LoginScreen(Screen[bool]):
@@ -33,13 +32,12 @@ class LoginScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         session = self.app.session
-        yield EnvironmentBanner()
         with VerticalScroll(id="login-body"):
             yield Label(f"Log in to {session.profile_name} ({session.label.lower()})", classes="section-title")
             yield Static(f"Server {session.base_url}", classes="hint", markup=False)
             with Vertical(id="login-form"):
                 yield Label("Username")
-                yield Input(value=session.username or getattr(session.profile, "username", None) or "",
+                yield Input(value=session.username or session.profile.username or "",
                             placeholder="your Click2Mail username", id="username")
                 yield Label("Password")
                 yield Input(placeholder="password (not shown)", password=True, id="password")

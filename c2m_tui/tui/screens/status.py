@@ -156,7 +156,7 @@ class StatusScreen(Screen):
         journal = session_journal(self)
         if journal is not None:
             try:
-                journal.record_status(self.batch_id, status, base_url=getattr(self.app.session, "base_url", None))
+                journal.record_status(self.batch_id, status, base_url=self.app.session.base_url)
             except Exception:  # noqa: BLE001 - the journal is a convenience; the board still works
                 pass
         if before is not None and before.phase != status.phase:

@@ -154,7 +154,7 @@ class TrackingScreen(Screen):
     @work(group="tracking", exclusive=True, exit_on_error=False)
     async def _load(self, tracking_type: str) -> None:
         journal = session_journal(self)
-        base_url = getattr(self.app.session, "base_url", None)
+        base_url = self.app.session.base_url
         if journal is not None and self.loaded is None:
             try:  # something to look at at once; the fresh answer follows (read off the UI thread)
                 cached = await asyncio.to_thread(journal.cached_tracking, self.batch_id, 7 * 86400, base_url=base_url)
@@ -194,7 +194,7 @@ class TrackingScreen(Screen):
         unavailable = self.query_one("#tracking-unavailable", Static)
         main = self.query_one("#tracking-main")
         if not loaded.tracking.available:
-            environment = getattr(self.app.session, "environment", None)
+            environment = self.app.session.environment
             unavailable.update(not_available_text(loaded.tracking.message, self.tracking_type, environment))
             unavailable.display = True
             main.display = False

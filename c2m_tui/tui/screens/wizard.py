@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Footer, Static
 
 from c2m_tui.core.journal.views import ResumePoint
-from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 from c2m_tui.tui.widgets.jobs_step import JobsStep
 from c2m_tui.tui.widgets.pdf_step import PdfStep
 from c2m_tui.tui.widgets.review_step import ReviewStep
@@ -58,7 +57,6 @@ class WizardScreen(Screen):
         self.current = 0
 
     def compose(self) -> ComposeResult:
-        yield EnvironmentBanner()
         yield Stepper(id="stepper")
         # Later steps are mounted when they open: a quick first paint, and fewer widgets to restyle.
         with ContentSwitcher(initial="step-create", id="steps"):

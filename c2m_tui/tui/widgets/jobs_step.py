@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Static
 
-from c2m_tui.core.errors import C2MError, InputError
+from c2m_tui.core.errors import describe
 from c2m_tui.tui.widgets.jobs_form import JobsForm
 from c2m_tui.tui.widgets.path_input import PathSuggester
 
@@ -135,14 +135,8 @@ class JobsStep(Horizontal):
         try:
             result = read_batch(path)
             xml = batch_xml_bytes(result.batch)  # re-written: embedded credentials are dropped
-        except C2MError as err:
-            self.app.call_from_thread(self._load_failed, str(err))
-            return
-        except OSError as err:
-            self.app.call_from_thread(self._load_failed, f"{path}: {err.strerror or err}")
-            return
-        except Exception as err:
-            self.app.call_from_thread(self._load_failed, f"{path}: unexpected {type(err).__name__}: {err}")
+        except Exception as err:  # a bad file is named, never a crash
+            self.app.call_from_thread(self._load_failed, describe(err, path))
             return
         self.app.call_from_thread(self._loaded, path, xml, list(result.notes))
 
@@ -204,12 +198,8 @@ class JobsStep(Horizontal):
                 batch = form.to_batch()
                 xml = batch_xml_bytes(batch)
             check = check_xml(xml, self.pdf_path, notes)
-        except InputError as err:
-            check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
-        except C2MError as err:
-            check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
-        except Exception as err:  # a bug must show, not leave a stale panel
-            check = XmlCheck(xml=None, errors=[f"unexpected {type(err).__name__}: {err}"], warnings=[])
+        except Exception as err:  # a bug must show too, not leave a stale panel
+            check = XmlCheck(xml=None, errors=[describe(err)], warnings=[])
         self.app.call_from_thread(self._checked, check)
 
     def _checked(self, check: XmlCheck) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Static
 
-from c2m_tui.core.errors import C2MError
+from c2m_tui.core.errors import describe
 from c2m_tui.core.preflight import human_size
 from c2m_tui.tui.widgets.path_input import FileTree, PathSuggester
 
@@ -88,11 +88,8 @@ class PdfStep(Vertical):
     def inspect(self, path: Path) -> None:
         try:
             info = pdf_facts(path)
-        except C2MError as err:
-            self.app.call_from_thread(self._show_problem, str(err))
-            return
         except Exception as err:  # an unreadable file is a user problem, not a crash
-            self.app.call_from_thread(self._show_problem, f"{path}: cannot read this file ({err})")
+            self.app.call_from_thread(self._show_problem, describe(err, path))
             return
         self.app.call_from_thread(self._chosen, info)
 
