@@ -121,7 +121,7 @@ def choose_pdf(tmux: Tmux, pdf: Path) -> None:
     (the app runs in the PDF's folder)."""
     tmux.wait_for("Pick a PDF in the tree")
     tmux.wait_for(f"📄 {pdf.name}")
-    tmux.keys("Tab")
+    tmux.press_and_wait_restyle("Tab")
     enter_until(tmux, pdf.name, f"{PAGES} page(s)")
 
 
@@ -134,8 +134,7 @@ def load_xml(tmux: Tmux, xml: Path) -> None:
 
 
 def enter_until(tmux: Tmux, text: str, shown: str, attempts: int = 3) -> None:
-    """Type ``text`` into the focused field and press enter, until ``shown`` appears. (Keys typed while
-    the step is still being set up on a busy machine can be lost; see the report of h10t.)"""
+    """Type ``text`` into the focused field and press enter, until ``shown`` appears."""
     for _ in range(attempts):
         tmux.fill(text)
         if tmux.appears(shown, timeout=5):

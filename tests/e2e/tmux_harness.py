@@ -72,15 +72,36 @@ class Tmux:
             return False
         return True
 
-    def fill(self, text: str, attempts: int = 5) -> None:
-        """Type ``text`` into the focused text field (emptied first with ctrl+u) until the field shows it
-        (keys typed while a step is still being set up can be lost), then press enter."""
+    def styled_screen(self) -> str:
+        """The screen with its colours (escape sequences): shows which widget has the focus."""
+        return self.run("capture-pane", "-p", "-e", "-t", "demo")
+
+    def press_and_wait_restyle(self, key: str, timeout: float = 10.0) -> None:
+        """Press ``key`` (e.g. Tab) and wait until the screen's colours change (the focus moved).
+
+        A control key (tab, ctrl+u) sent just before printable text can reach the app after that text
+        (seen with Textual 8.2 under tmux: the text went to the widget that had the focus before the tab),
+        so text is typed only once the key has shown its effect."""
+        before = self.styled_screen()
+        self.keys(key)
+        deadline = time.monotonic() + timeout
+        while self.styled_screen() == before:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{key} changed nothing on the screen:\n{self.screen()}")
+            time.sleep(0.05)
+
+    def fill(self, text: str, attempts: int = 3) -> None:
+        """Type ``text`` into the focused, empty text field until the field shows it, then press enter."""
         for _ in range(attempts):
-            self.keys("C-u")
             self.type(text)
-            if self.appears(f"▊  {text} ", timeout=1.5):
+            if self.appears(f"▊  {text} ", timeout=3):
                 self.keys("Enter")
                 return
+            before = self.screen()  # lost or garbled: empty the field (ctrl+u) and type it again
+            self.keys("C-u")
+            deadline = time.monotonic() + 2
+            while self.screen() == before and time.monotonic() < deadline:
+                time.sleep(0.05)
         raise AssertionError(f"the field never showed {text!r}; the screen was:\n{self.seen[-1]}")
 
     def wait_for_any(self, *needles: str, timeout: float = 20.0) -> tuple[str, str]:
