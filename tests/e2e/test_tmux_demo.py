@@ -3,60 +3,19 @@ demo's sample PDF and XML to submitted, and capture-pane shows the status board.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 
 from tests.conftest import require_tool
+from tests.e2e.tmux_harness import Tmux, tmux_env
 
 pytestmark = pytest.mark.realpart
 
 
-class Tmux:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"c2m-test-{uuid.uuid4().hex[:8]}"
-        self.env = env
-        self.seen: list[str] = []
-
-    def run(self, *args: str) -> str:
-        out = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env,
-                             timeout=20)
-        return out.stdout
-
-    def start(self, command: str, width: int = 100, height: int = 30) -> None:
-        self.run("-u", "new-session", "-d", "-s", "demo", "-x", str(width), "-y", str(height), command)
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "demo", *keys)
-
-    def screen(self) -> str:
-        text = self.run("capture-pane", "-p", "-J", "-t", "demo")
-        self.seen.append(text)
-        return text
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.screen()
-            assert "Traceback" not in text, text
-            if needle in text:
-                return text
-            time.sleep(0.2)
-        raise AssertionError(f"{needle!r} never appeared; the screen was:\n{self.seen[-1] if self.seen else ''}")
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env, timeout=20)
-
-
 def test_demo_in_tmux_walks_a_batch_to_submitted(app_home):
     require_tool("tmux")
-    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color"}
-    env.pop("TMUX", None)
-    tmux = Tmux(env)
+    tmux = Tmux(tmux_env())
     command = f"{sys.executable} -m c2m_tui --demo --no-mouse; echo C2M-EXIT=$?; sleep 30"
     try:
         tmux.start(command)
