@@ -39,13 +39,11 @@ def run(args) -> int:
     import sys
 
     from c2m_tui.commands._common import print_json, stderr
-    from c2m_tui.config.paths import journal_file
+    from c2m_tui.config.paths import journal_file, journal_marker
     from c2m_tui.core.journal import open_journal
 
-    journal = open_journal(journal_file())
+    journal = open_journal(journal_file(), marker=journal_marker())
     try:
-        if journal.notice:
-            stderr(f"c2m-tui: {journal.notice}")
         docs = rows(journal)
     finally:
         journal.close()

@@ -24,7 +24,7 @@ def run(args) -> int:
     import sys
 
     from c2m_tui.commands._common import stderr
-    from c2m_tui.config.paths import journal_file
+    from c2m_tui.config.paths import journal_file, journal_marker
     from c2m_tui.core.errors import UsageError
     from c2m_tui.core.journal import JournalError, open_journal
     from c2m_tui.core.sending import forget
@@ -32,10 +32,8 @@ def run(args) -> int:
     batch_id = args.id.strip()
     if not batch_id.isdigit():
         raise UsageError(f"a batch id is a number, not {args.id!r}")
-    journal = open_journal(journal_file())
+    journal = open_journal(journal_file(), marker=journal_marker())
     try:
-        if journal.notice:
-            stderr(f"c2m-tui: {journal.notice}")
         servers = [args.base_url.rstrip("/")] if args.base_url else journal.servers_for(batch_id)
         if not servers:
             raise JournalError(f"batch {batch_id} is not in this machine's journal",

@@ -143,7 +143,7 @@ def run(args) -> int:
 
     from c2m_tui.commands._common import client_from_args, stderr
     from c2m_tui.commands.progress import StepPrinter
-    from c2m_tui.config.paths import journal_file
+    from c2m_tui.config.paths import journal_file, journal_marker
     from c2m_tui.core.errors import UsageError
     from c2m_tui.core.journal import JournalError, open_journal
     from c2m_tui.core.sending import missing_inputs, remaining_steps, resume
@@ -151,10 +151,8 @@ def run(args) -> int:
     batch_id = args.id.strip()
     if not batch_id.isdigit():
         raise UsageError(f"a batch id is a number, not {args.id!r}")
-    journal = open_journal(journal_file())
+    journal = open_journal(journal_file(), marker=journal_marker())
     try:
-        if journal.notice:
-            stderr(f"c2m-tui: {journal.notice}")
         _pick_server(args, journal, batch_id)
         client = client_from_args(args)
         entry = journal.find(batch_id, client.base_url)

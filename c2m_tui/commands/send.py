@@ -45,8 +45,8 @@ def run(args) -> int:
 
     from pathlib import Path
 
-    from c2m_tui.config.paths import journal_file
-    from c2m_tui.core.journal import open_journal
+    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.core.journal import duplicate_error, open_journal
     from c2m_tui.core.sending import SendPlan, review, send
 
     plan = SendPlan(
@@ -61,16 +61,20 @@ def run(args) -> int:
         xml_path=Path(args.xml),
     )
     reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
-    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
-        stderr("c2m-tui: not sent")
-        return 1
-    printer = StepPrinter(sys.stderr)
+    # no journal, no send: it is opened (or refused) before anything is asked or sent
+    journal = open_journal(journal_file(), marker=journal_marker())
+    try:
+        if not args.allow_duplicate:  # said before the question, not after it
+            earlier = journal.find_duplicate(plan.environment, base_url.rstrip("/"), reviewed.pdf_sha256,
+                                             reviewed.xml_sha256)
+            if earlier is not None:
+                raise duplicate_error(earlier, journal.busy(earlier.key))
+        if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+            stderr("c2m-tui: not sent")
+            return 1
+        printer = StepPrinter(sys.stderr)
 
-    async def main() -> str:
-        journal = open_journal(journal_file())
-        if journal.notice:
-            stderr(f"journal: {journal.notice}")
-        try:
+        async def main() -> str:
             async with client_from_args(args) as client:
                 return await send(
                     client, plan, journal,
@@ -78,9 +82,9 @@ def run(args) -> int:
                     allow_duplicate=args.allow_duplicate, reviewed=reviewed,
                     on_settle=lambda result: stderr(f"settled: {result.message}"),
                 )
-        finally:
-            journal.close()
 
-    batch_id = asyncio.run(main())
+        batch_id = asyncio.run(main())
+    finally:
+        journal.close()
     print(batch_id, flush=True)
     return 0

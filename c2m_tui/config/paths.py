@@ -78,3 +78,9 @@ def mappings_file() -> Path:
     from c2m_tui.core.addresses.mapping import MAPPINGS_FILE
 
     return data_dir() / MAPPINGS_FILE
+
+
+def journal_marker() -> Path:
+    """A file in the config folder saying a journal was kept: if the journal itself is then gone
+    (or emptied), nothing is sent until it is back (``c2m_tui.core.journal.file``)."""
+    return config_dir() / "journal-kept"

@@ -29,17 +29,18 @@ _JOURNALS_LOCK = threading.Lock()  # the home screen's reader thread and the wiz
 def open_journal() -> tuple["Journal | None", str | None]:
     """The batch journal (opened once per process) and a notice to show, if any. Blocking (SQLite):
     call it from a thread worker."""
-    from c2m_tui.config.paths import journal_file
+    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.core.errors import describe
     from c2m_tui.core.journal import Journal
 
     try:
         path = journal_file()
         with _JOURNALS_LOCK:
             if str(path) not in _JOURNALS:
-                _JOURNALS[str(path)] = Journal.open(path)
+                _JOURNALS[str(path)] = Journal.open(path, marker=journal_marker())
             journal = _JOURNALS[str(path)]
     except Exception as err:  # noqa: BLE001 - said to the person; the wizard refuses to send without it
-        return None, f"the batch journal cannot be used ({err})"
+        return None, describe(err)
     return journal, journal.notice
 
 

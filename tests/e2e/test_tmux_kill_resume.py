@@ -263,11 +263,8 @@ def finish_with_cli(point: str, home: Path, sim, bid: str, pdf: Path, xml: Path)
     assert "Traceback" not in out.stdout
 
 
-IN_APP_BUG = pytest.mark.xfail(strict=True, reason=NO_SETTLE_IN_APP)
 CASES = [
-    pytest.param(point, how, (100, 30), id=f"{point}-{how}",
-                 marks=[IN_APP_BUG] if how == "home" and point.startswith("during") else [])
-    for how in ("home", "cli") for point in POINTS
+    pytest.param(point, how, (100, 30), id=f"{point}-{how}") for how in ("home", "cli") for point in POINTS
 ] + [pytest.param("after-pdf", "home", (80, 24), id="after-pdf-home-80x24")]
 
 

@@ -1,13 +1,22 @@
-"""A corrupt, missing or unusable journal file: a clear message, and the app still starts."""
+"""A journal that cannot be trusted is refused, never replaced: a corrupt, foreign, emptied,
+vanished, newer, linked or unusable journal file stops the opening with one clear line, and the
+file is left exactly where and as it was (no moving aside, no journal in memory)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+import sqlite3
+import stat
 
-from c2m_tui.config.paths import journal_file
+import pytest
+
+from c2m_tui.config.paths import journal_file, journal_marker
 from c2m_tui.core.journal import DONE, open_journal
+from c2m_tui.core.journal.file import JournalUnavailableError
+
+
+def _open():
+    return open_journal(journal_file(), marker=journal_marker(), wait=0.5)
 
 
 def _entry(journal) -> int:
@@ -19,92 +28,163 @@ def _entry(journal) -> int:
     return key
 
 
-def test_a_corrupt_file_is_moved_aside_and_a_fresh_journal_starts(app_home):
+def _refused(match: str) -> JournalUnavailableError:
+    with pytest.raises(JournalUnavailableError, match=match) as caught:
+        _open()
+    assert "nothing was sent" in str(caught.value)
+    return caught.value
+
+
+@pytest.fixture
+def kept(app_home):
+    """A journal with one batch in it, closed: the marker in the config folder says it was kept."""
+    journal = _open()
+    _entry(journal)
+    journal.close()
+    assert journal_marker().exists()
+    return app_home / "data" / "journal.db"
+
+
+def test_first_run_creates_a_private_journal_and_its_marker(app_home):
+    journal = _open()
+    assert journal.notice is None and journal.path == app_home / "data" / "journal.db"
+    _entry(journal)
+    journal.close()
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600  # recipient addresses live in it
+    assert str(journal.path) in journal_marker().read_text()
+
+
+def test_a_garbage_file_is_refused_and_left_as_it_was(app_home):
     path = app_home / "data" / "journal.db"
     path.parent.mkdir(parents=True)
     garbage = b"this is not SQLite at all\n" * 200
     path.write_bytes(garbage)
-    journal = open_journal(journal_file())
-    assert journal.path == path
-    aside = sorted(path.parent.glob("journal.db.corrupt-*"))
-    assert len(aside) == 1 and aside[0].read_bytes() == garbage  # kept, for a person to look at
-    assert str(aside[0]) in journal.notice and "could not be read" in journal.notice
-    assert journal.entries() == []
-    _entry(journal)  # and it works
-    assert len(journal.entries()) == 1
-    journal.close()
-    again = open_journal(journal_file())
-    assert again.notice is None and len(again.entries()) == 1
-    again.close()
+    err = _refused("cannot be read as a journal")
+    assert "left where it is" in str(err) and "move it aside" in str(err)
+    assert path.read_bytes() == garbage and not list(path.parent.glob("journal.db.corrupt-*"))
 
 
-def test_a_damaged_page_inside_a_real_journal_is_caught(app_home):
-    journal = open_journal(journal_file())
+def test_a_damaged_page_inside_a_real_journal_is_refused(kept):
+    journal = _open()
     for _ in range(30):
         _entry(journal)
     journal.close()
-    path = app_home / "data" / "journal.db"
-    data = bytearray(path.read_bytes())
+    data = bytearray(kept.read_bytes())
     assert len(data) > 4096 * 2
     data[4096 : 4096 + 512] = os.urandom(512)  # scribble over the second page
-    path.write_bytes(bytes(data))
-    reopened = open_journal(journal_file())
-    assert reopened.notice is not None and "moved to" in reopened.notice
-    assert reopened.entries() == []
-    reopened.close()
+    kept.write_bytes(bytes(data))
+    _refused("cannot be read as a journal")
+    assert kept.read_bytes() == bytes(data)
+
+
+def test_a_truncated_journal_is_refused(kept):
+    journal = _open()
+    for _ in range(30):
+        _entry(journal)
+    journal.close()
+    kept.write_bytes(kept.read_bytes()[: 4096 + 100])
+    _refused("cannot be read as a journal")
 
 
 def test_a_foreign_sqlite_database_is_not_taken_for_a_journal(app_home):
-    import sqlite3
-
     path = app_home / "data" / "journal.db"
     path.parent.mkdir(parents=True)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE batches (something TEXT)")
     conn.commit()
     conn.close()
-    journal = open_journal(journal_file())
-    assert "not a c2m-tui journal" in journal.notice
-    _entry(journal)
-    journal.close()
+    _refused("not a c2m-tui journal")
 
 
-def test_a_vanished_journal_is_noticed(app_home):
-    journal = open_journal(journal_file())
-    _entry(journal)
+def test_an_emptied_journal_is_refused(kept):
+    kept.write_bytes(b"")  # `: > journal.db`
+    for side in ("-wal", "-shm"):
+        kept.with_name(kept.name + side).unlink(missing_ok=True)
+    _refused(r"is empty \(0 bytes\)")
+    assert kept.stat().st_size == 0
+
+
+def test_a_vanished_journal_is_refused_while_the_marker_says_one_was_kept(kept):
+    for side in ("", "-wal", "-shm"):
+        kept.with_name(kept.name + side).unlink(missing_ok=True)
+    err = _refused("is missing, though a journal was kept there before")
+    assert str(journal_marker()) in str(err)
+    assert not kept.exists()  # nothing was quietly made in its place
+
+
+def test_a_vanished_data_folder_is_refused_too(kept):
+    import shutil
+
+    shutil.rmtree(kept.parent)  # the lock folder went with it: the marker in the config folder remains
+    _refused("is missing")
+
+
+def test_a_journal_of_a_newer_version_is_refused(kept):
+    conn = sqlite3.connect(kept)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    _refused("newer c2m-tui")
+
+
+def test_a_journal_locked_by_another_program_is_refused_after_a_short_wait(kept):
+    holder = sqlite3.connect(kept, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = DELETE")  # another program, not in WAL: its lock blocks readers
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        _refused("is locked by another program")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_journal_behind_a_symbolic_link_is_refused(app_home, tmp_path):
+    other = tmp_path / "someone-elses.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+    path = app_home / "data" / "journal.db"
+    path.parent.mkdir(parents=True)
+    path.symlink_to(other)
+    _refused("symbolic link")
+    assert other.read_bytes() == before  # no tables of ours, no WAL switch
+
+
+def test_an_unusable_location_is_refused(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data directory should be")
+    with pytest.raises(JournalUnavailableError, match="cannot be"):
+        open_journal(blocker / "journal.db")
+
+
+def test_a_full_disk_while_writing_is_one_journal_error_and_the_journal_stays_sound(app_home):
+    from c2m_tui.core.journal import JournalError
+
+    journal = _open()
+    key = _entry(journal)
+    journal._conn.execute(f"PRAGMA max_page_count = {journal._conn.execute('PRAGMA page_count').fetchone()[0]}")
+    with pytest.raises(JournalError, match="could not be written"):
+        for _ in range(200):  # until the database is full
+            journal.begin_step(key, "pdf", "x" * 4000)
     journal.close()
-    for name in ("journal.db", "journal.db-wal", "journal.db-shm"):
-        (app_home / "data" / name).unlink(missing_ok=True)
-    again = open_journal(journal_file())
-    assert "was missing" in again.notice and "journal.db" in again.notice
-    assert again.entries() == []
+    again = _open()
+    assert again.get(key).batch_id == "3"  # what was committed before is intact
     again.close()
 
 
-def test_first_run_is_quiet(app_home):
-    journal = open_journal(journal_file())
-    assert journal.notice is None
-    journal.close()
+def test_the_lock_files_never_follow_a_link(kept, tmp_path):
+    from c2m_tui.core.journal import BatchBusyError
 
-
-def test_an_unusable_location_falls_back_to_memory_with_a_message(tmp_path):
-    blocker = tmp_path / "not-a-dir"
-    blocker.write_text("a file where the data directory should be")
-    journal = open_journal(blocker / "journal.db")
-    assert journal.path is None and "in memory only" in journal.notice
+    journal = _open()
     key = _entry(journal)
-    assert journal.get(key).state == "created"
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    lock = journal.lock_for(key)
+    lock.path.parent.mkdir(parents=True, exist_ok=True)
+    lock.path.symlink_to(target)
+    with pytest.raises(BatchBusyError, match="cannot use this lock file"):
+        lock.try_acquire()
+    assert target.read_text() == "keep me"
     journal.close()
-
-
-def test_the_cli_still_starts_with_a_corrupt_journal(app_home):
-    path = app_home / "data" / "journal.db"
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"\x00garbage" * 100)
-    out = subprocess.run(
-        [sys.executable, "-m", "c2m_tui", "batches", "--json"], capture_output=True, text=True, timeout=60,
-        env={**os.environ, "C2M_TUI_HOME": str(app_home)},
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
-    assert "could not be read" in out.stderr and "journal.db.corrupt-" in out.stderr

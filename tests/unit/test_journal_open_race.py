@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from c2m_tui.core.journal import open_journal
 
 OPENER = r"""
@@ -46,15 +48,14 @@ def test_concurrent_first_opens_share_one_file(tmp_path):
     assert not list(tmp_path.glob("journal.db.corrupt-*"))
 
 
-def test_a_garbage_file_is_still_moved_aside(tmp_path):
+def test_a_garbage_file_is_refused_and_kept(tmp_path):
+    from c2m_tui.core.journal.file import JournalUnavailableError
+
     path = tmp_path / "journal.db"
     path.write_bytes(b"this is not sqlite at all" * 100)
-    journal = open_journal(path)
-    try:
-        assert journal.notice and "moved to" in journal.notice
-        assert list(tmp_path.glob("journal.db.corrupt-*"))
-    finally:
-        journal.close()
+    with pytest.raises(JournalUnavailableError, match="cannot be read as a journal"):
+        open_journal(path)
+    assert path.read_bytes() == b"this is not sqlite at all" * 100 and not list(tmp_path.glob("journal.db.corrupt*"))
 
 
 def test_threads_in_one_process(tmp_path):

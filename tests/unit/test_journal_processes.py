@@ -66,7 +66,7 @@ time.sleep(60)
         lock = BatchLock(path)
         assert not lock.try_acquire()
         assert lock.is_held_elsewhere() and lock.holder() == holder.pid
-        with pytest.raises(BatchBusyError, match=f"process {holder.pid}"):
+        with pytest.raises(BatchBusyError, match=f"another c2m-tui is sending .*pid {holder.pid}"):
             import asyncio
 
             asyncio.run(lock.acquire(0.2, what="batch 1"))

@@ -40,7 +40,11 @@ class BatchLock:
         if self._fd is not None:
             raise RuntimeError(f"lock {self.path} is already held by this object")
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:  # never through a link: a planted batch-N.lock link must not truncate its target
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as err:
+            raise BatchBusyError(f"{self.path}: cannot use this lock file ({err.strerror or err})",
+                                 hint="a symbolic link is never followed: remove it") from None
         if fcntl is None:  # pragma: no cover
             self._fd = fd
             return True
@@ -61,18 +65,22 @@ class BatchLock:
         while not self.try_acquire():
             if time.monotonic() >= deadline:
                 holder = self.holder()
-                who = f" (process {holder})" if holder else ""
+                who = f" (pid {holder})" if holder else ""
                 raise BatchBusyError(
-                    f"{what} is being sent by another process{who}",
+                    f"another c2m-tui is sending {what}{who}",
                     hint="wait for it to finish, then check with c2m-tui batches",
                 )
             await asyncio.sleep(0.05)
 
     def holder(self) -> int | None:
         try:
-            text = self.path.read_text().strip()
+            fd = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+            try:
+                text = os.read(fd, 64).decode().strip()
+            finally:
+                os.close(fd)
             return int(text) if text else None
-        except (OSError, ValueError):
+        except (OSError, ValueError, UnicodeDecodeError):
             return None
 
     def release(self) -> None:

@@ -77,15 +77,18 @@ class Journal:
     def __init__(self, conn: sqlite3.Connection, path: Path | None, notice: str | None = None) -> None:
         self._conn = conn
         self._lock = threading.RLock()
-        self.path = path  # None for the in-memory fallback
-        self.notice = notice  # say this to the person (the file was corrupt, missing or unusable)
+        self.path = path  # None for a journal in memory (tests of the store alone)
+        self.notice = notice  # something to tell the person about the file, if any
 
     @classmethod
-    def open(cls, path: Path) -> "Journal":
-        from c2m_tui.core.journal.file import open_journal_connection
+    def open(cls, path: Path, *, marker: Path | None = None, wait: float | None = None) -> "Journal":
+        """The journal at ``path``; JournalUnavailableError (nothing may be sent) when it cannot be
+        trusted: see ``file.py``. ``marker`` says a journal was kept here before."""
+        from c2m_tui.core.journal.file import OPEN_WAIT, open_journal_connection
 
-        conn, path_used, notice = open_journal_connection(path, SCHEMA, SCHEMA_VERSION)
-        return cls(conn, path_used, notice)
+        conn = open_journal_connection(path, SCHEMA, SCHEMA_VERSION, marker=marker,
+                                       wait=OPEN_WAIT if wait is None else wait)
+        return cls(conn, path)
 
     @property
     def locks_dir(self) -> Path | None:
@@ -114,13 +117,22 @@ class Journal:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """An IMMEDIATE transaction: takes the write lock up front, so read-then-write is atomic across processes."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as err:  # a full disk, a read-only folder, a lock held too long
+                if self._conn.in_transaction:
+                    try:
+                        self._conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise JournalError(f"the batch journal {self.path or '(memory)'} could not be written ({err})",
+                                   hint="nothing more was sent; free space or fix the folder, then resume") from None
 
     # ------------------------------------------------------------------ batches and steps
 
@@ -227,7 +239,7 @@ class Journal:
             if not allow_duplicate:
                 earlier = self._duplicate_in(c, me.environment, me.base_url, me.pdf_sha256, me.xml_sha256, key)
                 if earlier is not None:
-                    raise duplicate_error(earlier)
+                    raise duplicate_error(earlier, self.busy(earlier.key))
             cur = c.execute(
                 "INSERT INTO steps (batch_key, step, detail, pid, started_at) VALUES (?,?,?,?,?)",
                 (key, "submit", "", os.getpid(), t),
@@ -385,8 +397,13 @@ class Journal:
         return cached if cached.age(now) <= max_age else None
 
 
-def duplicate_error(earlier: JournalEntry) -> DuplicateBatchError:
-    how = "submitted" if earlier.submitted else "possibly submitted (no answer came)"
+def duplicate_error(earlier: JournalEntry, sending_now: bool = False) -> DuplicateBatchError:
+    if earlier.submitted:
+        how = "submitted"
+    elif sending_now:
+        how = "being submitted right now by another c2m-tui"
+    else:
+        how = "possibly submitted (no answer came)"
     return DuplicateBatchError(
         f"this PDF and XML were already {how} in {earlier.environment} as batch {earlier.batch_id} "
         f"on {earlier.created_at[:19].replace('T', ' ')} UTC",
@@ -394,9 +411,9 @@ def duplicate_error(earlier: JournalEntry) -> DuplicateBatchError:
     )
 
 
-def open_journal(path: Path) -> Journal:
-    """The journal at ``path`` (the app's is ``c2m_tui.config.paths.journal_file()``); check ``.notice``
-    and tell the person."""
-    return Journal.open(path)
+def open_journal(path: Path, *, marker: Path | None = None, wait: float | None = None) -> Journal:
+    """The journal at ``path`` (the app's is ``c2m_tui.config.paths.journal_file()``, its marker
+    ``journal_marker()``); raises JournalUnavailableError when it cannot be trusted."""
+    return Journal.open(path, marker=marker, wait=wait)
 
 

@@ -22,7 +22,7 @@ from c2m_tui.core.sending.plan import (
     ChangedSinceReviewError, ReviewRecord, SendPlan, Target, changed_error, check_xml_file, now_iso, review,
     sha256_bytes, sha256_file,
 )
-from c2m_tui.core.sending.settle import SettleCallback, SettleResult, settle
+from c2m_tui.core.sending.settle import SettleCallback, SettleResult, settle, settle_one
 from c2m_tui.core.sending.steps import (
     ProgressCallback, StepCallback, client_base, journaled_create, journaled_pdf, journaled_submit, journaled_xml,
     noop_step, note_status,
@@ -68,7 +68,7 @@ async def send(
     if not allow_duplicate:  # before create: a refused duplicate leaves no stray batch on the server
         earlier = journal.find_duplicate(plan.environment, base, pdf_sha, xml_sha)
         if earlier is not None:
-            raise duplicate_error(earlier)
+            raise duplicate_error(earlier, journal.busy(earlier.key))
 
     key = await _thread(
         journal.new_entry,
@@ -258,11 +258,17 @@ def start_entry(journal: Journal, target: Target) -> int:
     )
 
 
-async def _entry_step(journal: Journal, key: int, lock_timeout: float, run) -> None:
+async def _entry_step(client, journal: Journal, key: int, lock_timeout: float, run) -> None:
+    """Run one step of an entry under its lock, after settling what a dead run left unanswered on it
+    (an app killed during an upload or a submit): the step then starts from what the server says."""
     lock = journal.lock_for(key)
     await lock.acquire(lock_timeout, what=f"journal entry {key}")
     try:
-        await run(journal.get(key))
+        entry = journal.get(key)
+        if entry.unsettled is not None:
+            await settle_one(client, journal, entry, entry.base_url)
+            entry = journal.get(key)
+        await run(entry)
     finally:
         lock.release()
 
@@ -277,7 +283,7 @@ async def create_step(client: "BatchClient", journal: Journal, key: int, *, on_s
             raise JournalError(f"journal entry {key} already has batch {entry.batch_id}")
         result.append(await journaled_create(client, journal, key, on_step or noop_step))
 
-    await _entry_step(journal, key, lock_timeout, run)
+    await _entry_step(client, journal, key, lock_timeout, run)
     return result[0]
 
 
@@ -296,7 +302,7 @@ async def pdf_step(client: "BatchClient", journal: Journal, key: int, *, pdf: Pa
         await journaled_pdf(client, journal, key, entry.batch_id, Path(entry.pdf_path), entry.pdf_sha256,
                             on_step or noop_step, on_progress)
 
-    await _entry_step(journal, key, lock_timeout, run)
+    await _entry_step(client, journal, key, lock_timeout, run)
 
 
 async def xml_step(client: "BatchClient", journal: Journal, key: int, *, xml: bytes | None = None,
@@ -312,7 +318,7 @@ async def xml_step(client: "BatchClient", journal: Journal, key: int, *, xml: by
             raise JournalError(f"batch {entry.batch_id}: its XML is not recorded yet")
         await journaled_xml(client, journal, key, entry.batch_id, _xml_copy(journal, entry), on_step or noop_step)
 
-    await _entry_step(journal, key, lock_timeout, run)
+    await _entry_step(client, journal, key, lock_timeout, run)
 
 
 def review_entry(journal: Journal, key: int) -> ReviewRecord:
@@ -349,7 +355,7 @@ async def submit_step(client: "BatchClient", journal: Journal, key: int, *, on_s
                 raise JournalError(f"batch {entry.batch_id}: its {step.upper()} upload is not confirmed; upload it first")
         outcome.append(await _checked_submit(client, journal, entry, entry.base_url, step_cb, allow_duplicate, reviewed))
 
-    await _entry_step(journal, key, lock_timeout, run)
+    await _entry_step(client, journal, key, lock_timeout, run)
     if outcome[0]:
         entry = journal.get(key)
         await note_status(client, journal, entry.batch_id or "", entry.base_url)

@@ -41,7 +41,7 @@ async def settle(
         try:
             entry = journal.get(entry.key)  # re-read: it may have been answered meanwhile
             if entry.unsettled is not None:
-                results.append(await _settle_one(client, journal, entry, base))
+                results.append(await settle_one(client, journal, entry, base))
                 if on_settle is not None:
                     on_settle(results[-1])
         finally:
@@ -49,7 +49,8 @@ async def settle(
     return results
 
 
-async def _settle_one(client: "BatchClient", journal: Journal, entry: JournalEntry, base: str) -> SettleResult:
+async def settle_one(client: "BatchClient", journal: Journal, entry: JournalEntry, base: str) -> SettleResult:
+    """Settle the one unanswered step of ``entry`` (the caller holds its lock)."""
     from c2m_tui.core.errors import NotFoundError
 
     pending = entry.unsettled

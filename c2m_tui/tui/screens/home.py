@@ -140,20 +140,31 @@ class HomeScreen(Screen):
             return
         self.find_resume_point(batch_id)
 
-    @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
-    def find_resume_point(self, batch_id: str) -> None:
-        """Where the batch stopped, from the journal (SQLite: off the event loop)."""
+    @work(group="resume", exclusive=True, exit_on_error=False)
+    async def find_resume_point(self, batch_id: str) -> None:
+        """Where the batch stopped: what a dead run left unanswered on this server is settled first
+        (as ``c2m-tui resume`` does: a submit by reading the status), then the journal is read."""
+        import asyncio
+
+        from c2m_tui.core.errors import describe
         from c2m_tui.core.journal.views import resume_point
+        from c2m_tui.core.sending import settle
         from c2m_tui.tui.session import open_journal
 
-        journal, notice = open_journal()
+        session = self.app.session
+        journal, notice = await asyncio.to_thread(open_journal)
         point = None
         if journal is not None:
             try:
-                point = resume_point(journal, batch_id, self.app.session.base_url)
+                await settle(session.client, journal, base_url=session.base_url)
+            except Exception as err:  # noqa: BLE001 - the point read below says what is still open
+                self.app.show_error(err, "settling unanswered steps")
+            try:
+                point = await asyncio.to_thread(resume_point, journal, batch_id, session.base_url)
             except Exception as err:  # noqa: BLE001 - said to the person below
-                notice = f"the batch journal cannot be read ({err})"
-        self.app.call_from_thread(self._resume, batch_id, point, notice)
+                notice = f"the batch journal cannot be read ({describe(err)})"
+        self._resume(batch_id, point, notice)
+        self.read_journal()  # the list shows what settling found
 
     def _resume(self, batch_id: str, point, notice: str | None) -> None:
         if point is None:
