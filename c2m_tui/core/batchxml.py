@@ -26,6 +26,7 @@ from lxml import etree
 
 from c2m_tui.core.atomic import atomic_write
 from c2m_tui.core.errors import InputError
+from c2m_tui.core.inputs import require_regular_file
 from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
 from c2m_tui.core.safexml import XMLRejected, iterparse_safe, reject_doctype, syntax_message
 
@@ -293,19 +294,26 @@ def _job_from_element(el: etree._Element, index: int, recipients: list[Address])
     )
 
 
-def load_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[bytes, str]:
-    """The bytes of a batch XML and the name to use for it in messages (``label`` for raw bytes)."""
+def open_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[BinaryIO, str]:
+    """An open binary file of a batch XML and the name to use for it in messages (``label`` for raw
+    bytes). A path must name a regular file: a FIFO would block and /dev/zero would never end."""
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source), label
-    path = Path(source)
+        return io.BytesIO(bytes(source)), label
+    path = require_regular_file(source, "a batch XML file")
     try:
-        return path.read_bytes(), str(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a batch XML file") from None
+        return open(path, "rb"), str(path)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
+
+
+def load_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[bytes, str]:
+    """The bytes of a batch XML and the name to use for it in messages (``label`` for raw bytes)."""
+    fh, name = open_source(source, label)
+    with fh:
+        try:
+            return fh.read(), name
+        except OSError as err:
+            raise InputError(f"{name}: cannot read: {err.strerror}") from None
 
 
 def read_batch(source: str | Path | bytes) -> ReadBatch:

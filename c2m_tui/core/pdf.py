@@ -7,11 +7,13 @@ encrypted with a password we do not have, or too damaged for pypdf to count its 
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from c2m_tui.core.errors import InputError
+from c2m_tui.core.inputs import require_regular_file
 
 
 @dataclass(slots=True, frozen=True)
@@ -22,18 +24,27 @@ class PdfInfo:
 
 
 def pdf_info(path: str | Path) -> PdfInfo:
-    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken)."""
-    path = Path(path)
+    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken).
+
+    pypdf is handed an open file, not the path: given a path it reads the whole file into memory,
+    while from a file it reads only the cross-reference table and the page tree (a 1.5 GB PDF is
+    counted in a few MB). Only a PDF whose cross-reference table is broken makes pypdf scan it all.
+    """
+    path = require_regular_file(path, "a PDF")
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a PDF")
-        with open(path, "rb") as fh:
-            head = fh.read(1024)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        fh = open(path, "rb")
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    with fh:
+        return _count_pages(path, fh)
+
+
+def _count_pages(path: Path, fh) -> PdfInfo:
+    try:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(1024)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if size == 0:
@@ -51,7 +62,8 @@ def pdf_info(path: str | Path) -> PdfInfo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            fh.seek(0)
+            reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 try:
                     reader.decrypt("")  # an owner password alone (print restrictions) still opens

@@ -1,0 +1,110 @@
+"""The streaming validator reports exactly what the whole-tree validator does, and falls back to it
+where the document's shape needs the tree (then the report is the tree's, by construction)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from c2m_tui.core.batchxml import batch_xml_bytes
+from c2m_tui.core.errors import InputError
+from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
+from c2m_tui.core.validate import _validate_streaming, validate_batch, validate_tree
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "real-world"
+
+
+def _batch(n_jobs: int = 2, per_job: int = 4) -> bytes:
+    jobs = []
+    for j in range(n_jobs):
+        people = [Address(name=f"P{j}-{i}", address1=f"{i} Main St", city="Town", state=("VA", "Virginia", "XX")[i % 3],
+                          postal_code=("22974", "2134", "abcde", "")[i % 4], country=("", "US", "Canada")[i % 3])
+                  for i in range(per_job)]
+        jobs.append(Job(1 + j * 2, 2 + j * 2, PrintOptions(mail_class=("First Class", "FirstClass")[j % 2]), people,
+                        return_address=ReturnAddress(name="Me", address1="1 St", city="X", state="Mass",
+                                                     postal_code="123") if j == 0 else None))
+    return batch_xml_bytes(Batch(filename="x.pdf", jobs=jobs))
+
+
+GOOD = _batch()
+# each mutation is applied to GOOD: the stream must give the tree's report, or fall back
+MUTATIONS = {
+    "as is": lambda d: d,
+    "one line": lambda d: re.sub(rb">\s+<", b"><", d),
+    "address fields out of order": lambda d: d.replace(b"<name>P1-2</name>", b"", 1).replace(
+        b"<city>Town</city>", b"<city>Town</city><name>late</name>", 3),
+    "unknown address field": lambda d: d.replace(b"<name>P0-1</name>", b"<name>P0-1</name><fax>1</fax>"),
+    "bad page": lambda d: d.replace(b"<startingPage>3</startingPage>", b"<startingPage>zero</startingPage>"),
+    "options missing": lambda d: d.replace(b"<documentClass>Letter 8.5 x 11</documentClass>", b"", 1),
+    "unknown job element": lambda d: d.replace(b"</recipients>", b"</recipients><frobnicate>1</frobnicate>", 1),
+    "element out of place in a job": lambda d: d.replace(b"<endingPage>2</endingPage>", b"", 1).replace(
+        b"</recipients>", b"</recipients><endingPage>2</endingPage>", 1),
+    "element out of place in the batch": lambda d: d.replace(b"</batch>", b"<extra/></batch>"),
+    "no filename": lambda d: re.sub(rb"<filename>.*?</filename>", b"", d),
+    "stray element in recipients": lambda d: d.replace(b"</address>", b"</address><note/>", 2),
+    "stray text in recipients": lambda d: d.replace(b"</address>", b"</address>text", 1),
+    "comment between addresses": lambda d: d.replace(b"</address>", b"</address><!-- hi -->", 3),
+    "two recipients": lambda d: d.replace(b"</recipients>", b"</recipients><recipients><address><name>Z</name>"
+                                          b"</address></recipients>", 1),
+    "empty recipients": lambda d: re.sub(rb"<recipients>.*?</recipients>", b"<recipients/>", d, count=1, flags=re.S),
+    "no recipients": lambda d: re.sub(rb"<recipients>.*?</recipients>", b"", d, count=1, flags=re.S),
+    "empty job": lambda d: d.replace(b"</batch>", b"<job/></batch>"),
+    "wrong root": lambda d: d.replace(b"<batch>", b"<batchjob>").replace(b"</batch>", b"</batchjob>"),
+    "credentials": lambda d: d.replace(b"<filename>", b"<username>u</username><password>p</password><filename>"),
+    "empty filename": lambda d: re.sub(rb"<filename>.*?</filename>", b"<filename></filename>", d),
+    "nested job": lambda d: d.replace(b"</recipients>", b"</recipients><job/>", 1),
+    "address outside recipients": lambda d: d.replace(b"<recipients>", b"<address><name>Q</name></address><recipients>", 1),
+    "truncated": lambda d: d[: len(d) // 2],
+    "doctype": lambda d: d.replace(b"<batch>", b"<!DOCTYPE batch><batch>"),
+    "long name": lambda d: d.replace(b"<name>P0-0</name>", b"<name>" + b"N" * 80 + b"</name>"),
+}
+
+
+def _same(data: bytes, pdf_pages: int | None = None) -> bool:
+    """Whether the stream answered (rather than fell back); asserts it matches the tree when it did."""
+    streamed = _validate_streaming(io.BytesIO(data), "b.xml", pdf_pages)
+    try:
+        tree = validate_tree(data, "b.xml", pdf_pages)
+    except InputError:
+        assert streamed is None
+        return False
+    if streamed is None:
+        return False
+    assert [p.format("b.xml") for p in streamed.problems()] == [p.format("b.xml") for p in tree.problems()]
+    assert streamed.to_json() == tree.to_json()
+    assert streamed.summary() == tree.summary()
+    return True
+
+
+@pytest.mark.parametrize("name", list(MUTATIONS))
+@pytest.mark.parametrize("pdf_pages", [None, 3])
+def test_streaming_matches_the_whole_tree(name, pdf_pages):
+    _same(MUTATIONS[name](GOOD), pdf_pages)
+
+
+def test_the_stream_answers_for_ordinary_problems_not_only_by_falling_back():
+    streamed = {name for name in MUTATIONS if _same(MUTATIONS[name](GOOD))}
+    assert {"as is", "one line", "address fields out of order", "unknown address field", "bad page",
+            "options missing", "unknown job element", "comment between addresses", "credentials",
+            "long name", "empty recipients", "no recipients", "empty job"} <= streamed
+    assert not streamed & {"element out of place in a job", "stray element in recipients", "two recipients",
+                           "truncated", "doctype"}
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
+def test_real_world_samples_stream_the_same(path):
+    assert _same(path.read_bytes())
+
+
+def test_a_fifo_or_device_is_refused_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "batch.xml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="batch.xml: is a named pipe \\(FIFO\\), not a batch XML file"):
+        validate_batch(fifo)
+    with pytest.raises(InputError, match="/dev/zero: is a character device, not a batch XML file"):
+        validate_batch(Path("/dev/zero"))
