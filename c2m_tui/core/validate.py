@@ -152,7 +152,7 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
     from c2m_tui.core.safexml import _DOCTYPE_PATTERNS
     from c2m_tui.core.validate_stream import NeedWholeTree, has_doctype, job_schema_errors, part_schema, stream_check
 
-    parts = part_schema(_schema_doc())
+    parts, quick = part_schema(_schema_doc(), quick_accept_schema)
     if parts is None or has_doctype(fh, _DOCTYPE_PATTERNS):
         return None  # the whole-tree path refuses the DOCTYPE with its line
     fh.seek(0)
@@ -176,7 +176,7 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
         pending.items.clear()
 
     try:
-        root, before, after = stream_check(fh, _schema(), parts, check_address, check_job)
+        root, before, after = stream_check(fh, _schema(), parts, quick, check_address, check_job)
     except (NeedWholeTree, etree.XMLSyntaxError):
         return None
     if root is None:
@@ -410,6 +410,69 @@ def _is_us(country: str) -> bool:
         if len(_US_COUNTRY) < 1024:
             _US_COUNTRY[country] = answer
     return answer
+
+
+# --------------------------------------------------------------------------- the quick accept
+
+_XS = "http://www.w3.org/2001/XMLSchema"
+# holds a character str.strip() never removes (a letter, number, punctuation or symbol); written
+# so that libxml2's automaton stays deterministic (".*x.*" costs it twice as much)
+_NOT_BLANK = r"[^\p{L}\p{N}\p{P}\p{S}]*[\p{L}\p{N}\p{P}\p{S}][\s\S]*"
+
+
+def _one_of(values) -> str:
+    """An XSD pattern matching exactly one of ``values`` (faster in libxml2 than an enumeration)."""
+    return "|".join(re.sub(r"([\\|.\-^?*+{}()\[\]$])", r"\\\1", v) for v in sorted(values))
+_REQUIRED = ("name", "address1", "city", "state", "postalCode")
+
+
+def quick_accept_schema(batch_schema_doc: etree._ElementTree) -> etree.XMLSchema | None:
+    """A schema for one ``<address>`` that accepts only addresses the shipped schema accepts AND
+    ``address_checks`` has nothing to say about: a US address with a name, street, city, a USPS
+    state code, a ZIP written right, every field within its length. One libxml2 call then clears
+    the usual address; any other goes through the schema and the checks as before.
+
+    It restates address_checks' rules: a new address rule must be added here too, or the quick
+    accept lets addresses pass that the rule should have reported (test_validate_stream holds the
+    two together). None if the shipped Address type is not a plain sequence of strings."""
+    from c2m_tui.core.usps import US_COUNTRY_NAMES
+
+    found = batch_schema_doc.getroot().xpath(".//xs:element[@name='address']", namespaces={"xs": _XS})
+    if len(found) != 1:
+        return None
+    decl = found[0]
+    type_name = decl.get("type")
+    types = batch_schema_doc.getroot().xpath(f"xs:complexType[@name='{type_name}']", namespaces={"xs": _XS}) \
+        if type_name else decl.xpath("xs:complexType", namespaces={"xs": _XS})
+    if len(types) != 1 or [c.tag for c in types[0]] != [f"{{{_XS}}}sequence"]:
+        return None
+    fields = list(types[0][0])
+    if any(f.tag != f"{{{_XS}}}element" or f.get("type") != "xs:string" or len(f) or f.get("maxOccurs", "1") != "1"
+           for f in fields) or not {f.get("name") for f in fields} >= set(_REQUIRED):
+        return None
+    countries = sorted({v for n in US_COUNTRY_NAMES for v in (n, n.upper(), n.title()) if is_us_country(v)})
+    xs = etree.Element(f"{{{_XS}}}schema", nsmap={"xs": _XS})
+    seq = etree.SubElement(etree.SubElement(etree.SubElement(xs, f"{{{_XS}}}element", name="address"),
+                                            f"{{{_XS}}}complexType"), f"{{{_XS}}}sequence")
+    for f in fields:
+        name = f.get("name")
+        el = etree.SubElement(seq, f"{{{_XS}}}element", name=name,
+                              minOccurs="1" if name in _REQUIRED else f.get("minOccurs", "1"))
+        rule = etree.SubElement(etree.SubElement(el, f"{{{_XS}}}simpleType"), f"{{{_XS}}}restriction", base="xs:string")
+        if name in FIELD_LIMITS:
+            etree.SubElement(rule, f"{{{_XS}}}maxLength", value=str(FIELD_LIMITS[name]))
+        if name == "state":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_one_of(US_STATES))
+        elif name == "country":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_one_of(countries))
+        elif name == "postalCode":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value="[0-9]{5}(-[0-9]{4})?")
+        elif name in _REQUIRED:
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_NOT_BLANK)
+    try:
+        return etree.XMLSchema(xs)
+    except etree.XMLSchemaParseError:
+        return None
 
 
 def _us_checks(state: str, zip_code: str, add) -> None:

@@ -55,11 +55,12 @@ def _part_schema(batch_schema_doc: etree._ElementTree) -> etree.XMLSchema | None
         return None
 
 
-def part_schema(batch_schema_doc: etree._ElementTree) -> etree.XMLSchema | None:
-    """One per thread, like the batch schema (an XMLSchema keeps its error log on itself)."""
-    if not hasattr(_local, "schema"):
-        _local.schema = _part_schema(batch_schema_doc)
-    return _local.schema
+def part_schema(batch_schema_doc: etree._ElementTree, make_quick) -> tuple:
+    """The part schema and the quick-accept one (``make_quick(doc)``, or None), one pair per thread
+    like the batch schema: an XMLSchema keeps its error log on itself."""
+    if not hasattr(_local, "schemas"):
+        _local.schemas = (_part_schema(batch_schema_doc), make_quick(batch_schema_doc))
+    return _local.schemas
 
 
 def has_doctype(fh: BinaryIO, patterns: tuple[re.Pattern, ...]) -> bool:
@@ -75,19 +76,27 @@ def has_doctype(fh: BinaryIO, patterns: tuple[re.Pattern, ...]) -> bool:
         tail = window[-32:]
 
 
-def stream_check(fh: BinaryIO, batch_schema: etree.XMLSchema, parts: etree.XMLSchema, check_address,
-                 check_job) -> tuple[etree._Element | None, list, list]:
+def stream_check(fh: BinaryIO, batch_schema: etree.XMLSchema, parts: etree.XMLSchema,
+                 quick: etree.XMLSchema | None, check_address, check_job) -> tuple[etree._Element | None, list, list]:
     """One pass over ``fh``. ``check_address(el, job, recipient)`` sees each address before it is
-    dropped; ``check_job(el, job, pieces, schema_errors)`` sees each job, its addresses gone but the
+    dropped, unless ``quick`` accepts it (then neither the schema nor the checks have anything to
+    say; not used once a comment or processing instruction turned up inside the batch, as the
+    schema reads text across them and the checks do not); ``check_job(el, job, pieces, schema_errors)`` sees each job, its addresses gone but the
     first, with its schema problems (and its addresses') in document order as ``(entry, path)``.
     Returns the root and the batch's own schema problems: those before its jobs, and after."""
     job_index = recipient = attached = 0
     recipients_el = None  # the <recipients> being read; its first address stays as a stand-in
     address_errors: list = []
-    context = etree.iterparse(fh, events=("end",), tag=("address", "job"), **PARSER_OPTIONS)
+    context = etree.iterparse(fh, events=("end", "comment", "pi"),
+                              tag=("address", "job", etree.Comment, etree.PI), **PARSER_OPTIONS)
     for _, el in context:
         parent = el.getparent()
-        if el.tag == "address":
+        tag = el.tag
+        if tag.__class__ is not str:  # a comment or processing instruction
+            if parent is not None:
+                quick = None
+            continue
+        if tag == "address":
             if parent is not recipients_el:
                 job = parent.getparent() if parent is not None and parent.tag == "recipients" else None
                 if job is None or job.tag != "job" or job.getparent() is None or \
@@ -98,9 +107,10 @@ def stream_check(fh: BinaryIO, batch_schema: etree.XMLSchema, parts: etree.XMLSc
                 recipients_el, recipient, attached = parent, 0, 0
             recipient += 1
             attached += 1
-            if not parts.validate(el):
-                address_errors.extend(_errors(parts, el, f"/batch/job[{job_index + 1}]/recipients/address[{recipient}]"))
-            check_address(el, job_index + 1, recipient)
+            if quick is None or not quick.validate(el):
+                if not parts.validate(el):
+                    address_errors.extend(_errors(parts, el, f"/batch/job[{job_index + 1}]/recipients/address[{recipient}]"))
+                check_address(el, job_index + 1, recipient)
             tail = el.tail
             if tail and not tail.isspace():
                 raise NeedWholeTree("text between addresses")

@@ -108,3 +108,71 @@ def test_a_fifo_or_device_is_refused_not_read(tmp_path):
         validate_batch(fifo)
     with pytest.raises(InputError, match="/dev/zero: is a character device, not a batch XML file"):
         validate_batch(Path("/dev/zero"))
+
+
+# --------------------------------------------------------------------------- the quick accept
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from c2m_tui.core.validate import _Collect, _schema_doc, address_checks, quick_accept_schema  # noqa: E402
+from c2m_tui.core.validate_stream import _part_schema  # noqa: E402
+
+_QUICK = quick_accept_schema(_schema_doc())
+_PARTS = _part_schema(_schema_doc())
+_FIELDS = ("name", "organization", "address1", "address2", "address3", "city", "state", "postalCode", "country",
+           "c2m_uniqueid")
+_EDGES = (["", " ", "\u00a0", "\t\n", "A", "VA", "va", "Virginia", "DC", "22039", "2203", "22039-1234",
+                     "22039 1234", "US", "us ", "U.S.", "USA", "United States", "Canada", "x" * 12, "x" * 13,
+                     "y" * 28, "y" * 29, "z" * 50, "z" * 51, "\u0663\u0663\u0663\u0663\u0663", "1 Main St", "\u3000x",
+           "\u2003", "x\u0085", "AA", "ZZ", "u.s.a.", "america", "AMERICA", "United States Of America"])
+_values = st.one_of(st.sampled_from(_EDGES), st.text(max_size=60))
+
+
+_USUAL = {"name": "Ann", "address1": "1 Main St", "city": "Town", "state": "VA", "postalCode": "22039",
+          "country": "US"}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.dictionaries(st.sampled_from(_FIELDS), st.one_of(st.none(), _values), max_size=3),
+       st.lists(st.tuples(st.sampled_from(_FIELDS), _values), max_size=2), st.booleans())
+def test_the_quick_accept_passes_only_addresses_nothing_would_be_said_about(changes, extra, reverse):
+    """The usual address with a few fields changed, dropped (None) or added: whenever the quick
+    accept takes one, the checks have nothing to say and the schema accepts it."""
+    fields = [(name, changes.get(name, _USUAL.get(name))) for name in _FIELDS]
+    fields = [(n, v) for n, v in fields if v is not None] + extra
+    el = etree.Element("address")
+    for name, value in reversed(fields) if reverse else fields:
+        try:
+            etree.SubElement(el, name).text = value
+        except ValueError:
+            return  # a character XML cannot hold: no such document can be read
+    if _QUICK.validate(el):
+        said = _Collect()
+        address_checks(el, said, 1, 1)
+        assert said.items == [] and _PARTS.validate(el)
+
+
+def _implication_holds(fields) -> bool:
+    el = etree.Element("address")
+    for name, value in fields:
+        etree.SubElement(el, name).text = value
+    if not _QUICK.validate(el):
+        return True
+    said = _Collect()
+    address_checks(el, said, 1, 1)
+    return said.items == [] and bool(_PARTS.validate(el))
+
+
+def test_the_quick_accept_on_each_edge_value_in_each_field():
+    for name in _FIELDS:
+        for value in _EDGES + [None]:
+            fields = [(n, value if n == name else _USUAL.get(n)) for n in _FIELDS]
+            assert _implication_holds([(n, v) for n, v in fields if v is not None]), (name, value)
+
+
+def test_the_quick_accept_takes_the_usual_address():
+    el = etree.fromstring(b"<address><name>Ann</name><address1>1 Main St</address1><city>Town</city>"
+                          b"<state>VA</state><postalCode>22039</postalCode><country>US</country></address>")
+    assert _QUICK is not None and _QUICK.validate(el)
