@@ -89,39 +89,12 @@ def line(title: str, ours: list, base: list, target: str, throughput: bool = Fal
 
 
 def make_pdf(path: Path, size: int, pages: int = 3, sparse: bool = False) -> Path:
-    """A valid PDF of about ``size`` bytes: ``pages`` empty pages and one filler stream (a hole in
-    the file when ``sparse``), with a correct cross-reference table at the end."""
+    """A valid PDF of about ``size`` bytes (tests/peak_memory.py), made once and kept in --data."""
+    from tests.peak_memory import make_big_pdf
+
     if path.exists() and path.stat().st_size >= size - 4096:
         return path
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
-            + b"] /Count %d >>" % pages]
-    filler = max(0, size - 2048 - 120 * pages)
-    offsets = []
-    with open(path, "wb") as fh:
-        fh.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        for number, body in enumerate(objs, 1):
-            offsets.append(fh.tell())
-            fh.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-        offsets.append(fh.tell())
-        fh.write(b"3 0 obj\n<< /Length %d >>\nstream\n" % filler)
-        if sparse:
-            fh.seek(filler, os.SEEK_CUR)
-        else:
-            block = os.urandom(MB)
-            left = filler
-            while left:
-                left -= fh.write(block[:min(left, MB)])
-        fh.write(b"\nendstream\nendobj\n")
-        for i in range(pages):
-            offsets.append(fh.tell())
-            fh.write(b"%d 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n" % (4 + i))
-        xref = fh.tell()
-        fh.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1))
-        for off in offsets:
-            fh.write(b"%010d 00000 n \n" % off)
-        fh.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
-    return path
+    return make_big_pdf(path, size, pages, sparse)
 
 
 def make_batch_xml(path: Path, recipients: int, pages: tuple[int, int] = (1, 3)) -> Path:

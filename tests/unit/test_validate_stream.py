@@ -176,3 +176,19 @@ def test_the_quick_accept_takes_the_usual_address():
     el = etree.fromstring(b"<address><name>Ann</name><address1>1 Main St</address1><city>Town</city>"
                           b"<state>VA</state><postalCode>22039</postalCode><country>US</country></address>")
     assert _QUICK is not None and _QUICK.validate(el)
+
+
+BIG = _batch(n_jobs=2, per_job=3000)  # more addresses than are kept between drops
+
+
+@pytest.mark.parametrize("name,mutate", [
+    ("as is", lambda d: d),
+    ("a stray element late in an address", lambda d: d.replace(b"<name>P1-2500</name>", b"<name>P1-2500</name><b/>")),
+    ("stray element between late addresses", lambda d: d.replace(
+        b"</address>\n      <address>\n        <name>P0-2601", b"</address><note/>\n      <address>\n        <name>P0-2601")),
+    ("comments late", lambda d: d.replace(b"<name>P0-2000</name>", b"<!-- c --><name>P0-2000</name>")),
+])
+def test_streaming_matches_past_the_drops(name, mutate):
+    data = mutate(BIG)
+    assert data != BIG or name == "as is"
+    assert _same(data, 3) == (name != "stray element between late addresses")
