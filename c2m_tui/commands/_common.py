@@ -48,10 +48,93 @@ def debug_logger(args: argparse.Namespace):
     return open_debug_log(path)
 
 
+def run_async(coro) -> Any:
+    """``asyncio.run(coro)``, handing the result back outside the task. Python 3.11's asyncio.run
+    formats its main task's repr on the way out (a SIGINT-handler check), and with it the repr of
+    the result: 0.4 s for a tracking answer of 100,000 scans."""
+    import asyncio
+
+    box: list = []
+
+    async def holder() -> None:
+        box.append(await coro)
+
+    asyncio.run(holder())
+    return box[0]
+
+
 def print_json(obj: Any) -> None:
     # One write of the whole text: json.dump into the stream makes one write call per token (3.2
     # million for a 100,000-job status), which cost more than building the text.
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(dumps_indented(obj) + "\n")
+
+
+def dumps_indented(obj: Any) -> str:
+    """Exactly ``json.dumps(obj, indent=2, ensure_ascii=False)``, about five times faster.
+
+    Python 3.11's C encoder cannot indent, so json.dumps with ``indent`` runs the pure-Python one,
+    a generator per dict and list; here strings go through the C string encoder and the rest is
+    one list of pieces. Anything but JSON's own types (dict with str keys, list, str, int, float,
+    bool, None) is left to json.dumps, so the output never differs."""
+    parts: list[str] = []
+    try:
+        _encode(obj, parts, "\n")
+    except _NotPlain:
+        return json.dumps(obj, indent=2, ensure_ascii=False)
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+_encode_str = json.encoder.encode_basestring  # the C one where available, ensure_ascii=False
+
+
+def _encode(obj: Any, out: list[str], newline: str) -> None:
+    cls = obj.__class__
+    if cls is str:
+        out.append(_encode_str(obj))
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif cls is int:
+        out.append(int.__repr__(obj))
+    elif cls is float:
+        if obj != obj or obj in (float("inf"), float("-inf")):
+            raise _NotPlain
+        out.append(float.__repr__(obj))
+    elif cls is dict:
+        if not obj:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, value in obj.items():
+            if key.__class__ is not str:
+                raise _NotPlain
+            out.append(sep)
+            out.append(_encode_str(key))
+            out.append(": ")
+            _encode(value, out, inner)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif cls is list:
+        if not obj:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for value in obj:
+            out.append(sep)
+            _encode(value, out, inner)
+            sep = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _NotPlain
 
 
 def stderr(message: str) -> None:

@@ -26,17 +26,16 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import asyncio
     import csv
     import sys
 
-    from c2m_tui.commands._common import client_from_args, print_json, stderr
+    from c2m_tui.commands._common import client_from_args, print_json, run_async, stderr
 
     async def main():
         async with client_from_args(args) as client:
             return await client.tracking(args.batch_id, args.tracking_type)
 
-    tracking = asyncio.run(main())
+    tracking = run_async(main())
     if args.json:
         print_json(tracking.to_json())
         return 0
