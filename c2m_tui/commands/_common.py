@@ -64,34 +64,54 @@ def run_async(coro) -> Any:
 
 
 def print_json(obj: Any) -> None:
-    # One write of the whole text: json.dump into the stream makes one write call per token (3.2
-    # million for a 100,000-job status), which cost more than building the text.
-    sys.stdout.write(dumps_indented(obj) + "\n")
+    # Large chunks: json.dump into the stream makes one write call per token (3.2 million for a
+    # 100,000-job status), which cost more than building the text; one write of the whole text
+    # would hold all of it (and its pieces) in memory at once.
+    write_indented(obj, sys.stdout.write)
+    sys.stdout.write("\n")
 
 
 def dumps_indented(obj: Any) -> str:
-    """Exactly ``json.dumps(obj, indent=2, ensure_ascii=False)``, about five times faster.
+    """Exactly ``json.dumps(obj, indent=2, ensure_ascii=False)``."""
+    chunks: list[str] = []
+    write_indented(obj, chunks.append)
+    return "".join(chunks)
+
+
+_CHUNK_PIECES = 16384  # pieces joined into one write: about 200 KB of JSON
+
+
+def write_indented(obj: Any, write) -> None:
+    """``json.dumps(obj, indent=2, ensure_ascii=False)`` handed to ``write`` in chunks, faster.
 
     Python 3.11's C encoder cannot indent, so json.dumps with ``indent`` runs the pure-Python one,
     a generator per dict and list; here strings go through the C string encoder and the rest is
-    one list of pieces. Anything but JSON's own types (dict with str keys, list, str, int, float,
-    bool, None) is left to json.dumps, so the output never differs."""
+    a list of pieces, written out whenever it is long. Anything but JSON's own types (dict with
+    str keys, list, str, int, float, bool, None) is left to json.dumps, so the text never differs."""
+    if not _plain(obj):
+        write(json.dumps(obj, indent=2, ensure_ascii=False))
+        return
     parts: list[str] = []
-    try:
-        _encode(obj, parts, "\n")
-    except _NotPlain:
-        return json.dumps(obj, indent=2, ensure_ascii=False)
-    return "".join(parts)
+    _encode(obj, parts, "\n", write)
+    write("".join(parts))
 
 
-class _NotPlain(Exception):
-    pass
+def _plain(obj: Any) -> bool:
+    """Whether ``obj`` holds only JSON's own types (checked first, as nothing may be written before)."""
+    cls = obj.__class__
+    if cls is dict:
+        return all(k.__class__ is str and _plain(v) for k, v in obj.items())
+    if cls is list:
+        return all(map(_plain, obj))
+    if cls is float:
+        return obj == obj and obj not in (float("inf"), float("-inf"))
+    return cls in (str, int, bool) or obj is None
 
 
 _encode_str = json.encoder.encode_basestring  # the C one where available, ensure_ascii=False
 
 
-def _encode(obj: Any, out: list[str], newline: str) -> None:
+def _encode(obj: Any, out: list[str], newline: str, write) -> None:
     cls = obj.__class__
     if cls is str:
         out.append(_encode_str(obj))
@@ -104,8 +124,6 @@ def _encode(obj: Any, out: list[str], newline: str) -> None:
     elif cls is int:
         out.append(int.__repr__(obj))
     elif cls is float:
-        if obj != obj or obj in (float("inf"), float("-inf")):
-            raise _NotPlain
         out.append(float.__repr__(obj))
     elif cls is dict:
         if not obj:
@@ -114,15 +132,13 @@ def _encode(obj: Any, out: list[str], newline: str) -> None:
         inner = newline + "  "
         sep = "{" + inner
         for key, value in obj.items():
-            if key.__class__ is not str:
-                raise _NotPlain
             out.append(sep)
             out.append(_encode_str(key))
             out.append(": ")
-            _encode(value, out, inner)
+            _encode(value, out, inner, write)
             sep = "," + inner
         out.append(newline + "}")
-    elif cls is list:
+    else:  # a list (_plain let nothing else through)
         if not obj:
             out.append("[]")
             return
@@ -130,11 +146,12 @@ def _encode(obj: Any, out: list[str], newline: str) -> None:
         sep = "[" + inner
         for value in obj:
             out.append(sep)
-            _encode(value, out, inner)
+            _encode(value, out, inner, write)
             sep = "," + inner
+            if len(out) > _CHUNK_PIECES:
+                write("".join(out))
+                out.clear()
         out.append(newline + "]")
-    else:
-        raise _NotPlain
 
 
 def stderr(message: str) -> None:
