@@ -33,13 +33,13 @@ def test_regular_files_pass_and_everything_else_is_named(tmp_path, fifo):
             require_regular_file(path, "a PDF")
 
 
-def test_the_core_readers_refuse_them(fifo):
-    with pytest.raises(InputError, match="named pipe"):
-        pdf_info(fifo)
+def test_the_core_readers_refuse_them():
+    # /dev/zero here (the old code took it for an empty file); FIFOs only in a subprocess below,
+    # where the old code's hang ends in a timeout instead of hanging the suite
     with pytest.raises(InputError, match="/dev/zero: is a character device, not a PDF"):
         pdf_info("/dev/zero")
-    with pytest.raises(InputError, match="named pipe .* not an address list"):
-        open_table(fifo)
+    with pytest.raises(InputError, match="/dev/zero: is a character device, not an address list"):
+        open_table("/dev/zero")
 
 
 @pytest.mark.parametrize("argv", [

@@ -99,17 +99,6 @@ def test_real_world_samples_stream_the_same(path):
     assert _same(path.read_bytes())
 
 
-def test_a_fifo_or_device_is_refused_not_read(tmp_path):
-    import os
-
-    fifo = tmp_path / "batch.xml"
-    os.mkfifo(fifo)
-    with pytest.raises(InputError, match="batch.xml: is a named pipe \\(FIFO\\), not a batch XML file"):
-        validate_batch(fifo)
-    with pytest.raises(InputError, match="/dev/zero: is a character device, not a batch XML file"):
-        validate_batch(Path("/dev/zero"))
-
-
 # --------------------------------------------------------------------------- the quick accept
 
 from hypothesis import given, settings  # noqa: E402
