@@ -37,7 +37,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUE_OPTIONS = frozenset({"--profile", "--base-url", "--theme", "--debug"})
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; ``with_commands=False`` leaves out the sub-commands (importing their twelve
+    modules is a tenth of the way to the app's first screen)."""
     parser = _Parser(
         prog="c2m-tui",
         description="Send paper mail through Click2Mail's Batch API, and watch it go out. "
@@ -52,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", metavar="NAME", help="colour theme (see themes/; also C2M_THEME)")
     parser.add_argument("--no-mouse", action="store_true", help="ignore the mouse (for SSH and tmux)")
     parser.add_argument("--debug", metavar="FILE", help="write a debug log (secrets redacted) to FILE")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(f"c2m_tui.commands.{module_name}")
@@ -61,8 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _opens_the_app(argv: list[str]) -> bool:
+    """Whether ``argv`` holds only the app's own options (no command, no --help, no stray word)."""
+    expect_value = False
+    for arg in argv:
+        if expect_value:
+            expect_value = False
+        elif arg in _VALUE_OPTIONS:
+            expect_value = True
+        elif not arg.startswith("--") or arg in ("--help", "--version") or arg.startswith("--h"):
+            return False
+    return not expect_value
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(with_commands=not _opens_the_app(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         from c2m_tui.commands import app

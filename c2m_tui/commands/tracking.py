@@ -49,10 +49,9 @@ def _days(value: str) -> int:
 
 
 def run(args) -> int:
-    import asyncio
     import sys
 
-    from c2m_tui.commands._common import client_from_args, print_json, stderr
+    from c2m_tui.commands._common import client_from_args, print_json, run_async, stderr
     from c2m_tui.config.paths import data_dir
     from c2m_tui.core.tracking_rows import (
         build_piece_rows,
@@ -71,7 +70,7 @@ def run(args) -> int:
                 mailed_at = _first_mailing(await client.status(args.batch_id))
             return tracking, mailed_at
 
-    tracking, mailed_at = asyncio.run(main())
+    tracking, mailed_at = run_async(main())
     rows, history = build_piece_rows(tracking)
     now = reference_time(tracking)
     stuck = stuck_pieces(rows, now, args.days, mailed_at) if args.stuck else None

@@ -17,6 +17,7 @@ credentials in ``notes``, and records the source line of each job and recipient.
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -293,9 +294,33 @@ def _job_from_element(el: etree._Element, index: int, recipients: list[Address])
     )
 
 
+def open_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[BinaryIO, str]:
+    """An open binary file of a batch XML, normalised (UTF-8, see ``xml_bytes``), and the name to
+    use for it in messages (``label`` for raw bytes). A path must name a regular file (a FIFO would
+    block and /dev/zero never end); plain UTF-8 streams from disk, anything else is normalised in
+    memory first, so what is validated is what is uploaded."""
+    from c2m_tui.core.inputfile import open_regular
+    from c2m_tui.core.xml_bytes import normalise_batch_xml, read_batch_xml, streams_as_is
+
+    if isinstance(source, (bytes, bytearray)):
+        return io.BytesIO(normalise_batch_xml(bytes(source), label)), label
+    path = Path(source)
+    fh = os.fdopen(open_regular(path, "a batch XML file"), "rb")
+    try:
+        head = fh.read(512)
+        fh.seek(0)
+    except OSError as err:
+        fh.close()
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    if streams_as_is(head):
+        return fh, str(path)
+    fh.close()
+    return io.BytesIO(read_batch_xml(path)), str(path)
+
+
 def load_source(source: str | Path | bytes, label: str = "batch XML") -> tuple[bytes, str]:
-    """The normalised bytes of a batch XML (UTF-8 with a declaration, see ``xml_bytes``) and the
-    name to use for it in messages (``label`` for raw bytes)."""
+    """The normalised bytes of a batch XML (UTF-8 with a declaration, see ``xml_bytes``; a file of at
+    most ``MAX_XML_BYTES``) and the name to use for it in messages (``label`` for raw bytes)."""
     from c2m_tui.core.xml_bytes import normalise_batch_xml, read_batch_xml
 
     if isinstance(source, (bytes, bytearray)):

@@ -20,6 +20,7 @@ Safety rules, because every batch costs real money:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import re
@@ -189,13 +190,16 @@ class BatchClient:
             ) from err
         return parse_create(response.content)
 
-    async def upload_pdf(self, batch_id: str, path: Path, progress: ProgressCallback | None = None) -> None:
-        """``PUT /batches/{id}`` with the raw PDF, streamed from disk (never read whole)."""
+    async def upload_pdf(self, batch_id: str, path: Path, progress: ProgressCallback | None = None) -> str:
+        """``PUT /batches/{id}`` with the raw PDF, streamed from disk (never read whole). Returns the
+        SHA-256 (hex) of exactly the bytes the server accepted, hashed while they were sent, so a
+        caller can compare it with the reviewed hash instead of reading the file once more."""
         path = Path(path)
         size = regular_size(path, "the PDF")  # a FIFO or a device is refused here, before any byte is sent
+        digests: list[str] = []  # one per attempt that streamed the whole file; the last one was accepted
 
         def body() -> AsyncIterator[bytes]:
-            return self._stream_file(path, size, progress)
+            return self._stream_file(path, size, progress, digests)
 
         await self._send(
             "PUT",
@@ -205,6 +209,9 @@ class BatchClient:
             content=body,
             headers={"Content-Type": "application/pdf", "Content-Length": str(size)},
         )
+        if not digests:  # the server answered before reading the whole body: nothing to vouch for
+            raise E.InputError(f"{path}: the upload ended before the whole file was sent")
+        return digests[-1]
 
     async def upload_xml(self, batch_id: str, xml: bytes) -> None:
         """``PUT /batches/{id}`` with the batch XML, exactly the bytes given when they start with their
@@ -334,8 +341,10 @@ class BatchClient:
 
     # ------------------------------------------------------------------ plumbing
 
-    async def _stream_file(self, path: Path, size: int, progress: ProgressCallback | None) -> AsyncIterator[bytes]:
+    async def _stream_file(self, path: Path, size: int, progress: ProgressCallback | None,
+                           digests: list[str]) -> AsyncIterator[bytes]:
         sent = 0
+        hasher = hashlib.sha256()
         if progress:
             progress(0, size)
         fd = open_regular(path, "the PDF")
@@ -353,6 +362,7 @@ class BatchClient:
                     grown = os.fstat(fd).st_size
                     raise E.InputError(f"{path}: the file changed size during the upload ({size} -> {grown} bytes)")
                 sent += len(chunk)
+                hasher.update(chunk)  # hashlib drops the GIL for big buffers; ~1 ms per MiB
                 yield chunk
                 if progress:
                     progress(sent, size)
@@ -360,6 +370,7 @@ class BatchClient:
             os.close(fd)
         if sent != size:
             raise E.InputError(f"{path}: the file changed size during the upload ({size} -> {sent} bytes)")
+        digests.append(hasher.hexdigest())
 
     async def _send(
         self,

@@ -16,7 +16,7 @@ from c2m_tui.core.errors import InputError
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
@@ -27,7 +27,7 @@ def _kind(mode: int) -> str:
     for test, name in _KINDS:
         if test(mode):
             return name
-    return "not a regular file"
+    return "something other than a file"
 
 
 def open_regular(path: str | os.PathLike[str], what: str = "input") -> int:
@@ -49,13 +49,20 @@ def open_regular(path: str | os.PathLike[str], what: str = "input") -> int:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: is {_kind(mode)}, not a regular file; {what} must be a file")
+            raise InputError(f"{path}: is {_kind(mode)}, not {what}; give a regular file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # no effect on a regular file's reads; keeps later readers plain
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def require_regular_file(path: str | os.PathLike[str], what: str) -> Path:
+    """``path`` as a Path if it names a regular file (symlinks followed); else InputError saying what
+    it is instead. ``what`` names the expected content with its article: "a PDF", "an address list"."""
+    os.close(open_regular(path, what))
+    return Path(path)
 
 
 def regular_size(path: str | os.PathLike[str], what: str = "input") -> int:

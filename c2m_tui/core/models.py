@@ -121,13 +121,18 @@ class Batch:
 # --------------------------------------------------------------------------- server answers
 
 
+_JSON_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def _to_json(obj: Any) -> dict[str, Any]:
     """Serialise an answer model with the server's element names as keys."""
+    pairs = _JSON_KEYS.get(obj.__class__)
+    if pairs is None:  # (attribute, key) per field, worked out once per class: 100,000 jobs share it
+        names = dict(getattr(obj, "ELEMENTS", ()))
+        pairs = _JSON_KEYS[obj.__class__] = tuple((f.name, names.get(f.name, f.name)) for f in fields(obj))
     out: dict[str, Any] = {}
-    names = dict(getattr(obj, "ELEMENTS", ()))
-    for f in fields(obj):
-        value = getattr(obj, f.name)
-        key = names.get(f.name, f.name)
+    for attr, key in pairs:
+        value = getattr(obj, attr)
         if isinstance(value, list):
             value = [_to_json(v) if hasattr(v, "__dataclass_fields__") else v for v in value]
         out[key] = value

@@ -24,16 +24,24 @@ class PdfInfo:
 
 
 def pdf_info(path: str | Path) -> PdfInfo:
-    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken)."""
+    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken).
+
+    pypdf is handed an open file, not the path: given a path it reads the whole file into memory,
+    while from a file it reads only the cross-reference table and the page tree (a 1.5 GB PDF is
+    counted in a few MB). Only a PDF whose cross-reference table is broken makes pypdf scan it all.
+    """
     path = Path(path)
-    fd = open_regular(path, "a PDF")  # a FIFO or a device would block or never end: refused
+    fh = os.fdopen(open_regular(path, "a PDF"), "rb")  # a FIFO or a device would block or never end
+    with fh:
+        return _count_pages(path, fh)
+
+
+def _count_pages(path: Path, fh) -> PdfInfo:
     try:
-        size = os.fstat(fd).st_size
-        head = os.read(fd, 1024)
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(1024)
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
-    finally:
-        os.close(fd)
     if size == 0:
         raise InputError(f"{path}: the file is empty, not a PDF")
     if b"%PDF-" not in head:  # PDF readers accept the header anywhere in the first 1024 bytes
@@ -49,7 +57,8 @@ def pdf_info(path: str | Path) -> PdfInfo:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            fh.seek(0)
+            reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 try:
                     reader.decrypt("")  # an owner password alone (print restrictions) still opens

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
+from operator import gt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +21,12 @@ from typing import Any
 
 from lxml import etree
 
-from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, load_source, local_name, options_from_element
+from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, local_name, open_source, options_from_element
 from c2m_tui.core.catalog import option_problems
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.safexml import XMLRejected, parse_bytes
 from c2m_tui.core.usps import (
-    FIELD_LIMITS, ZIP_RE, is_us_country, is_us_state, normalize_zip, suggest_state, zip_lost_zero,
+    FIELD_LIMITS, US_STATES, ZIP_RE, is_us_country, is_us_state, normalize_zip, suggest_state, zip_lost_zero,
 )
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "batch.xsd"
@@ -118,31 +119,118 @@ def _schema() -> etree.XMLSchema:
 
 def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: str = "batch.xml") -> ValidationReport:
     """Check a batch XML (path or bytes, normalised first: see ``xml_bytes``) and, with ``pdf``, its
-    page ranges against the real PDF. ``source`` names raw bytes in messages."""
-    data, source = load_source(xml, source)
-    pdf_pages = None
-    if pdf is not None:
-        from c2m_tui.core.pdf import pdf_info
+    page ranges against the real PDF. ``source`` names raw bytes in messages.
 
-        pdf_pages = pdf_info(pdf).pages
+    Streamed (flat memory, see validate_stream); a document whose shape needs the whole tree for
+    exact messages (a syntax error, a DOCTYPE, elements out of place) is read again as a tree."""
+    fh, source = open_source(xml, source)
+    with fh:
+        pdf_pages = None
+        if pdf is not None:
+            from c2m_tui.core.pdf import pdf_info
+
+            pdf_pages = pdf_info(pdf).pages
+        report = _validate_streaming(fh, source, pdf_pages)
+        if report is not None:
+            return report
+        fh.seek(0)
+        try:
+            data = fh.read()
+        except OSError as err:
+            raise InputError(f"{source}: cannot read: {err.strerror}") from None
+    return validate_tree(data, source, pdf_pages)
+
+
+class _Collect:
+    """Stands in for a report where problems must wait for their place in the order."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self.add = self.items.append
+
+
+def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationReport | None:
+    from c2m_tui.core.safexml import _DOCTYPE_PATTERNS
+    from c2m_tui.core.validate_stream import NeedWholeTree, has_doctype, job_schema_errors, part_schema, stream_check
+
+    parts, quick = part_schema(_schema_doc(), quick_accept_schema)
+    if parts is None or has_doctype(fh, _DOCTYPE_PATTERNS):
+        return None  # the whole-tree path refuses the DOCTYPE with its line
+    fh.seek(0)
+    report = ValidationReport(source=source, pdf_pages=pdf_pages)
+    job_warnings = _Collect()
+    schema_entries: list = []
+    checks = _Collect()
+    pending = _Collect()  # the current job's address problems: they follow its page and option checks
+    ranges: list[_Range] = []
+
+    def check_address(el, job: int, recipient: int) -> None:
+        address_checks(el, pending, job, recipient)
+
+    def check_job(job_el, index: int, pieces: int, address_errors: list) -> None:
+        _unknown_job_elements(job_el, index, job_warnings)
+        schema_entries.extend(job_schema_errors(parts, job_el, index, address_errors))
+        report.jobs += 1
+        report.pieces += pieces
+        _check_job(job_el, index, pieces, checks, report, ranges, pdf_pages)
+        checks.items.extend(pending.items)
+        pending.items.clear()
+
+    try:
+        root, before, after = stream_check(fh, _schema(), parts, quick, check_address, check_job)
+    except (NeedWholeTree, etree.XMLSyntaxError):
+        return None
+    if root is None:
+        return None
+    if local_name(root) != "batch" or root.tag != "batch":
+        report = ValidationReport(source=source, pdf_pages=pdf_pages)  # nothing else is reported
+        report.add(_wrong_root(root))
+        return report
+    _top_elements(root, report)
+    for problem in job_warnings.items:
+        report.add(problem)
+    for entry, path in before + schema_entries + after:
+        report.add(_schema_problem(entry, path))
+    for problem in checks.items:
+        report.add(problem)
+    _coverage(ranges, report, pdf_pages)
+    _sort(report)
+    return report
+
+
+def validate_tree(data: bytes, source: str, pdf_pages: int | None) -> ValidationReport:
+    """The whole-tree validator: the reference for every message the streaming one reports."""
     try:
         root = parse_bytes(data)
     except XMLRejected as err:
         raise InputError(f"{source}: {err.message}") from None
     report = ValidationReport(source=source, pdf_pages=pdf_pages)
     if local_name(root) != "batch" or root.tag != "batch":
-        report.add(Problem("error", f"the root element is <{root.tag}>; a batch XML starts with <batch>",
-                           line=root.sourceline))
+        report.add(_wrong_root(root))
         return report
     _check_top(root, report)
     _check_structure(root, report)
     check_jobs(root, report, pdf_pages)
-    report.errors.sort(key=lambda p: (p.line is None, p.line or 0))
-    report.warnings.sort(key=lambda p: (p.line is None, p.line or 0))
+    _sort(report)
     return report
 
 
+def _sort(report: ValidationReport) -> None:
+    report.errors.sort(key=lambda p: (p.line is None, p.line or 0))
+    report.warnings.sort(key=lambda p: (p.line is None, p.line or 0))
+
+
+def _wrong_root(root: etree._Element) -> Problem:
+    return Problem("error", f"the root element is <{root.tag}>; a batch XML starts with <batch>", line=root.sourceline)
+
+
 def _check_top(root: etree._Element, report: ValidationReport) -> None:
+    _top_elements(root, report)
+    for index, job in enumerate(root.iterchildren("job"), 1):
+        _unknown_job_elements(job, index, report)
+
+
+def _top_elements(root: etree._Element, report) -> None:
     for child in root:
         name = local_name(child)
         if name in CREDENTIAL_ELEMENTS:
@@ -155,14 +243,16 @@ def _check_top(root: etree._Element, report: ValidationReport) -> None:
         elif name in FIELD_LIMITS and len(child.text or "") > FIELD_LIMITS[name]:
             report.add(Problem("warning", f"{name} is {len(child.text or '')} characters long; keep it under "
                                f"{FIELD_LIMITS[name]}", line=child.sourceline, field=name))
-    for index, job in enumerate(root.iterchildren("job"), 1):
-        for child in list(job):
-            name = local_name(child)
-            if isinstance(child.tag, str) and name not in KNOWN_JOB_ELEMENTS:
-                report.add(Problem(
-                    "warning", f"<{name}> is not a job element c2m-tui knows; Click2Mail may reject it",
-                    line=child.sourceline, job=index, field=name))
-                job.remove(child)  # so the schema judges the rest (lines of other elements are kept)
+
+
+def _unknown_job_elements(job: etree._Element, index: int, report) -> None:
+    for child in list(job):
+        name = local_name(child)
+        if isinstance(child.tag, str) and name not in KNOWN_JOB_ELEMENTS:
+            report.add(Problem(
+                "warning", f"<{name}> is not a job element c2m-tui knows; Click2Mail may reject it",
+                line=child.sourceline, job=index, field=name))
+            job.remove(child)  # so the schema judges the rest (lines of other elements are kept)
 
 
 # elements the schema knows, and those it may leave out: "expected" lists name only what is missing
@@ -229,16 +319,20 @@ def _check_structure(root: etree._Element, report: ValidationReport) -> None:
     if schema.validate(root.getroottree()):
         return
     for entry in schema.error_log:
-        path = entry.path or ""
-        job_m = _PATH_JOB.match(path)
-        rec_m = _PATH_RECIPIENT.search(path)
-        leaf = path.rsplit("/", 1)[-1].split("[", 1)[0] or None
-        report.add(Problem(
-            "error", schema_message(entry.message), line=entry.line or None,
-            job=int(job_m[1] or 1) if job_m else None,
-            recipient=int(rec_m[1] or 1) if rec_m else None,
-            field=leaf if leaf not in ("batch", "job", "address") else None,
-        ))
+        report.add(_schema_problem(entry, entry.path or ""))
+
+
+def _schema_problem(entry, path: str) -> Problem:
+    """One schema error as a Problem; ``path`` is the element's path in the whole document."""
+    job_m = _PATH_JOB.match(path)
+    rec_m = _PATH_RECIPIENT.search(path)
+    leaf = path.rsplit("/", 1)[-1].split("[", 1)[0] or None
+    return Problem(
+        "error", schema_message(entry.message), line=entry.line or None,
+        job=int(job_m[1] or 1) if job_m else None,
+        recipient=int(rec_m[1] or 1) if rec_m else None,
+        field=leaf if leaf not in ("batch", "job", "address") else None,
+    )
 
 
 def option_checks(job_el: etree._Element, index: int, report: ValidationReport) -> None:
@@ -258,37 +352,52 @@ def option_checks(job_el: etree._Element, index: int, report: ValidationReport) 
 def address_checks(el: etree._Element, report: ValidationReport, job: int, recipient: int | None,
                    prefix: str = "", us_only: bool = False) -> None:
     """Required fields, US state and ZIP, lengths for one ``<address>`` or ``<returnAddress>``."""
-    values: dict[str, tuple[str, int]] = {}
-    for child in el:
-        name = local_name(child)
-        if name and name not in values:
-            values[name] = (child.text or "", child.sourceline)
-    here = el.sourceline
+    # The hot loop of a million-recipient batch. The usual address (known element names, each once)
+    # with nothing to report returns early; anything else takes the general path below.
+    pairs = [(child.tag, child.text or "") for child in el]
+    texts = dict(pairs)
+    if len(texts) == len(pairs) and texts.keys() <= _PLAIN_FIELDS:
+        get = texts.get
+        country = get("country", "").strip()
+        us = us_only or _is_us(country)
+        if ((get("name", "").strip() or get("organization", "").strip()) and get("address1", "").strip()
+                and get("city", "").strip()
+                and (not us or (get("state", "").strip() in US_STATES and ZIP_RE.match(get("postalCode", "").strip())))
+                and not any(map(gt, map(len, texts.values()), map(FIELD_LIMITS.__getitem__, texts)))):
+            return
+    else:  # comments, namespaces, unknown or repeated elements: by local name, the first one winning
+        texts = {}
+        for child in el:
+            tag = child.tag
+            if tag.__class__ is not str:
+                continue  # a comment or processing instruction
+            if "}" in tag:
+                tag = tag.rsplit("}", 1)[-1]
+            if tag not in texts:
+                texts[tag] = child.text or ""
 
     def add(severity: str, name: str, message: str, suggestion: str | None = None) -> None:
-        line = values[name][1] if name in values else here
+        line = next((c.sourceline for c in el if local_name(c) == name), el.sourceline) if name in texts \
+            else el.sourceline
         report.add(Problem(severity, message, line=line, job=job, recipient=recipient, field=prefix + name,
                            suggestion=suggestion))
 
-    def text(name: str) -> str:
-        return values.get(name, ("", 0))[0].strip()
-
-    if not text("name") and not text("organization"):
+    get = texts.get
+    if not get("name", "").strip() and not get("organization", "").strip():
         add("error", "name", "a name or an organization is required")
-    if not text("address1"):
+    if not get("address1", "").strip():
         add("error", "address1", "empty; the street line is required")
-    if not text("city"):
+    if not get("city", "").strip():
         add("error", "city", "empty; the city is required")
-    country = text("country")
-    if us_only or is_us_country(country):
-        _us_checks(text("state"), text("postalCode"), add)
-    for name, (value, _) in values.items():
+    if us_only or is_us_country(get("country", "").strip()):
+        _us_checks(get("state", "").strip(), get("postalCode", "").strip(), add)
+    for name, value in texts.items():
         limit = FIELD_LIMITS.get(name)
         if limit and len(value) > limit:
             add("warning", name, f"{len(value)} characters; Click2Mail may cut it after {limit}")
 
 
-def return_address_checks(ra: etree._Element, report: ValidationReport, job: int) -> None:
+def return_address_checks(ra: etree._Element, report, job: int) -> None:
     """A ``<returnAddress>``: a US address unless it names another country.
 
     No Click2Mail-written client or sample puts ``<country>`` in a return address (the shell
@@ -303,6 +412,85 @@ def return_address_checks(ra: etree._Element, report: ValidationReport, job: int
             "(remove it if the return address is in the US)", line=country_el.sourceline, job=job,
             field="returnAddress/country"))
     address_checks(ra, report, job, None, prefix="returnAddress/", us_only=not country)
+
+
+# element names an address may hold that all have a length limit (the early return's fast test)
+_PLAIN_FIELDS = frozenset(name for name in ("name", "organization", "address1", "address2", "address3", "city",
+                                            "state", "postalCode", "country", "c2m_uniqueid")
+                          if name in FIELD_LIMITS)
+_US_COUNTRY: dict[str, bool] = {}  # a list spells its country a few ways: remember the answers
+
+
+def _is_us(country: str) -> bool:
+    answer = _US_COUNTRY.get(country)
+    if answer is None:
+        answer = is_us_country(country)
+        if len(_US_COUNTRY) < 1024:
+            _US_COUNTRY[country] = answer
+    return answer
+
+
+# --------------------------------------------------------------------------- the quick accept
+
+_XS = "http://www.w3.org/2001/XMLSchema"
+# holds a character str.strip() never removes (a letter, number, punctuation or symbol); written
+# so that libxml2's automaton stays deterministic (".*x.*" costs it twice as much)
+_NOT_BLANK = r"[^\p{L}\p{N}\p{P}\p{S}]*[\p{L}\p{N}\p{P}\p{S}][\s\S]*"
+
+
+def _one_of(values) -> str:
+    """An XSD pattern matching exactly one of ``values`` (faster in libxml2 than an enumeration)."""
+    return "|".join(re.sub(r"([\\|.\-^?*+{}()\[\]$])", r"\\\1", v) for v in sorted(values))
+_REQUIRED = ("name", "address1", "city", "state", "postalCode")
+
+
+def quick_accept_schema(batch_schema_doc: etree._ElementTree) -> etree.XMLSchema | None:
+    """A schema for one ``<address>`` that accepts only addresses the shipped schema accepts AND
+    ``address_checks`` has nothing to say about: a US address with a name, street, city, a USPS
+    state code, a ZIP written right, every field within its length. One libxml2 call then clears
+    the usual address; any other goes through the schema and the checks as before.
+
+    It restates address_checks' rules: a new address rule must be added here too, or the quick
+    accept lets addresses pass that the rule should have reported (test_validate_stream holds the
+    two together). None if the shipped Address type is not a plain sequence of strings."""
+    from c2m_tui.core.usps import US_COUNTRY_NAMES
+
+    found = batch_schema_doc.getroot().xpath(".//xs:element[@name='address']", namespaces={"xs": _XS})
+    if len(found) != 1:
+        return None
+    decl = found[0]
+    type_name = decl.get("type")
+    types = batch_schema_doc.getroot().xpath(f"xs:complexType[@name='{type_name}']", namespaces={"xs": _XS}) \
+        if type_name else decl.xpath("xs:complexType", namespaces={"xs": _XS})
+    if len(types) != 1 or [c.tag for c in types[0]] != [f"{{{_XS}}}sequence"]:
+        return None
+    fields = list(types[0][0])
+    if any(f.tag != f"{{{_XS}}}element" or f.get("type") != "xs:string" or len(f) or f.get("maxOccurs", "1") != "1"
+           for f in fields) or not {f.get("name") for f in fields} >= set(_REQUIRED):
+        return None
+    countries = sorted({v for n in US_COUNTRY_NAMES for v in (n, n.upper(), n.title()) if is_us_country(v)})
+    xs = etree.Element(f"{{{_XS}}}schema", nsmap={"xs": _XS})
+    seq = etree.SubElement(etree.SubElement(etree.SubElement(xs, f"{{{_XS}}}element", name="address"),
+                                            f"{{{_XS}}}complexType"), f"{{{_XS}}}sequence")
+    for f in fields:
+        name = f.get("name")
+        el = etree.SubElement(seq, f"{{{_XS}}}element", name=name,
+                              minOccurs="1" if name in _REQUIRED else f.get("minOccurs", "1"))
+        rule = etree.SubElement(etree.SubElement(el, f"{{{_XS}}}simpleType"), f"{{{_XS}}}restriction", base="xs:string")
+        if name in FIELD_LIMITS:
+            etree.SubElement(rule, f"{{{_XS}}}maxLength", value=str(FIELD_LIMITS[name]))
+        if name == "state":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_one_of(US_STATES))
+        elif name == "country":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_one_of(countries))
+        elif name == "postalCode":
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value="[0-9]{5}(-[0-9]{4})?")
+        elif name in _REQUIRED:
+            etree.SubElement(rule, f"{{{_XS}}}pattern", value=_NOT_BLANK)
+    try:
+        return etree.XMLSchema(xs)
+    except etree.XMLSchemaParseError:
+        return None
 
 
 def _us_checks(state: str, zip_code: str, add) -> None:
@@ -355,27 +543,33 @@ def check_jobs(root: etree._Element, report: ValidationReport, pdf_pages: int | 
         report.jobs += 1
         addresses = job_el.findall("recipients/address")
         report.pieces += len(addresses)
-        (start, start_line), (end, end_line) = _page(job_el, "startingPage"), _page(job_el, "endingPage")
-        if start is not None and end is not None:  # else the schema has reported it
-            if end < start:
-                report.add(Problem("error", f"endingPage {end} is before startingPage {start} (ranges are "
-                                   "1-based and inclusive)", line=end_line, job=index, field="endingPage"))
-            else:
-                report.pages += (end - start + 1) * len(addresses)
-                ranges.append(_Range(start, end, index, start_line))
-                if pdf_pages is not None and end > pdf_pages:
-                    report.add(Problem(
-                        "error", f"pages {start}-{end} go beyond the PDF, which has {pdf_pages} "
-                        f"page{'s' if pdf_pages != 1 else ''}",
-                        line=end_line if start <= pdf_pages else start_line, job=index,
-                        field="endingPage" if start <= pdf_pages else "startingPage"))
-        option_checks(job_el, index, report)
-        ra = job_el.find("returnAddress")
-        if ra is not None:
-            return_address_checks(ra, report, index)
+        _check_job(job_el, index, len(addresses), report, report, ranges, pdf_pages)
         for number, address in enumerate(addresses, 1):
             address_checks(address, report, index, number)
     _coverage(ranges, report, pdf_pages)
+
+
+def _check_job(job_el: etree._Element, index: int, pieces: int, out, report: ValidationReport,
+               ranges: list[_Range], pdf_pages: int | None) -> None:
+    """A job's page range, print options and return address (problems to ``out``, pages to ``report``)."""
+    (start, start_line), (end, end_line) = _page(job_el, "startingPage"), _page(job_el, "endingPage")
+    if start is not None and end is not None:  # else the schema has reported it
+        if end < start:
+            out.add(Problem("error", f"endingPage {end} is before startingPage {start} (ranges are "
+                            "1-based and inclusive)", line=end_line, job=index, field="endingPage"))
+        else:
+            report.pages += (end - start + 1) * pieces
+            ranges.append(_Range(start, end, index, start_line))
+            if pdf_pages is not None and end > pdf_pages:
+                out.add(Problem(
+                    "error", f"pages {start}-{end} go beyond the PDF, which has {pdf_pages} "
+                    f"page{'s' if pdf_pages != 1 else ''}",
+                    line=end_line if start <= pdf_pages else start_line, job=index,
+                    field="endingPage" if start <= pdf_pages else "startingPage"))
+    option_checks(job_el, index, out)
+    ra = job_el.find("returnAddress")
+    if ra is not None:
+        return_address_checks(ra, out, index)
 
 
 def _pages(a: int, b: int, of_pdf: str = "") -> str:

@@ -24,10 +24,10 @@ import re
 
 from c2m_tui.core.errors import InputError
 
-# 256 MiB: about 800,000 recipients at ~330 bytes each. The validator and the parser hold the
-# document in memory (several times its size), so a bigger file would exhaust a small machine;
-# the Batch API documents no limit of its own (reference §5). Split bigger mailings into batches.
-MAX_XML_BYTES = 256 * 1024 * 1024
+# 1 GiB: about 3 million recipients at ~330 bytes each. Validation streams (flat memory), but a
+# send holds the bytes it uploads (and journals a compressed copy), so a bigger file would strain a
+# small machine; the Batch API documents no limit of its own (reference §5). Split bigger mailings.
+MAX_XML_BYTES = 1024 * 1024 * 1024
 
 UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 
@@ -99,6 +99,19 @@ def read_batch_xml(path: str | os.PathLike[str]) -> bytes:
 
     data = read_regular(path, "the batch XML", MAX_XML_BYTES)
     return normalise_batch_xml(data, str(path))
+
+
+def streams_as_is(head: bytes) -> bool:
+    """Whether a file starting with ``head`` (its first few hundred bytes) normalises to itself
+    but for a declaration (plain UTF-8 or ASCII: no BOM, no other declared encoding), so it can be
+    validated as it streams from disk; anything else is normalised in memory first."""
+    if _sniff(head)[0] is not None:
+        return False
+    found = _DECLARATION.match(head.decode("ascii", "replace"))
+    if found is None:
+        return not head.lstrip().startswith(b"<?xml")  # a declaration too odd to read: normalise
+    encoding = found.group("encoding")
+    return encoding is None or encoding in _PASS_THROUGH_NAMES
 
 
 def _sniff(data: bytes) -> tuple[str | None, str | None, int]:

@@ -8,6 +8,7 @@ until uvicorn accepts them).
 from __future__ import annotations
 
 import asyncio
+import select
 import signal
 import socket
 import sys
@@ -114,13 +115,25 @@ class EmbeddedSimulator:
         self._sock: socket.socket | None = None
         self.url: str | None = None
         self.app: Any = None  # the starlette app while running (its state is app.state.sim)
+        self._stopping = False
 
-    def start(self, timeout: float = 10.0) -> str:
-        """Start serving; returns the base URL (``http://127.0.0.1:PORT/v1``) once it is listening."""
+    def start(self, timeout: float = 10.0, *, wait: bool = True) -> str:
+        """Start serving; returns the base URL (``http://127.0.0.1:PORT/v1``) once it is listening.
+
+        ``wait=False`` returns as soon as the socket listens: importing uvicorn and the app and
+        starting them (about 0.15 s) go on in the thread once the first client connects (or after
+        a second), while connections wait in the backlog. The app's first screen need not wait. Should the start fail, the socket is closed,
+        so a client is refused at once instead of waiting in the backlog."""
         if self.url is not None:
             return self.url
         _silence_uvicorn()
         self._sock = bind_socket(self.options.host, self.options.port)
+        self.url = base_url(self._sock)
+        if not wait:
+            sock = self._sock
+            self._thread = threading.Thread(target=self._start_and_serve, args=(sock,), name="c2m-sim", daemon=True)
+            self._thread.start()
+            return self.url
         self._server = _server(self.options, quiet=True)
         self.app = self._server.config.app
         self._thread = threading.Thread(
@@ -137,10 +150,28 @@ class EmbeddedSimulator:
         if not self._server.started:
             self.stop()
             raise C2MError("the built-in simulator did not start")
-        self.url = base_url(self._sock)
         return self.url
 
+    def _start_and_serve(self, sock: socket.socket) -> None:
+        # Importing and starting uvicorn holds the GIL for about 0.15 s: wait until a client knocks
+        # (a pending connection makes the listening socket readable) or a second has passed, so
+        # that it does not slow the app's first screen down.
+        for _ in range(20):
+            if self._stopping or select.select([sock], [], [], 0.05)[0]:
+                break
+        try:
+            server = _server(self.options, quiet=True)
+            self.app = server.config.app
+            self._server = server
+            if not self._stopping:
+                asyncio.run(server.serve(sockets=[sock]))
+        except BaseException:  # noqa: BLE001 - nothing to report to from this thread: refuse clients instead
+            sock.close()
+
     def stop(self, timeout: float = 5.0) -> None:
+        self._stopping = True
+        if self._thread is not None and self._server is None:
+            self._thread.join(timeout)  # still starting: let it see _stopping
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -149,6 +180,7 @@ class EmbeddedSimulator:
             self._sock.close()
         self._server = self._thread = self._sock = None
         self.url = None
+        self._stopping = False
 
     def __enter__(self) -> "EmbeddedSimulator":
         self.start()

@@ -124,7 +124,7 @@ def test_a_fifo_or_a_device_as_input_is_refused_at_once(sim, tmp_path, flag):
     os.mkfifo(fifo)
     pdf = make_pdf(tmp_path / "letters.pdf", 10)
     files = {"--pdf": str(pdf), "--xml": str(SAMPLE)}
-    for odd, kind in ((fifo, "a FIFO (named pipe)"), ("/dev/zero", "a character device")):
+    for odd, kind in ((fifo, "a named pipe (FIFO)"), ("/dev/zero", "a character device")):
         r = run_cli("send", *[a for k, v in {**files, flag: str(odd)}.items() for a in (k, v)], "--yes",
                     sim=sim, timeout=30)
         assert r.code == 1 and f"is {kind}, not a regular file" in r.err, r.err

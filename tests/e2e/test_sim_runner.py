@@ -133,3 +133,17 @@ def test_cli_defaults():
     assert (args.queue_seconds, args.job_seconds, args.fault_rate, args.latency_ms) == (3.0, 2.0, 0.0, 0)
     users = parser.parse_args(["--user", "a:b:c", "--user", "d:e"]).user
     assert dict(users) == {"a": "b:c", "d": "e"}
+
+
+def test_a_simulator_started_without_waiting_answers_the_first_request_and_stops_while_starting():
+    sim = EmbeddedSimulator(SimOptions())
+    url = sim.start(wait=False)  # returns once the socket listens; uvicorn starts in the thread
+    try:
+        answer = httpx.post(f"{url}/batches", auth=("demo", "demo"), timeout=30)
+        assert answer.status_code == 201 and "<id>" in answer.text
+    finally:
+        sim.stop()
+    again = EmbeddedSimulator(SimOptions())
+    again.start(wait=False)
+    again.stop()  # before it finished starting: no thread left behind
+    assert again._thread is None and again.url is None

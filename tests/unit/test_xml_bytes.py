@@ -73,7 +73,7 @@ def test_validate_sees_the_normalised_bytes(tmp_path):
 
 
 def test_limit_is_documented_and_enforced(tmp_path, monkeypatch):
-    assert MAX_XML_BYTES == 256 * 1024 * 1024
+    assert MAX_XML_BYTES == 1024 * 1024 * 1024
     import c2m_tui.core.xml_bytes as xb
 
     monkeypatch.setattr(xb, "MAX_XML_BYTES", 2 * 1024 * 1024)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from c2m_tui.core.errors import InputError
+from c2m_tui.core.inputfile import require_regular_file
 
 Row = dict[str, str]
 
@@ -64,9 +65,7 @@ class AddressTable:
 
 def open_table(path: str | Path, *, sheet: str | None = None) -> AddressTable:
     """Open ``path``, find its format, encoding, delimiter and header row. Raises InputError."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
+    path = require_regular_file(path, "an address list")
     with open(path, "rb") as fh:
         head = fh.read(8)
     suffix = path.suffix.lower()
