@@ -79,7 +79,9 @@ def _prepared(pdf: Path, raw: bytes, xml_path: Path) -> Prepared:
 
     info = pdf_info(pdf)
     report = validate_batch(raw, pdf, source=str(xml_path))
-    xml, removed = (raw, False) if not report.valid else strip_credentials(raw)
+    # only an XML that may carry credentials is parsed again (a million recipients parse to GBs)
+    may_carry = b"<username" in raw or b"<password" in raw
+    xml, removed = strip_credentials(raw) if report.valid and may_carry else (raw, False)
     return Prepared(
         pdf=pdf,
         xml_path=xml_path,

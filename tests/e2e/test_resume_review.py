@@ -64,26 +64,41 @@ async def test_an_xml_different_from_the_reviewed_one_is_refused(sim, tmp_path, 
     assert sim_batches(sim) == {}
 
 
-async def test_a_pdf_changed_during_the_send_stops_it_before_submit_and_resume_refuses_too(sim, tmp_path, journal, app_home):
+async def test_a_pdf_changed_during_the_send_is_caught_by_the_upload_and_never_submitted(sim, tmp_path, journal,
+                                                                                          app_home):
     pdf, xml = make_batch_files(tmp_path)
     plan = _plan(sim, pdf, xml)
     record = review(plan)
 
     def tamper(step: str, state: str) -> None:
-        if (step, state) == ("xml", "done"):  # after the upload, before the submit
-            pdf.write_bytes(pdf.read_bytes() + b"%changed during the send\n")
+        if (step, state) == ("pdf", "start"):  # reviewed, then changed just as its upload begins
+            pdf.write_bytes(pdf.read_bytes().replace(b"%%EOF", b"%changed during the send\n%%EOF"))
 
     async with _client(sim) as client:
-        with pytest.raises(ChangedSinceReviewError, match="nothing was submitted"):
+        with pytest.raises(ChangedSinceReviewError, match="changed on disk since it was reviewed"):
             await send(client, plan, journal, reviewed=record, on_step=tamper)
         [entry] = journal.entries()
-        assert entry.state == "xml uploaded"
+        assert entry.state == "pdf failed"  # the bytes the upload hashed were not the reviewed ones
         assert sim_batches(sim)[entry.batch_id]["submit_count"] == 0
-        with pytest.raises(ChangedSinceReviewError, match="changed on disk since it was recorded for this batch"):
-            await resume(client, journal, entry.batch_id)
     out = cli(app_home, "resume", entry.batch_id, "--yes")
     assert out.returncode == 1 and "letters.pdf: changed on disk" in out.stderr
     assert sim_batches(sim)[entry.batch_id]["submit_count"] == 0
+
+
+async def test_a_pdf_changed_after_its_checked_upload_does_not_change_what_is_mailed(sim, tmp_path, journal):
+    pdf, xml = make_batch_files(tmp_path)
+    size = pdf.stat().st_size
+    plan = _plan(sim, pdf, xml)
+    record = review(plan)
+
+    def tamper(step: str, state: str) -> None:
+        if (step, state) == ("xml", "done"):  # after the PDF upload vouched for its bytes
+            pdf.write_bytes(pdf.read_bytes() + b"%changed after the upload\n")
+
+    async with _client(sim) as client:
+        batch_id = await send(client, plan, journal, reviewed=record, on_step=tamper)
+    server = sim_batches(sim)[batch_id]
+    assert server["submit_count"] == 1 and server["pdf_bytes"] == size  # the reviewed bytes, not the new ones
 
 
 async def test_an_xml_file_changed_after_review_stops_the_submit(sim, tmp_path, journal):

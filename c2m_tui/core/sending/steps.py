@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from c2m_tui.core.errors import APIError, C2MError, CredentialsError, UnreachableError
 from c2m_tui.core.journal import AMBIGUOUS, DONE, FAILED, UNCONFIRMED, Journal
-from c2m_tui.core.sending.plan import changed_error, sha256_bytes, sha256_file
+from c2m_tui.core.sending.plan import changed_error, sha256_bytes
 
 if TYPE_CHECKING:
     from c2m_tui.core.client import BatchClient
@@ -85,14 +85,18 @@ async def journaled_create(client: "BatchClient", journal: Journal, key: int, st
 
 
 async def journaled_pdf(client, journal: Journal, key: int, batch_id: str, pdf: Path, expected_sha: str,
-                        step_cb: StepCallback, on_progress: ProgressCallback | None) -> None:
-    now_sha = (await asyncio.to_thread(sha256_file, pdf))[0]
-    if now_sha != expected_sha:
-        raise changed_error(pdf, expected_sha, now_sha, "recorded")
-    step_id, _ = await _journaled(
+                        step_cb: StepCallback, on_progress: ProgressCallback | None, seen: str = "recorded") -> None:
+    """Upload the PDF; the upload hashes what it sends, and bytes that are not the recorded ones (the
+    file changed since) fail the step: the batch is never submitted with them, a resume sends it again."""
+    step_id, sent_sha = await _journaled(
         journal, key, "pdf", f"{pdf} sha256 {expected_sha}", step_cb,
         lambda: client.upload_pdf(batch_id, pdf, progress=on_progress),
     )
+    if sent_sha != expected_sha:
+        err = changed_error(pdf, expected_sha, sent_sha, seen)
+        await _write(journal.end_step, step_id, FAILED, str(err))
+        step_cb("pdf", "failed")
+        raise err
     await _write(journal.end_step, step_id, DONE)
     step_cb("pdf", "done")
 
