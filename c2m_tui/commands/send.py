@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from c2m_tui.commands._common import add_network_arguments
+from c2m_tui.commands._rest import add_rest_argument, quote_before_send
 
 HELP = "validate, then create, upload the PDF and the XML, and submit a batch"
 DESCRIPTION = (
@@ -24,6 +25,7 @@ def add_arguments(parser) -> None:
         help="send even though the same PDF and XML were already submitted to this environment",
     )
     add_network_arguments(parser)
+    add_rest_argument(parser)
 
 
 def run(args) -> int:
@@ -61,7 +63,8 @@ def run(args) -> int:
         xml_path=Path(args.xml),
     )
     reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
-    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+    quote = quote_before_send(args, prepared.xml)  # estimate and balance; refuses what the account cannot pay
+    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, quote=quote):
         stderr("c2m-tui: not sent")
         return 1
     printer = StepPrinter(sys.stderr)

@@ -44,7 +44,8 @@ from c2m_tui.sim.store import SimBatch
 
 async def sim_state(request: Request) -> Response:
     sim: SimContext = request.app.state.sim
-    return JSONResponse({"connections_opened": sim.connections.v1_connections, "batches": sim.store.snapshot()})
+    return JSONResponse({"connections_opened": sim.connections.v1_connections, "batches": sim.store.snapshot(),
+                         "molpro_calls": sim.molpro_calls})
 
 
 async def sim_faults(request: Request) -> Response:

@@ -30,6 +30,7 @@ class SimContext:
     ledger: Ledger = field(default_factory=Ledger)
     proofs: list = field(default_factory=list)  # (job id, when) per proof made; its id is its place + 1
     molpro_answers: list = field(default_factory=list)  # canned /molpro answers (POST /__sim__/molpro)
+    molpro_calls: dict = field(default_factory=dict)  # route name -> calls answered (GET /__sim__/state)
     started_at: float = field(default_factory=time.time)  # anchors the simulated USPS calendar
 
     @classmethod

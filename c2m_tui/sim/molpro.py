@@ -53,12 +53,13 @@ INTERNATIONAL_POSTAGE = Decimal("1.65")
 DEFAULT_CREDIT = Decimal("10000.00")  # "generous": a demo never runs out
 MAX_ADDRESSES = 100  # per addressCorrection call (third party: "up to about 100")
 CANCELLABLE = ("ORDER_SUBMITTED", "AWAITING_PRODUCTION")  # before production only
-US_COUNTRIES = frozenset({"", "US", "USA", "U.S.", "U.S.A.", "UNITED STATES", "UNITED STATES OF AMERICA"})
 XML = "application/xml"
 
 
 def is_international(country: str | None) -> bool:
-    return (country or "").strip().upper() not in US_COUNTRIES
+    from c2m_tui.core.pricing import is_international as core_rule  # one rule for client and simulator
+
+    return core_rule(country or "")
 
 
 def unit_price(options: dict[str, str | None], pages: int, international: bool) -> Decimal:
@@ -405,6 +406,8 @@ async def address_correction(request: Request) -> Response:
     except etree.XMLSyntaxError as exc:
         return _error(400, f"The addresses XML is not well-formed: {exc.msg}", "addresses")
     items = [el for el in root if isinstance(el.tag, str) and el.tag.rpartition("}")[2] == "address"]
+    sim = request.app.state.sim
+    sim.molpro_calls["addressCorrection"] = sim.molpro_calls.get("addressCorrection", 0) + 1
     if len(items) > MAX_ADDRESSES:
         return _error(400, f"Too many addresses: {len(items)} (at most {MAX_ADDRESSES} per call).", "addresses")
     parts = []
