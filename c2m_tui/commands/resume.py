@@ -15,7 +15,9 @@ DESCRIPTION = (
     "by its sha256 against what was recorded: the same file at a new path is simply used; a different "
     "one replaces what was recorded and is uploaded again before the submit. Without --yes it says what "
     "it will do and asks; with no terminal to ask on it refuses (exit 2). The profile and server default "
-    "to the ones the batch was sent with. The batch id is the last line of stdout."
+    "to the ones the batch was sent with. The batch id is the last line of stdout. "
+    "Before asking it prints the estimated cost and the credit balance (REST API, --rest-url); it refuses "
+    "(exit 1) when the estimate is above a balance that may not go negative."
 )
 
 STEP_WORDS = {"pdf": "upload the PDF", "xml": "upload the batch XML", "submit": "submit"}

@@ -12,7 +12,9 @@ DESCRIPTION = (
     "--yes it states what it will send and asks (production: type the number of mail pieces); with no "
     "terminal to ask on it refuses (exit 2). Every step is recorded in the journal first, so an "
     "interrupted send can be finished with `c2m-tui resume ID`, and the same PDF+XML is never "
-    "submitted twice to one environment unless --allow-duplicate."
+    "submitted twice to one environment unless --allow-duplicate. "
+    "Before asking it prints the estimated cost and the credit balance (REST API, --rest-url); it refuses "
+    "(exit 1) when the estimate is above a balance that may not go negative."
 )
 
 
