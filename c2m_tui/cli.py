@@ -28,6 +28,12 @@ COMMANDS: dict[str, str] = {
     "resume": "resume",
     "batches": "batches",
     "forget": "forget",
+    "estimate": "estimate",
+    "credit": "credit",
+    "check-addresses": "check_addresses",
+    "proof": "proof",
+    "cancel": "cancel",
+    "cost": "cost",
 }
 
 

@@ -19,6 +19,14 @@ def summary(prepared, profile, base_url: str) -> str:
     )
 
 
+def price_words(quote) -> str:
+    """", estimated $12.34" or ", and the price is unknown" for a production prompt ("" without a quote)."""
+    if quote is None:
+        return ""
+    words = quote.confirmation_words()
+    return f", {words}" if quote.estimate is not None else f", and {words}"
+
+
 def _ask(prompt: str) -> str:
     sys.stderr.write(prompt)
     sys.stderr.flush()
@@ -28,7 +36,7 @@ def _ask(prompt: str) -> str:
     return line.strip()
 
 
-def confirm_send(prepared, profile, base_url: str, *, assume_yes: bool) -> bool:
+def confirm_send(prepared, profile, base_url: str, *, assume_yes: bool, quote=None) -> bool:
     """True to go ahead. With --yes it states what it sends; without a terminal it refuses (exit 2)."""
     text = summary(prepared, profile, base_url)
     print(text, file=sys.stderr, flush=True)
@@ -38,8 +46,8 @@ def confirm_send(prepared, profile, base_url: str, *, assume_yes: bool) -> bool:
         raise UsageError("no terminal to confirm on: re-run with --yes to send without asking")
     if profile.environment == "production":
         answer = _ask(
-            f"This is PRODUCTION: real letters, real money. Type the number of mail pieces "
-            f"({prepared.pieces}) to send: "
+            f"This is PRODUCTION: real letters, real money{price_words(quote)}. Type the number of mail "
+            f"pieces ({prepared.pieces}) to send: "
         )
         return answer == str(prepared.pieces)
     return _ask("Send it? [y/N] ").lower() in ("y", "yes")

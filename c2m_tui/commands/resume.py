@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from c2m_tui.commands._common import add_network_arguments
+from c2m_tui.commands._rest import add_rest_argument, quote_before_send
 
 HELP = "finish an interrupted send on the same batch id (uploads only what is missing)"
 DESCRIPTION = (
@@ -14,7 +15,9 @@ DESCRIPTION = (
     "by its sha256 against what was recorded: the same file at a new path is simply used; a different "
     "one replaces what was recorded and is uploaded again before the submit. Without --yes it says what "
     "it will do and asks; with no terminal to ask on it refuses (exit 2). The profile and server default "
-    "to the ones the batch was sent with. The batch id is the last line of stdout."
+    "to the ones the batch was sent with. The batch id is the last line of stdout. "
+    "Before asking it prints the estimated cost and the credit balance (REST API, --rest-url); it refuses "
+    "(exit 1) when the estimate is above a balance that may not go negative."
 )
 
 STEP_WORDS = {"pdf": "upload the PDF", "xml": "upload the batch XML", "submit": "submit"}
@@ -32,6 +35,7 @@ def add_arguments(parser) -> None:
         help="submit even though the same PDF and XML were already submitted to this environment",
     )
     add_network_arguments(parser)
+    add_rest_argument(parser)
 
 
 def _pick_server(args, journal, batch_id: str) -> None:
@@ -59,7 +63,7 @@ def _pick_server(args, journal, batch_id: str) -> None:
         args.base_url = entry.base_url
 
 
-def _confirm(entry, *, assume_yes: bool) -> bool:
+def _confirm(entry, *, assume_yes: bool, quote=None) -> bool:
     import sys
 
     from c2m_tui.commands._common import stderr
@@ -70,8 +74,10 @@ def _confirm(entry, *, assume_yes: bool) -> bool:
     if not sys.stdin.isatty():
         raise UsageError("no terminal to confirm on: re-run with --yes to resume without asking")
     if entry.environment == "production":
-        prompt = (f"This is PRODUCTION: real letters, real money. Type the number of mail pieces ({entry.pieces}) "
-                  "to continue: ")
+        from c2m_tui.commands.confirm import price_words
+
+        prompt = (f"This is PRODUCTION: real letters, real money{price_words(quote)}. Type the number of mail "
+                  f"pieces ({entry.pieces}) to continue: ")
     else:
         prompt = "Continue? [y/N] "
     sys.stderr.write(prompt)
@@ -189,7 +195,10 @@ def run(args) -> int:
         if pending is not None and pending.step == "submit":
             stderr("its submit got no answer: the status is read first, and it is submitted only if it was not")
         stderr("still to do: " + ", ".join(STEP_WORDS[s] for s in todo))
-        if not _confirm(entry, assume_yes=args.yes):
+        xml = content.xml if content is not None and content.xml is not None else (
+            journal.xml_copy(entry.key) if entry.has_xml else None)
+        quote = quote_before_send(args, xml) if "submit" in todo else None  # refuses what cannot be paid
+        if not _confirm(entry, assume_yes=args.yes, quote=quote):
             return 1
         printer = StepPrinter(sys.stderr)
 

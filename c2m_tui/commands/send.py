@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from c2m_tui.commands._common import add_network_arguments
+from c2m_tui.commands._rest import add_rest_argument, quote_before_send
 
 HELP = "validate, then create, upload the PDF and the XML, and submit a batch"
 DESCRIPTION = (
@@ -11,7 +12,9 @@ DESCRIPTION = (
     "--yes it states what it will send and asks (production: type the number of mail pieces); with no "
     "terminal to ask on it refuses (exit 2). Every step is recorded in the journal first, so an "
     "interrupted send can be finished with `c2m-tui resume ID`, and the same PDF+XML is never "
-    "submitted twice to one environment unless --allow-duplicate."
+    "submitted twice to one environment unless --allow-duplicate. "
+    "Before asking it prints the estimated cost and the credit balance (REST API, --rest-url); it refuses "
+    "(exit 1) when the estimate is above a balance that may not go negative."
 )
 
 
@@ -24,6 +27,7 @@ def add_arguments(parser) -> None:
         help="send even though the same PDF and XML were already submitted to this environment",
     )
     add_network_arguments(parser)
+    add_rest_argument(parser)
 
 
 def run(args) -> int:
@@ -69,7 +73,8 @@ def run(args) -> int:
                                              reviewed.xml_sha256)
             if earlier is not None:
                 raise duplicate_error(earlier, journal.busy(earlier.key))
-        if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+        quote = quote_before_send(args, prepared.xml)  # estimate and balance; refuses what the account cannot pay
+        if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, quote=quote):
             stderr("c2m-tui: not sent")
             return 1
         printer = StepPrinter(sys.stderr)

@@ -14,8 +14,11 @@ DESCRIPTION = (
     "one job per <job>, which walk through ORDER_SUBMITTED, AWAITING_PRODUCTION, IN_PRODUCTION and "
     "MAILED. As Click2Mail's Cloudflare front does, a PUT whose body is a multipart form gets a 403 "
     "block page, whatever its Content-Type says. "
+    "Under /molpro it serves the REST calls on a batch's jobs (cost estimate from its own price table, "
+    "job cost, credit, address correction, proofs, cancel, job status); each received batch's price is "
+    "taken from the account's --credit. "
     "Prints 'listening on URL' first; Ctrl-C stops it. Test hooks: GET /__sim__/state, "
-    "POST /__sim__/faults."
+    "POST /__sim__/faults, POST /__sim__/molpro."
 )
 
 
@@ -82,6 +85,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fraction of /v1 requests that fail with a 500 or a dropped connection (default 0)")
     parser.add_argument("--latency-ms", type=_non_negative(int), default=0, metavar="N",
                         help="delay added to every /v1 request (default 0)")
+    parser.add_argument("--credit", type=_non_negative(float), default=10000.0, metavar="AMOUNT",
+                        help="each account's starting balance in dollars for the REST calls under /molpro "
+                        "(default 10000); a received batch's price is taken from it")
+    parser.add_argument("--allow-negative", action="store_true",
+                        help="the balance may go below zero (otherwise a batch it cannot pay for fails "
+                        "with hasErrors)")
     parser.add_argument("--seed", type=int, default=None, help="seed for ids and random faults (repeatable runs)")
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
 
@@ -118,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
         fault_rate=args.fault_rate,
         latency_ms=args.latency_ms,
         seed=args.seed,
+        credit=args.credit,
+        allow_negative=args.allow_negative,
         host=args.host,
         port=args.port,
         access_log=not args.quiet,

@@ -48,6 +48,7 @@ class Profile:
     username: str | None
     environment: str  # one of ENVIRONMENTS; derived from the name and base URL, never stored
     builtin: bool = False
+    rest_url: str | None = None  # the REST ("molpro") API's base URL when not the environment's own
 
     def with_base_url(self, base_url: str) -> "Profile":
         """This profile pointed at another server (``--base-url``); the environment follows the URL."""
@@ -170,8 +171,8 @@ def _profile_from_entry(name: str, entry: Any, path) -> Profile:
         check_profile_name(name)
     except UsageError as err:
         raise InputError(f"{where}: {err}") from None
-    base_url, username = entry.get("base_url"), entry.get("username")
-    for key, value in (("base_url", base_url), ("username", username)):
+    base_url, username, rest_url = entry.get("base_url"), entry.get("username"), entry.get("rest_url")
+    for key, value in (("base_url", base_url), ("username", username), ("rest_url", rest_url)):
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: {key} must be a string")
     builtin = BUILTINS.get(name)
@@ -187,7 +188,12 @@ def _profile_from_entry(name: str, entry: Any, path) -> Profile:
         raise InputError(f"{where}: {err}") from None
     if username is None and builtin is not None:
         username = builtin.username
-    return Profile(name, url, username or None, environment_of(name, url), builtin=builtin is not None)
+    try:
+        rest_url = normalize_base_url(rest_url) if rest_url else None
+    except UsageError as err:
+        raise InputError(f"{where}: rest_url: {err}") from None
+    return Profile(name, url, username or None, environment_of(name, url), builtin=builtin is not None,
+                   rest_url=rest_url)
 
 
 def default_profile_name() -> str:

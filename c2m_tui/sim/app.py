@@ -15,6 +15,9 @@ again). ``POST /__sim__/tracking`` changes one piece's trip: ``{"batch": "ID", "
 from 1 in XML order. ``{"batch": "ID", "answer": {"status": 404, "contentType": "application/xml",
 "body": "..."}}`` makes every tracking call of that batch get exactly that answer
 (``"answer": null`` ends it): shapes a client must read, or refuse, without a real server.
+
+The REST ("molpro") calls on a batch's jobs are served under ``/molpro`` (molpro.py, with its
+price table); ``POST /__sim__/molpro`` arms a canned answer for one of them.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from c2m_tui.sim import handlers
+from c2m_tui.sim import handlers, molpro
 from c2m_tui.sim.context import SimContext
 from c2m_tui.sim.faults import ArmedFault
 from c2m_tui.sim.layers import FaultLayer, GateLayer
@@ -41,7 +44,8 @@ from c2m_tui.sim.store import SimBatch
 
 async def sim_state(request: Request) -> Response:
     sim: SimContext = request.app.state.sim
-    return JSONResponse({"connections_opened": sim.connections.v1_connections, "batches": sim.store.snapshot()})
+    return JSONResponse({"connections_opened": sim.connections.v1_connections, "batches": sim.store.snapshot(),
+                         "molpro_calls": sim.molpro_calls})
 
 
 async def sim_faults(request: Request) -> Response:
@@ -161,8 +165,11 @@ def create_app(options: SimOptions) -> Starlette:
         Route("/__sim__/faults", sim_faults, methods=["GET", "POST", "DELETE"]),
         Route("/__sim__/jobs", sim_jobs, methods=["POST"]),
         Route("/__sim__/tracking", sim_tracking, methods=["POST"]),
+        Route("/__sim__/molpro", molpro.sim_molpro, methods=["POST", "DELETE"]),
+        *(Route(path, endpoint, methods=methods) for path, endpoint, methods in molpro.ROUTES),
     ]
-    middleware = [Middleware(DateLayer), Middleware(FaultLayer, sim=sim), Middleware(GateLayer, sim=sim)]
+    middleware = [Middleware(DateLayer), Middleware(FaultLayer, sim=sim), Middleware(GateLayer, sim=sim),
+                  Middleware(molpro.CannedLayer, sim=sim)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.sim = sim
     return app

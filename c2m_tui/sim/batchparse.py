@@ -6,7 +6,7 @@ A batch may hold a million recipients, so the file is read with ``iterparse`` an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -41,6 +41,8 @@ class JobSpec:
     ending_page: str | None
     options: dict[str, str | None] | None  # element name -> text; None if <printProductionOptions> is missing
     pieces: int
+    international: int = 0  # recipients whose <country> is neither blank nor the US
+    first_address: list[str] = field(default_factory=list)  # the first recipient's lines (for proofs)
 
 
 @dataclass(slots=True)
@@ -129,19 +131,43 @@ def read_batch_spec(path: Path) -> BatchSpec:
     """The batch's filename and, per job, page range, print options and recipient count."""
     filename = ""
     jobs: list[JobSpec] = []
-    pieces = 0  # addresses seen since the last </job>
+    pieces = abroad = 0  # addresses (and international ones) seen since the last </job>
+    first: list[str] = []
     for name, el, top in _elements(path):
         if name == "address":
             if _is_recipient(el):
                 pieces += 1
+                abroad += _abroad(_text(_child(el, "country")))
+                if pieces == 1:
+                    first = _address_lines(el)
             _drop(el)
         elif name == "filename" and top:
             filename = _text(el) or ""
         elif name == "job" and top:
-            jobs.append(_job_spec(el, len(jobs) + 1, el.sourceline or 0, pieces))
-            pieces = 0
+            spec = _job_spec(el, len(jobs) + 1, el.sourceline or 0, pieces)
+            spec.international, spec.first_address = abroad, first
+            jobs.append(spec)
+            pieces = abroad = 0
+            first = []
             _drop(el)
     return BatchSpec(filename=filename, jobs=jobs)
+
+
+def _abroad(country: str | None) -> int:
+    from c2m_tui.sim.molpro import is_international
+
+    return int(is_international(country))
+
+
+def _address_lines(el) -> list[str]:
+    """An address as it is printed: name, organisation, street lines, "CITY ST ZIP", country."""
+    get = {n: _text(_child(el, n)) or "" for n in
+           ("name", "organization", "address1", "address2", "address3", "city", "state", "postalCode", "country")}
+    lines = [get[n] for n in ("name", "organization", "address1", "address2", "address3") if get[n]]
+    lines.append(" ".join(p for p in (get["city"], get["state"], get["postalCode"]) if p))
+    if get["country"]:
+        lines.append(get["country"])
+    return lines
 
 
 def _job_spec(job, index: int, line: int, pieces: int) -> JobSpec:

@@ -6,12 +6,14 @@ import random
 import shutil
 import tempfile
 import time
+from decimal import Decimal
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from c2m_tui.sim.connections import ConnectionRegistry
 from c2m_tui.sim.faults import FaultPlan
+from c2m_tui.sim.molpro import Ledger
 from c2m_tui.sim.options import SimOptions
 from c2m_tui.sim.store import BatchStore
 from c2m_tui.sim.worker import IntakeWorker
@@ -25,6 +27,10 @@ class SimContext:
     faults: FaultPlan
     connections: ConnectionRegistry
     worker: IntakeWorker
+    ledger: Ledger = field(default_factory=Ledger)
+    proofs: list = field(default_factory=list)  # (job id, when) per proof made; its id is its place + 1
+    molpro_answers: list = field(default_factory=list)  # canned /molpro answers (POST /__sim__/molpro)
+    molpro_calls: dict = field(default_factory=dict)  # route name -> calls answered (GET /__sim__/state)
     started_at: float = field(default_factory=time.time)  # anchors the simulated USPS calendar
 
     @classmethod
@@ -32,13 +38,15 @@ class SimContext:
         rng = random.Random(options.seed)
         workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
         store = BatchStore(workdir, random.Random(rng.random()))
+        ledger = Ledger(Decimal(str(options.credit)).quantize(Decimal("0.01")), options.allow_negative)
         context = cls(
             options=options,
             workdir=workdir,
             store=store,
             faults=FaultPlan(options.fault_rate, random.Random(rng.random())),
             connections=ConnectionRegistry(),
-            worker=IntakeWorker(store, options.queue_seconds),
+            worker=IntakeWorker(store, options.queue_seconds, ledger),
+            ledger=ledger,
         )
         # uploads go even when the server never reaches its shutdown (a forced exit)
         weakref.finalize(context, shutil.rmtree, workdir, True)

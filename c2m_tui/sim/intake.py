@@ -21,6 +21,12 @@ class IntakeJob:
     index: int
     pieces: int
     mail_class: str
+    international: int = 0
+    options: dict = field(default_factory=dict)
+    start_page: int = 1
+    end_page: int = 1
+    first_address: list = field(default_factory=list)
+    cost: str = "0.00"  # the price table's subtotal for this job (molpro.py)
 
 
 @dataclass(slots=True)
@@ -100,11 +106,22 @@ def check_batch(xml_path: Path | None, pdf_path: Path | None) -> IntakeResult:
         result.errors.append("Batch XML contains no <job> elements.")
     for job in spec.jobs:
         result.errors.extend(_job_problems(job, pages))
-        mail_class = (job.options or {}).get("mailClass") or ""
-        result.jobs.append(IntakeJob(index=job.index, pieces=job.pieces, mail_class=mail_class))
+        result.jobs.append(_intake_job(job))
     if result.errors:
         result.jobs = []
     return result
+
+
+def _intake_job(job: JobSpec) -> IntakeJob:
+    from c2m_tui.sim.molpro import group_price
+
+    options = job.options or {}
+    start, end = _page_number(job.starting_page) or 1, _page_number(job.ending_page) or 1
+    pages = max(1, end - start + 1)
+    cost = group_price(options, pages, job.pieces - job.international, job.international)
+    return IntakeJob(index=job.index, pieces=job.pieces, mail_class=options.get("mailClass") or "",
+                     international=job.international, options=dict(options), start_page=start, end_page=end,
+                     first_address=list(job.first_address), cost=str(cost))
 
 
 def _page_number(text: str | None) -> int | None:

@@ -230,13 +230,17 @@ async def peek_body(receive: Receive, limit: int) -> tuple[bytes, Receive]:
     return head, replaying
 
 
+def is_molpro(scope: Scope) -> bool:
+    return scope["type"] == "http" and (scope["path"] == "/molpro" or scope["path"].startswith("/molpro/"))
+
+
 class GateLayer:
     def __init__(self, app: Any, sim: SimContext) -> None:
         self.app = app
         self.sim = sim
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not is_v1(scope):
+        if not (is_v1(scope) or is_molpro(scope)):  # the REST calls need the same login
             await self.app(scope, receive, send)
             return
         if scope["method"] == "PUT":

@@ -26,6 +26,8 @@ class SimOptions:
     tracking_shape: str = "official"  # "official" (<mailPiece>, reference §9.1) | "details" (<trackingDetail>)
     fault_rate: float = 0.0  # fraction of /v1 requests that fail (500 or dropped connection)
     latency_ms: int = 0  # added before every /v1 answer
+    credit: float = 10000.0  # every user's starting balance for GET /molpro/credit; batches are charged
+    allow_negative: bool = False  # the account may go below zero (batches are never refused for credit)
     seed: int | None = None  # makes ids and random faults repeatable
     host: str = "127.0.0.1"
     port: int = 0

@@ -28,6 +28,17 @@ class SimJob:
     invoice: str
     started_at: float  # when it entered ORDER_SUBMITTED
     first_serial: int  # IMb serial of its first piece; the others follow
+    # for the REST calls (molpro.py): its price, print options, pages and first recipient
+    cost: str = "0.00"
+    international: int = 0
+    options: dict = field(default_factory=dict)
+    start_page: int = 1
+    end_page: int = 1
+    first_address: list = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return self.end_page - self.start_page + 1
 
     def step(self, now: float, job_seconds: float) -> int:
         if job_seconds <= 0:
@@ -168,8 +179,8 @@ class BatchStore:
                 return position
         return None
 
-    def new_job(self, *, index: int, pieces: int, mail_class: str, now: float) -> SimJob:
-        job = SimJob(
+    def new_job(self, *, index: int, pieces: int, mail_class: str, now: float, **rest) -> SimJob:
+        job = SimJob(**rest,
             job_id=self._next_job_id,
             index=index,
             pieces=pieces,

@@ -17,8 +17,9 @@ from c2m_tui.sim.store import BatchStore, SimBatch
 
 
 class IntakeWorker:
-    def __init__(self, store: BatchStore, queue_seconds: float) -> None:
+    def __init__(self, store: BatchStore, queue_seconds: float, ledger=None) -> None:
         self.store = store
+        self.ledger = ledger  # molpro.Ledger: the batch's price is taken from its owner's credit
         self.queue_seconds = queue_seconds
         self._wake = asyncio.Event()
         self._warming: threading.Thread | None = None
@@ -63,15 +64,32 @@ class IntakeWorker:
             hold.cancel()  # shutting down: do not sit out the rest of queue_seconds
         now = time.time()
         batch.document_name = document_name or batch.upload_name
+        if not errors and self.ledger is not None:
+            errors, message = self._charge(batch, jobs)
         if errors:
             batch.has_errors = True
             batch.error_message = message
         else:
             batch.pieces = sum(j.pieces for j in jobs)
             batch.jobs = [
-                self.store.new_job(index=j.index, pieces=j.pieces, mail_class=j.mail_class, now=now) for j in jobs
+                self.store.new_job(index=j.index, pieces=j.pieces, mail_class=j.mail_class, now=now,
+                                   cost=j.cost, international=j.international, options=j.options,
+                                   start_page=j.start_page, end_page=j.end_page, first_address=j.first_address)
+                for j in jobs
             ]
         self.store.finish_intake(batch, now)  # and the next waiting batch is received
+
+
+    def _charge(self, batch: SimBatch, jobs) -> tuple[list[str], str]:
+        """Take the batch's price (the sum of its jobs') from the owner's credit: ([], "") when paid,
+        else the batch's error [INFERRED: the words of Click2Mail's refusal are not known]."""
+        from decimal import Decimal
+
+        total = sum((Decimal(j.cost) for j in jobs), Decimal("0"))
+        balance = self.ledger.balance(batch.owner)
+        if self.ledger.charge(batch.owner, total):
+            return [], ""
+        return ["credit"], f"Insufficient credit: the batch costs ${total:.2f} and the balance is ${balance:.2f}."
 
 
 def _import_checkers() -> None:

@@ -163,6 +163,10 @@ class AddressChecker:
         for number, row in rows:
             yield self.check(number, row)
 
+    def extract(self, row: MappingABC[str, str]) -> dict[str, str]:
+        """A row's values per target field, as mapped (no checks): what ``check-addresses`` sends."""
+        return self._extract(row)
+
     def _extract(self, row: MappingABC[str, str]) -> dict[str, str]:
         values = dict.fromkeys(TARGETS, "")
         if self._single_get is not None:
