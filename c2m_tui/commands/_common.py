@@ -164,5 +164,28 @@ def _encode(obj: Any, out: list[str], newline: str, write) -> None:
         out.append(newline + "]")
 
 
+def journal_recipients(batch_id: str, base_url: str) -> dict:
+    """Who each job of the batch went to, from this machine's journal ({} when it did not send it).
+    A reading command works without the journal: an unusable one is said on stderr, never fatal."""
+    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.core.errors import C2MError, describe
+    from c2m_tui.core.journal import open_journal
+    from c2m_tui.core.journal.views import recipients_by_job
+
+    if not journal_file().exists():
+        return {}
+    try:
+        journal = open_journal(journal_file(), marker=journal_marker(), wait=2.0)
+    except C2MError as err:
+        stderr(f"c2m-tui: note: recipients are not named, the journal is unavailable: {describe(err)}")
+        return {}
+    try:
+        return recipients_by_job(journal, batch_id, base_url)
+    except C2MError:
+        return {}
+    finally:
+        journal.close()
+
+
 def stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)

@@ -47,15 +47,17 @@ def format_status(status) -> str:
 def run(args) -> int:
     import asyncio
 
-    from c2m_tui.commands._common import client_from_args, print_json
+    from c2m_tui.commands._common import client_from_args, journal_recipients, print_json
+    from c2m_tui.core.journal.views import name_jobs
     from c2m_tui.core.polling import Backoff
 
     async def main() -> int:
         async with client_from_args(args) as client:
+            names = journal_recipients(args.batch_id, client.base_url)
             backoff = Backoff()
             last_seen = None
             while True:
-                status = await client.status(args.batch_id)
+                status = name_jobs(await client.status(args.batch_id), names)
                 changed = status.describe() != last_seen
                 last_seen = status.describe()
                 if args.json:

@@ -51,7 +51,8 @@ def _days(value: str) -> int:
 def run(args) -> int:
     import sys
 
-    from c2m_tui.commands._common import client_from_args, print_json, run_async, stderr
+    from c2m_tui.commands._common import client_from_args, journal_recipients, print_json, run_async, stderr
+    from c2m_tui.core.journal.views import name_pieces
     from c2m_tui.config.paths import data_dir
     from c2m_tui.core.tracking_rows import (
         build_piece_rows,
@@ -68,15 +69,21 @@ def run(args) -> int:
             mailed_at = None
             if args.stuck and tracking.available:
                 mailed_at = _first_mailing(await client.status(args.batch_id))
-            return tracking, mailed_at
+            return tracking, mailed_at, journal_recipients(args.batch_id, client.base_url)
 
-    tracking, mailed_at = run_async(main())
+    tracking, mailed_at, names = run_async(main())
     rows, history = build_piece_rows(tracking)
+    name_pieces(rows, names)
     now = reference_time(tracking)
     stuck = stuck_pieces(rows, now, args.days, mailed_at) if args.stuck else None
     shown = filter_rows(rows, stuck=stuck)
     if args.json:
         out = tracking.to_json()
+        named = {r.barcode: r.recipient for r in rows if r.recipient}
+        for event in out.get("trackingDetails", []):  # who it went to, from the answer or the journal
+            who = named.get(event.get("barCode"))
+            if who:
+                event["recipient"] = who.to_json()
         if stuck is not None:
             out["stuck"] = [_stuck_json(r, stuck[r.barcode]) for r in shown]
             out["stuckDays"] = args.days

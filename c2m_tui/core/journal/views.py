@@ -84,3 +84,51 @@ def point_for(journal: Journal, entry: JournalEntry) -> ResumePoint:
     else:
         step = "submit"
     return ResumePoint(bid, step, entry.key, pdf=pdf, pdf_uploaded=pdf_up, xml=xml or None, xml_uploaded=xml_up)
+
+
+# ---------------------------------------------------------------------------- who each piece went to
+
+
+def recipients_by_job(journal: Journal, batch_id: str, base_url: str) -> dict[str, list]:
+    """Who each job of a batch went to, from the journal's copy of the XML that was uploaded:
+    {job index ("1", "2", ...): [Recipient]}; a recipient's ``list_id`` is its ``c2m_uniqueid``
+    when the list gave one, else its place (``job 2 #14``). Empty when the journal has no copy."""
+    from c2m_tui.core.batchxml import read_batch
+    from c2m_tui.core.models import Recipient
+
+    entry = journal.find(str(batch_id), base_url)
+    if entry is None or not entry.has_xml:
+        return {}
+    batch = read_batch(journal.xml_copy(entry.key)).batch
+    out: dict[str, list] = {}
+    for job_no, job in enumerate(batch.jobs, 1):
+        out[str(job_no)] = [
+            Recipient(name=a.name or a.organization or "", city=a.city or "", postal_code=a.postal_code or "",
+                      list_id=a.unique_id or f"job {job_no} #{n}")
+            for n, a in enumerate(job.recipients, 1)
+        ]
+    return out
+
+
+def name_jobs(status, by_job: dict[str, list]):
+    """``status`` with each job's recipients filled from ``recipients_by_job`` where the answer had none."""
+    from dataclasses import replace
+
+    if not by_job:
+        return status
+    status.jobs = [replace(j, recipients=tuple(by_job.get(str(j.job_index), ()))) if not j.recipients else j
+                   for j in status.jobs]
+    return status
+
+
+def name_pieces(rows, by_job: dict[str, list]) -> None:
+    """Fill each tracking row's recipient from the journal where the answer named only its list id
+    (``uniqueId``) or nothing: matched by list id, never guessed from the order."""
+    known = {r.list_id: r for people in by_job.values() for r in people}
+    for row in rows:
+        have = row.recipient
+        if have is not None and have.name:
+            continue
+        wanted = have.list_id if have is not None else ""
+        if wanted and wanted in known:
+            row.recipient = known[wanted]

@@ -34,6 +34,20 @@ def session_journal(node: DOMNode) -> Any | None:
     return journal
 
 
+def journal_names(node: DOMNode, batch_id: str) -> dict:
+    """Who each job of the batch went to, from the journal (blocking: call it in a thread); {} when
+    the journal does not know the batch or cannot be used (the screens work without names)."""
+    from c2m_tui.core.journal.views import recipients_by_job
+
+    journal = session_journal(node)
+    if journal is None:
+        return {}
+    try:
+        return recipients_by_job(journal, batch_id, node.app.session.base_url)
+    except Exception:  # noqa: BLE001 - names are a convenience here, never a failure
+        return {}
+
+
 def failure_text(err: BaseException, path: Any) -> str:
     """One line for a thread worker that failed on a file: our own message, the OS's, or (a bug)
     the exception named, so a screen never stays on "Reading…" forever."""

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 from c2m_tui.core.errors import C2MError, CredentialsError, NotFoundError
 from c2m_tui.core.models import BatchStatus
 from c2m_tui.core.polling import Backoff
-from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
+from c2m_tui.tui.screens._common import journal_names, local_clock, report_error, session_journal
 from c2m_tui.tui.widgets.job_table import JobTable
 
 def _yes_no(value: bool) -> str:
@@ -105,10 +105,15 @@ class StatusScreen(Screen):
 
     @work(group="status-poll", exclusive=True, exit_on_error=False)
     async def _poll_loop(self) -> None:
+        import asyncio
+
+        from c2m_tui.core.journal.views import name_jobs
+
         previous: tuple | None = None
+        names = await asyncio.to_thread(journal_names, self, self.batch_id)  # who each job went to
         while True:
             try:
-                status = await self.app.session.client.status(self.batch_id)
+                status = name_jobs(await self.app.session.client.status(self.batch_id), names)
             except C2MError as err:
                 self.post_message(self.PollFailed(err, self.clock()))
                 if isinstance(err, (CredentialsError, NotFoundError)):

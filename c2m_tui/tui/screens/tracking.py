@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 from c2m_tui.config.paths import data_dir
 from c2m_tui.core.errors import C2MError
 from c2m_tui.core.models import Tracking, TrackingEvent
-from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
+from c2m_tui.tui.screens._common import journal_names, local_clock, report_error, session_journal
 from c2m_tui.tui.screens.tracking_dialogs import ALL, ExportDialog, StatusFilterDialog
 from c2m_tui.core.tracking_rows import (
     DEFAULT_STUCK_DAYS,
@@ -82,8 +82,13 @@ class LoadedTracking:
     note: str = ""  # when USPS data was last refreshed and when to look again
 
     @classmethod
-    def build(cls, tracking: Tracking, now: datetime | None = None, days: int = DEFAULT_STUCK_DAYS) -> "LoadedTracking":
+    def build(cls, tracking: Tracking, now: datetime | None = None, days: int = DEFAULT_STUCK_DAYS,
+              names: dict | None = None) -> "LoadedTracking":
+        from c2m_tui.core.journal.views import name_pieces
+
         rows, history = build_piece_rows(tracking)
+        if names:
+            name_pieces(rows, names)  # the journal names pieces the answer names by list id only
         when = reference_time(tracking, now)
         note = refresh_note(rows, when) if tracking.available else ""
         return cls(tracking, rows, history, counts_by_status(rows), stuck_pieces(rows, when, days), note)
@@ -155,13 +160,14 @@ class TrackingScreen(Screen):
     async def _load(self, tracking_type: str) -> None:
         journal = session_journal(self)
         base_url = self.app.session.base_url
+        names = await asyncio.to_thread(journal_names, self, self.batch_id)
         if journal is not None and self.loaded is None:
             try:  # something to look at at once; the fresh answer follows (read off the UI thread)
                 cached = await asyncio.to_thread(journal.cached_tracking, self.batch_id, 7 * 86400, base_url=base_url)
             except Exception:  # noqa: BLE001 - a cache problem never blocks the real answer
                 cached = None
             if cached is not None and cached.tracking.tracking_type == tracking_type:
-                built = await asyncio.to_thread(LoadedTracking.build, cached.tracking, self.clock())
+                built = await asyncio.to_thread(LoadedTracking.build, cached.tracking, self.clock(), names=names)
                 self.post_message(self.Loaded(built, cached.fetched_at.astimezone(), cached=True))
         try:
             tracking = await self.app.session.client.tracking(self.batch_id, tracking_type,
@@ -170,7 +176,7 @@ class TrackingScreen(Screen):
             self.query_one("#tracking-summary", Static).update(f"Could not read the tracking: {err}")
             report_error(self, err, "tracking")
             return
-        built = await asyncio.to_thread(LoadedTracking.build, tracking, self.clock())
+        built = await asyncio.to_thread(LoadedTracking.build, tracking, self.clock(), names=names)
         self.post_message(self.Loaded(built, self.clock()))
         if journal is not None:
             try:  # a thread: turning 100k scans into JSON takes a second
