@@ -164,6 +164,39 @@ def _encode(obj: Any, out: list[str], newline: str, write) -> None:
         out.append(newline + "]")
 
 
+def batch_id_of(value: str) -> str:
+    """A batch id as typed (digits), or a usage error."""
+    from c2m_tui.core.errors import UsageError
+
+    batch_id = value.strip()
+    if not batch_id.isdigit():
+        raise UsageError(f"a batch id is a number, not {value!r}")
+    return batch_id
+
+
+def app_journal():
+    """This machine's journal, or JournalUnavailableError (nothing is sent without it)."""
+    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.core.journal import open_journal
+
+    return open_journal(journal_file(), marker=journal_marker())
+
+
+def journal_server(journal, batch_id: str) -> str:
+    """The one server the journal knows this batch id on (ids repeat across servers), or an error."""
+    from c2m_tui.core.errors import UsageError
+    from c2m_tui.core.journal import JournalError
+
+    servers = journal.servers_for(batch_id)
+    if not servers:
+        raise JournalError(f"batch {batch_id} is not in this machine's journal",
+                           hint="c2m-tui batches lists the batches it knows")
+    if len(servers) > 1:
+        raise UsageError(f"batch id {batch_id} is in the journal for {len(servers)} servers "
+                         f"({', '.join(servers)}): choose one with --profile or --base-url")
+    return servers[0]
+
+
 def journal_recipients(batch_id: str, base_url: str) -> dict:
     """Who each job of the batch went to, from this machine's journal ({} when it did not send it).
     A reading command works without the journal: an unusable one is said on stderr, never fatal."""

@@ -38,11 +38,9 @@ def _table(docs: list[dict]) -> str:
 def run(args) -> int:
     import sys
 
-    from c2m_tui.commands._common import print_json, stderr
-    from c2m_tui.config.paths import journal_file, journal_marker
-    from c2m_tui.core.journal import open_journal
+    from c2m_tui.commands._common import app_journal, print_json
 
-    journal = open_journal(journal_file(), marker=journal_marker())
+    journal = app_journal()
     try:
         docs = rows(journal)
     finally:

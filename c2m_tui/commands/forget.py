@@ -23,24 +23,15 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
 
-    from c2m_tui.commands._common import stderr
-    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.commands._common import app_journal, batch_id_of, journal_server, stderr
     from c2m_tui.core.errors import UsageError
-    from c2m_tui.core.journal import JournalError, open_journal
+    from c2m_tui.core.journal import JournalError
     from c2m_tui.core.sending import forget
 
-    batch_id = args.id.strip()
-    if not batch_id.isdigit():
-        raise UsageError(f"a batch id is a number, not {args.id!r}")
-    journal = open_journal(journal_file(), marker=journal_marker())
+    batch_id = batch_id_of(args.id)
+    journal = app_journal()
     try:
-        servers = [args.base_url.rstrip("/")] if args.base_url else journal.servers_for(batch_id)
-        if not servers:
-            raise JournalError(f"batch {batch_id} is not in this machine's journal",
-                               hint="c2m-tui batches lists what it knows")
-        if len(servers) > 1:
-            raise UsageError(f"batch id {batch_id} is in the journal for {len(servers)} servers "
-                             f"({', '.join(servers)}): choose one with --base-url")
+        servers = [args.base_url.rstrip("/") if args.base_url else journal_server(journal, batch_id)]
         entry = journal.find(batch_id, servers[0])
         if entry is None:
             raise JournalError(f"batch {batch_id} is not in this machine's journal for {servers[0]}")

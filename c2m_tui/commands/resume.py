@@ -40,24 +40,12 @@ def add_arguments(parser) -> None:
 
 def _pick_server(args, journal, batch_id: str) -> None:
     """With neither --profile nor --base-url, resume where the batch was sent, with the same profile."""
-    from c2m_tui.core.errors import UsageError
-    from c2m_tui.core.journal import JournalError
+    from c2m_tui.commands._common import journal_server
+    from c2m_tui.config.profiles import get_profile
 
     if getattr(args, "profile", None) or getattr(args, "base_url", None):
         return
-    servers = journal.servers_for(batch_id)
-    if not servers:
-        raise JournalError(
-            f"batch {batch_id} is not in this machine's journal", hint="c2m-tui batches lists the batches it knows"
-        )
-    if len(servers) > 1:
-        raise UsageError(
-            f"batch id {batch_id} is in the journal for {len(servers)} servers ({', '.join(servers)}): "
-            "choose one with --profile or --base-url"
-        )
-    from c2m_tui.config.profiles import get_profile
-
-    entry = journal.find(batch_id, servers[0])
+    entry = journal.find(batch_id, journal_server(journal, batch_id))
     args.profile = entry.profile
     if get_profile(entry.profile).base_url.rstrip("/") != entry.base_url:  # e.g. demo on a test simulator
         args.base_url = entry.base_url
@@ -147,17 +135,14 @@ def run(args) -> int:
     import asyncio
     import sys
 
-    from c2m_tui.commands._common import client_from_args, stderr
+    from c2m_tui.commands._common import app_journal, batch_id_of, client_from_args, stderr
     from c2m_tui.commands.progress import StepPrinter
-    from c2m_tui.config.paths import journal_file, journal_marker
     from c2m_tui.core.errors import UsageError
-    from c2m_tui.core.journal import JournalError, open_journal
+    from c2m_tui.core.journal import JournalError
     from c2m_tui.core.sending import missing_inputs, remaining_steps, resume
 
-    batch_id = args.id.strip()
-    if not batch_id.isdigit():
-        raise UsageError(f"a batch id is a number, not {args.id!r}")
-    journal = open_journal(journal_file(), marker=journal_marker())
+    batch_id = batch_id_of(args.id)
+    journal = app_journal()
     try:
         _pick_server(args, journal, batch_id)
         client = client_from_args(args)

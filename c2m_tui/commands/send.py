@@ -49,8 +49,8 @@ def run(args) -> int:
 
     from pathlib import Path
 
-    from c2m_tui.config.paths import journal_file, journal_marker
-    from c2m_tui.core.journal import duplicate_error, open_journal
+    from c2m_tui.commands._common import app_journal
+    from c2m_tui.core.journal import duplicate_error
     from c2m_tui.core.sending import SendPlan, review, send
 
     plan = SendPlan(
@@ -66,7 +66,7 @@ def run(args) -> int:
     )
     reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
     # no journal, no send: it is opened (or refused) before anything is asked or sent
-    journal = open_journal(journal_file(), marker=journal_marker())
+    journal = app_journal()
     try:
         if not args.allow_duplicate:  # said before the question, not after it
             earlier = journal.find_duplicate(plan.environment, base_url.rstrip("/"), reviewed.pdf_sha256,
