@@ -52,6 +52,20 @@ class ReviewRecord:
     xml_path: Path | None
     xml_file_sha256: str | None
     reviewed_at: str
+    pdf_stat: tuple[int, int, int, int] | None = None  # (device, inode, size, mtime in ns) when hashed
+
+    def pdf_unchanged(self) -> bool:
+        """The PDF file is the very one hashed, untouched since (same file, size and modification
+        time to the nanosecond): its hash need not be read again."""
+        return self.pdf_stat is not None and file_stat(self.pdf) == self.pdf_stat
+
+
+def file_stat(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
@@ -87,9 +101,12 @@ def now_iso() -> str:
 
 def review(plan: SendPlan) -> ReviewRecord:
     """Record the hashes of what the person is shown; ``send(..., reviewed=...)`` insists on them."""
+    before = file_stat(plan.pdf)
     pdf_sha, pdf_size = sha256_file(plan.pdf)
+    stat = before if file_stat(plan.pdf) == before else None  # changed while hashed: vouch for nothing
     file_sha = sha256_file(plan.xml_path)[0] if plan.xml_path is not None else None
-    return ReviewRecord(plan.pdf, pdf_sha, pdf_size, sha256_bytes(plan.xml), plan.xml_path, file_sha, now_iso())
+    return ReviewRecord(plan.pdf, pdf_sha, pdf_size, sha256_bytes(plan.xml), plan.xml_path, file_sha, now_iso(),
+                        stat)
 
 
 def check_xml_file(reviewed: ReviewRecord) -> None:

@@ -57,9 +57,12 @@ async def send(
     base = client_base(client, plan.base_url)
     await settle(client, journal, base_url=base, on_settle=on_settle)
 
-    # hashed once here (a file changed since its review is refused before any batch exists); the
-    # upload hashes what it sends and must match it too
-    pdf_sha, pdf_size = await _thread(sha256_file, plan.pdf)
+    # a file changed since its review is refused before any batch exists (hashed again unless it is
+    # the very file hashed at review, untouched since); the upload hashes what it sends and must match
+    if reviewed is not None and reviewed.pdf == plan.pdf and reviewed.pdf_unchanged():
+        pdf_sha, pdf_size = reviewed.pdf_sha256, reviewed.pdf_size
+    else:
+        pdf_sha, pdf_size = await _thread(sha256_file, plan.pdf)
     xml_sha = sha256_bytes(plan.xml)
     if reviewed is not None:
         if reviewed.pdf_sha256 != pdf_sha:

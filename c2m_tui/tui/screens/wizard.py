@@ -423,7 +423,11 @@ class WizardScreen(Screen):
             self.app.notify("Load the batch XML in step 3 so it can be reviewed first.", severity="warning")
             return
         if self.reviewed is None:
-            self.app.notify("Still checking the files for review; try again in a moment.", severity="warning")
+            if any(w.group == "review" and w.is_running for w in self.workers):
+                self.app.notify("Still checking the files for review; try again in a moment.", severity="warning")
+            else:  # the check failed (its error was shown) or never ran: run it again, never wait for ever
+                self.app.notify("Checking the files for review again; submit once it is done.", severity="warning")
+                self.prepare_review()
             return
         from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
 
