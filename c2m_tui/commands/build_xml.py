@@ -65,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     for flag, attr in _RETURN_FLAGS:
         ret.add_argument(flag, dest=f"return_{attr}", metavar="TEXT", default="", help=_RETURN_HELP[attr])
+    from c2m_tui.commands.validate import add_allow_unknown
+
+    add_allow_unknown(opts)
     parser.add_argument("--filename", metavar="NAME", help="the <filename> in the XML (default: the PDF's name)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.xml", help="where to write the batch XML")
 
@@ -112,6 +115,7 @@ def run(args) -> int:
                          "(or --page-column COL)")
     same = _same_pages(args.same_pages)
     options, failed = _print_options(args, stderr)
+    failed = _capacity(options, same, args.pages_per_recipient, stderr) or failed
     if failed:
         return 1
     return_address = _return_address(args)
@@ -192,14 +196,32 @@ def _print_options(args, say):
     options = PrintOptions(**values)
     flag_of = {_ELEMENT_OF[attr]: flag for flag, attr in _OPTION_FLAGS}
     failed = False
-    for p in option_problems(options):
-        hint = f' (try "{p.suggestion}")' if p.suggestion else ""
+    for p in option_problems(options, allow_unknown=args.allow_unknown_options):
+        hint = f' (try "{p.suggestion}")' if p.suggestion and "did you mean" not in p.message else ""
         if p.severity == "error":
             failed = True
             say(f"c2m-tui: {flag_of.get(p.field, p.field)}: {p.message}{hint}")
+            if p.unknown:
+                from c2m_tui.commands.validate import UNKNOWN_HINT
+
+                say(f"note: {UNKNOWN_HINT}")
         else:
             say(f"warning: {flag_of.get(p.field, p.field)}: {p.message}")
     return options, failed
+
+
+def _capacity(options, same, per_recipient, say) -> bool:
+    """The page and envelope capacity rules (the validator's) for the pages each piece gets."""
+    from c2m_tui.core.validate import capacity_problems
+
+    pages = (same[1] - same[0] + 1) if same is not None else per_recipient
+    if not pages:
+        return False  # pages from a column: the XML's validation checks each job
+    flag_of = {_ELEMENT_OF[attr]: flag for flag, attr in _OPTION_FLAGS}
+    problems = capacity_problems(options, pages)
+    for name, message, _suggestion in problems:
+        say(f"c2m-tui: {flag_of.get(name, name)}: {message}")
+    return bool(problems)
 
 
 def _return_address(args):

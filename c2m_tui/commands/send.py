@@ -23,6 +23,9 @@ def add_arguments(parser) -> None:
         "--allow-duplicate", action="store_true",
         help="send even though the same PDF and XML were already submitted to this environment",
     )
+    from c2m_tui.commands.validate import add_allow_unknown
+
+    add_allow_unknown(parser)
     add_network_arguments(parser)
 
 
@@ -35,7 +38,7 @@ def run(args) -> int:
     from c2m_tui.commands.progress import StepPrinter
     from c2m_tui.core.preflight import prepare
 
-    prepared = prepare(args.pdf, args.xml)
+    prepared = prepare(args.pdf, args.xml, allow_unknown_options=args.allow_unknown_options)
     report = prepared.report
     if not report_problems(prepared, str(args.xml)):
         stderr(f"c2m-tui: not sent: {len(report.errors)} error(s) in {args.xml}")
