@@ -23,7 +23,7 @@ from c2m_tui.core.errors import UsageError
 from c2m_tui.core.models import Address
 from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
 
-from .mapping import TARGETS, columns_of
+from .mapping import ADDRESS_PARTS, TARGETS, AddressFallback, address_fallback, columns_of
 from .seen import FirstSeen
 
 
@@ -40,9 +40,12 @@ KINDS: dict[str, KindInfo] = {
     "missing-city": KindInfo("no city", ("skip", "keep"), "skip"),
     "missing-state": KindInfo("no state for a US address", ("skip", "keep"), "skip"),
     "missing-postal-code": KindInfo("no ZIP code for a US address", ("skip", "keep"), "skip"),
-    "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "skip"),
+    # certain fixes are made unless the person says otherwise: nobody is dropped for them
+    "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "fix"),
     "unknown-state": KindInfo("not a US state or territory code", ("skip", "keep"), "skip"),
-    "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "skip"),
+    # only found where the state agrees (a state whose ZIPs start with 0), or with no state, which is
+    # a problem of its own that skips the row by default: so "fix" is the certain default
+    "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "fix"),
     "bad-zip": KindInfo("malformed ZIP or ZIP+4", ("skip", "keep"), "skip"),
     "too-long": KindInfo("field longer than the limit", ("fix", "skip", "keep"), "skip"),
     "duplicate": KindInfo("same recipient as an earlier row", ("skip", "keep"), "skip"),
@@ -52,6 +55,9 @@ KINDS: dict[str, KindInfo] = {
     "bad-character": KindInfo("a character XML cannot carry (fix: a space instead)", ("fix", "skip"),
                               "skip"),
     "bad-pages": KindInfo("page range missing, malformed or outside the PDF", ("skip",), "skip"),
+    "other-address": KindInfo("the mapped address is empty: the export's other address is used", ("fix", "skip"),
+                              "fix"),
+    "po-box": KindInfo("no street: the PO Box is used as the street", ("fix", "skip"), "fix"),
 }
 
 _ELEMENT = {"unique_id": "c2m_uniqueid", **{attr: xml for attr, xml in Address.ELEMENTS}}
@@ -158,6 +164,38 @@ class AddressChecker:
         self._seen_ids = FirstSeen()
         self._limits = [(t, FIELD_LIMITS[_ELEMENT[t]]) for t in _ADDRESS_FIELDS if FIELD_LIMITS.get(_ELEMENT[t])]
         self._us_cache: dict[str, bool] = {}
+        self._mapping = dict(mapping)
+        self._fallback: AddressFallback | None = None  # found from the first row's columns
+
+    def _use_fallback(self, number: int, row: MappingABC[str, str], v: dict[str, str]) -> list[RowProblem]:
+        """Outlook's Home address when the mapped Business one is empty (and the other way round);
+        Google's PO Box when there is no street. Each is a problem of its own kind, fixed by default."""
+        fb = self._fallback
+        if fb is None:
+            fb = self._fallback = address_fallback(self._mapping, list(row.keys()))
+        found: list[RowProblem] = []
+        if fb.columns and not any(v[t] for t in ADDRESS_PARTS):
+            alt = {t: (row.get(c) or "").strip() for t, c in fb.columns}
+            if alt.get("address1") or alt.get("city"):
+                fix = self.policy["other-address"] == "fix"
+                label = " + ".join(c for _, c in fb.columns[:2])
+                found.append(RowProblem(number, "other-address", "address1", label, "",
+                                        f"the mapped address is empty; the {fb.group or 'other'} address is "
+                                        f"{alt.get('address1', '')}, {alt.get('city', '')}",
+                                        "fixed" if fix else "skipped", alt.get("address1", "") if fix else None))
+                if fix:
+                    v.update(alt)
+        if fb.po_box and not v["address1"]:
+            box = (row.get(fb.po_box) or "").strip()
+            if box:
+                street = box if not box.replace(" ", "").isdigit() else f"PO Box {box}"
+                fix = self.policy["po-box"] == "fix"
+                found.append(RowProblem(number, "po-box", "address1", fb.po_box, box,
+                                        "no street; the PO Box column holds " + repr(box),
+                                        "fixed" if fix else "skipped", street if fix else None))
+                if fix:
+                    v["address1"] = street
+        return found
 
     def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
         for number, row in rows:
@@ -184,6 +222,9 @@ class AddressChecker:
     def check(self, number: int, row: MappingABC[str, str]) -> CheckedRow:
         v = self._extract(row)
         self.report.rows_read += 1
+        used: list[RowProblem] = []
+        if not v["address1"] and (self._fallback is None or self._fallback.columns or self._fallback.po_box):
+            used = self._use_fallback(number, row, v)
         found: list[tuple[str, str, str, str, str | None]] = []  # kind, field, value, message, fix
         joined = "".join(v.values())
         if "\n" in joined or "\r" in joined or "\t" in joined:
@@ -227,10 +268,10 @@ class AddressChecker:
         if self._has_id and not v["unique_id"]:
             found.append(("missing-id", "unique_id", "", "the id column is empty", None))
 
-        skipped = False
-        problems: list[RowProblem] | tuple = _EMPTY
+        skipped = any(p.action == "skipped" for p in used)
+        problems: list[RowProblem] | tuple = used or _EMPTY
         if found:
-            problems = []
+            problems = list(used)
             for kind, target, value, message, fix in found:
                 action = self.policy[kind]
                 if action == "fix":
