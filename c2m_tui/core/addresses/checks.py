@@ -347,8 +347,8 @@ class AddressChecker:
                           None))
 
     def _check_duplicates(self, number: int, v: dict[str, str], problems: list) -> bool:
-        key = hash("\x1f".join((v["name"], v["organization"], v["address1"], v["address2"], v["city"],
-                                v["state"], v["postal_code"][:5], v["country"])).casefold())
+        key = hash(_duplicate_key(v["name"], v["organization"], v["address1"], v["address2"], v["city"],
+                                  v["state"], v["postal_code"], v["country"]))
         skipped = False
         first = self._seen.first_row(key, number)
         if first != number:
@@ -366,6 +366,35 @@ class AddressChecker:
                                            "skipped" if action == "skip" else "kept"))
                 skipped = action == "skip"
         return skipped
+
+
+def _duplicate_key(name: str, organization: str, address1: str, address2: str, city: str, state: str,
+                   postal_code: str, country: str) -> str:
+    """Two recipients are the same when these agree, ignoring case and the ZIP+4."""
+    return "\x1f".join((name, organization, address1, address2, city, state, postal_code[:5], country)).casefold()
+
+
+def recipient_key(a: Address) -> str:
+    """The duplicate key of an Address (the checker's, so a list and an import agree)."""
+    return _duplicate_key(a.name.strip(), a.organization.strip(), a.address1.strip(), a.address2.strip(),
+                          a.city.strip(), a.state.strip(), a.postal_code.strip(), a.country.strip())
+
+
+def merge_recipients(current: Iterable[Address], added: Iterable[Address]) -> tuple[list[Address], list[Address]]:
+    """One recipient list from the list so far and an import added to it: duplicates are looked for
+    across the whole list, so nobody is mailed twice. Returns (the merged list, the added
+    recipients left out as duplicates of someone already in it)."""
+    merged = list(current)
+    seen = {recipient_key(a) for a in merged}
+    dropped: list[Address] = []
+    for a in added:
+        key = recipient_key(a)
+        if key in seen:
+            dropped.append(a)
+        else:
+            seen.add(key)
+            merged.append(a)
+    return merged, dropped
 
 
 def _clean(value: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
@@ -73,7 +74,47 @@ def import_mapped(path: Path, mapping: dict, policy: dict) -> tuple[list[Address
     return result.addresses, lines + [p.describe() for p in ordered]
 
 
+def guess_and_scan(path: Path):
+    """The guessed columns of a list and every row checked under the default policy: (mapping, report)."""
+    from c2m_tui.core.addresses import check_mapping, guess_mapping, open_table, preview, scan_rows
+
+    table = open_table(path)
+    headers = table.info.headers
+    guess = guess_mapping(headers, [row for _, row in preview(path, 50).rows])
+    mapping = check_mapping(guess.mapping, headers)
+    return mapping, scan_rows(table, mapping)
+
+
+def import_list(path: Path, mapping: dict, policy: dict | None):
+    """The accepted recipients and the report of what happened to every row: (addresses, report)."""
+    from c2m_tui.core.addresses import import_addresses as import_all
+
+    result = import_all(path, mapping=mapping, policy=policy or {}, max_rows=MAX_FORM_RECIPIENTS)
+    return result.addresses, result.report
+
+
+def import_counts(name: str, report, duplicates: int = 0, mode: str = "replace") -> list[str]:
+    """What an import did, in words: rows read, will be mailed, skipped and why (never silent)."""
+    mailed = report.rows_accepted - duplicates
+    lines = [f"{name}: {report.rows_read} row(s) read, {mailed} will be mailed, {report.rows_skipped} skipped"
+             + (f", {duplicates} already in the list (not added twice)" if duplicates else "")
+             + (" (added to the list)" if mode == "add" else "")]
+    if report.rows_skipped:
+        rows = ", ".join(map(str, report.skipped_rows[:12])) + (" …" if len(report.skipped_rows) > 12 else "")
+        lines.append(f"skipped rows {rows}")
+    lines += [line for line in report.summary() if not line.endswith(": kept")]
+    return lines
+
+
 class JobsForm(Vertical):
+    """The recipients are ONE list per batch: an import replaces it, or (asked) is added to it with
+    duplicates looked for across the whole list; delete removes the highlighted row, ctrl+l clears."""
+
+    BINDINGS = [
+        Binding("delete", "remove_selected", "Remove recipient", show=False),
+        Binding("ctrl+l", "clear_recipients", "Clear the recipient list", show=False),
+    ]
+
     @dataclass
     class Changed(Message):
         pass
@@ -81,6 +122,7 @@ class JobsForm(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.recipients: list[Address] = []
+        self.import_report = None  # the last import's CheckReport (rows read, skipped and why)
         self.pdf_name = ""
         self.pdf_pages: int | None = None
 
@@ -99,6 +141,8 @@ class JobsForm(Vertical):
         with Horizontal(classes="form-buttons"):
             yield Button("Add recipient", id="rcp-add")
             yield Button("Remove selected", id="rcp-remove")
+            yield Button("Clear list", id="rcp-clear")
+        yield Static("No recipients yet.", id="rcp-count", classes="hint", markup=False)
         yield DataTable(id="rcp-table", cursor_type="row")
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
@@ -184,12 +228,31 @@ class JobsForm(Vertical):
         self.query_one("#rcp-name", Input).focus()
 
     def _add_rows(self, rows: list[Address]) -> None:
+        """Typed recipients join the list; one already in it is not added twice."""
+        from c2m_tui.core.addresses.checks import merge_recipients
+
+        merged, dropped = merge_recipients(self.recipients, rows)
+        if dropped:
+            self.app.notify(f"{len(dropped)} recipient(s) already in the list: not added twice", severity="warning")
+        self.set_recipients(merged)
+
+    def set_recipients(self, rows: list[Address]) -> None:
+        """The whole recipient list, replaced (the table is rebuilt to match it exactly)."""
         table = self.query_one("#rcp-table", DataTable)
-        for address in rows:
-            self.recipients.append(address)
+        table.clear()
+        self.recipients = list(rows)
+        for address in self.recipients:
             table.add_row(address.name or address.organization, address.address1, address.city, address.state,
                           address.postal_code, key=str(id(address)))
+        self._list_changed()
+
+    def _list_changed(self) -> None:
+        table = self.query_one("#rcp-table", DataTable)
         table.display = bool(self.recipients)
+        n = len(self.recipients)
+        self.query_one("#rcp-count", Static).update(
+            f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+l: clear the list" if n
+            else "No recipients yet.")
         self.post_message(self.Changed())
 
     @on(Button.Pressed, "#rcp-remove")
@@ -200,8 +263,18 @@ class JobsForm(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         self.recipients = [a for a in self.recipients if str(id(a)) != key.value]
         table.remove_row(key)
-        table.display = bool(self.recipients)
-        self.post_message(self.Changed())
+        self._list_changed()
+
+    def action_remove_selected(self) -> None:
+        if self.app.focused is self.query_one("#rcp-table", DataTable):
+            self.remove_recipient()
+
+    @on(Button.Pressed, "#rcp-clear")
+    def action_clear_recipients(self) -> None:
+        if self.recipients:
+            n = len(self.recipients)
+            self.set_recipients([])
+            self.query_one("#csv-note", Static).update(f"Cleared the list ({n} recipient(s) removed)")
 
     @on(Button.Pressed, "#csv-import")
     @on(Input.Submitted, "#csv-path")
@@ -232,33 +305,62 @@ class JobsForm(Vertical):
                 return
             policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
             if policy is not None:
-                self.import_csv(path, mapping, policy)
+                await self._import_and_take(path, mapping, policy)
                 return
 
-    @work(group="csv-import", thread=True, exclusive=True, exit_on_error=False)
-    def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
+    @work(group="csv-map", exclusive=True, exit_on_error=False)
+    async def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
+        """Enter on a path: the columns are guessed and every row checked; if any row has a problem
+        the problems screen opens first, so nobody is dropped without the person seeing it."""
+        import asyncio
+
+        from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+        from c2m_tui.tui.screens._common import failure_text
+
+        note = self.query_one("#csv-note", Static)
+        if mapping is None:
+            note.update(f"Checking {path.name}…")
+            try:
+                mapping, report = await asyncio.to_thread(guess_and_scan, path)
+            except Exception as err:  # C2MError, OSError, or a bug: one line, never a dead worker
+                note.update(failure_text(err, path))
+                return
+            if report.problems:
+                policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
+                if policy is None:
+                    note.update(f"{path.name}: not imported; the list is unchanged")
+                    return
+        await self._import_and_take(path, mapping, policy)
+
+    async def _import_and_take(self, path: Path, mapping: dict, policy: dict | None) -> None:
+        """Import with the chosen columns and actions; replace the list, or ask replace / add."""
+        import asyncio
+
+        from c2m_tui.core.addresses.checks import merge_recipients
+        from c2m_tui.tui.screens._common import failure_text
+        from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
+
         note = self.query_one("#csv-note", Static)
         try:
-            rows, problems = (import_addresses(path) if mapping is None
-                              else import_mapped(path, mapping, policy or {}))
-        except C2MError as err:
-            self.app.call_from_thread(note.update, str(err))
+            rows, report = await asyncio.to_thread(import_list, path, mapping, policy)
+        except Exception as err:
+            note.update(failure_text(err, path))
             return
-        except OSError as err:
-            self.app.call_from_thread(note.update, f"{path}: {err.strerror or err}")
-            return
-        except Exception as err:  # a bug must show, not vanish in the worker
-            self.app.call_from_thread(note.update, f"{path}: unexpected {type(err).__name__}: {err}")
-            return
-
-        def show() -> None:
-            self._add_rows(rows)
-            lines = [f"Imported {len(rows)} recipient(s) from {path.name}"] + problems[:6]
-            if len(problems) > 6:
-                lines.append(f"… and {len(problems) - 6} more")
-            note.update("\n".join(lines))
-
-        self.app.call_from_thread(show)
+        mode = "replace"
+        if self.recipients:
+            mode = await self.app.push_screen_wait(ReplaceOrAddScreen(len(self.recipients), len(rows), path.name))
+            if mode is None:
+                note.update(f"{path.name}: not imported; the list is unchanged")
+                return
+        dropped: list[Address] = []
+        if mode == "add":
+            merged, dropped = merge_recipients(self.recipients, rows)
+            self.set_recipients(merged)
+        else:
+            self.set_recipients(rows)
+        self.import_report = report
+        lines = import_counts(path.name, report, len(dropped), mode)
+        note.update("\n".join(lines[:8] + ([f"… and {len(lines) - 8} more"] if len(lines) > 8 else [])))
 
     # ------------------------------------------------------------------ the values
 

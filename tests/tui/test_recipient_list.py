@@ -1,0 +1,85 @@
+"""Issue 11: one recipient list per batch. Enter on a path with problems opens the problems screen
+(nobody dropped silently); a second import asks replace / add and replace really replaces;
+duplicates are found across the whole list; delete removes a row, ctrl+l clears the list."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, DataTable, Input, Static
+
+from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
+from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
+from tests.tui.test_address_screens import focus_on, open_wizard_at_recipients, outlook_csv
+
+
+async def enter_path(pilot, wizard, path) -> None:
+    wizard.query_one("#csv-path", Input).value = str(path)
+    await focus_on(pilot, wizard.query_one("#csv-path", Input))
+    await pilot.press("enter")
+
+
+async def test_enter_opens_problems_and_reimport_asks_then_replaces(tmp_path):
+    path = outlook_csv(tmp_path)  # 4 rows: a lost-zero ZIP (fixed by default) and a row with no city
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await open_wizard_at_recipients(pilot)
+        form = wizard.query_one("#jobs-form")
+        note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
+        await enter_path(pilot, wizard, path)
+        problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                                  and app.screen, what="the problems screen opened by enter")
+        assert "4 row(s) read: 3 to mail, 1 skipped" in str(problems.query_one("#problems-summary", Static).render())
+        await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: len(form.recipients) == 3, what="the first import")
+        assert "4 row(s) read, 3 will be mailed, 1 skipped" in note() and "missing-city" in note()
+        assert "3 recipient(s) in the list" in str(wizard.query_one("#rcp-count", Static).render())
+
+        # the same file again: asked, and "Replace" replaces (no 6 recipients, no duplicates)
+        await enter_path(pilot, wizard, path)
+        problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                                  and app.screen, what="the problems screen again")
+        await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
+        await pilot.press("ctrl+o")
+        ask = await wait_for(pilot, lambda: isinstance(app.screen, ReplaceOrAddScreen) and app.screen,
+                             what="replace or add")
+        assert ask.current == 3 and ask.imported == 3
+        await pilot.press("enter")  # Replace is focused
+        await wait_for(pilot, lambda: not isinstance(app.screen, ReplaceOrAddScreen), what="the answer")
+        await wait_for(pilot, lambda: "will be mailed" in note(), what="the note")
+        assert [a.name for a in form.recipients] == ["Jane Doe", "Li Wei", "Bob Ray"]
+
+        # add: everybody is already in the list, so nobody is added twice
+        await enter_path(pilot, wizard, path)
+        problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                                  and app.screen, what="the problems screen, third time")
+        await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
+        await pilot.press("ctrl+o")
+        ask = await wait_for(pilot, lambda: isinstance(app.screen, ReplaceOrAddScreen) and app.screen, what="ask")
+        ask.query_one("#import-add", Button).press()
+        await wait_for(pilot, lambda: "already in the list" in note(), what="the merge")
+        assert len(form.recipients) == 3 and "0 will be mailed" in note() and "3 already in the list" in note()
+
+        # delete removes the highlighted row; ctrl+l clears the list
+        table = wizard.query_one("#rcp-table", DataTable)
+        await focus_on(pilot, table)
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: len(form.recipients) == 2, what="delete")
+        assert [a.name for a in form.recipients] == ["Li Wei", "Bob Ray"] and table.row_count == 2
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: not form.recipients, what="cleared")
+        assert "Cleared the list (2 recipient(s) removed)" in note()
+
+
+async def test_cancel_on_the_problems_screen_imports_nothing(tmp_path):
+    path = outlook_csv(tmp_path)
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await open_wizard_at_recipients(pilot)
+        await enter_path(pilot, wizard, path)
+        await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans,
+                       what="problems")
+        await pilot.press("escape")
+        note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: "not imported; the list is unchanged" in note(), what="the note")
+        assert wizard.query_one("#jobs-form").recipients == []
