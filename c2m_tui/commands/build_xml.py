@@ -163,6 +163,12 @@ def run(args) -> int:
                     f"the other {result.pieces}")
         stderr(f"c2m-tui: {result.reason}{hint}")
         return 1
+    if same is not None and not args.page_column:
+        from c2m_tui.core.addresses import same_pages_warning
+
+        warning = same_pages_warning(result.pieces, same[1] - same[0] + 1, pdf.pages)
+        if warning:
+            stderr(f"warning: {warning}")
     print(f"wrote {result.pieces} recipient(s) in {result.jobs} job(s), {result.pages} printed page(s), "
           f"to {output} ({counts})")
     return 0

@@ -83,3 +83,52 @@ async def test_cancel_on_the_problems_screen_imports_nothing(tmp_path):
         note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
         await wait_for(pilot, lambda: "not imported; the list is unchanged" in note(), what="the note")
         assert wizard.query_one("#jobs-form").recipients == []
+
+
+async def test_mail_merge_with_skipped_rows_follows_the_original_rows(tmp_path):
+    from c2m_tui.core.batchxml import read_batch
+    from c2m_tui.tui.widgets.jobs_form import JobsForm
+
+    path = outlook_csv(tmp_path)  # row 4 (Ann Lee, the third data row) has no city: skipped
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await open_wizard_at_recipients(pilot)
+        form = wizard.query_one(JobsForm)
+        form.set_pdf("merge.pdf", 8)  # 4 rows x 2 pages, made from the whole list
+        await enter_path(pilot, wizard, path)
+        problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                                  and app.screen, what="problems")
+        await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: len(form.recipients) == 3, what="the import")
+        # the plan that fits is proposed: 8 pages = 4 rows x 2
+        assert form.query_one("#page-spec", Input).value == "2"
+        assert "4 rows x 2" in str(form.query_one("#page-hint", Static).render())
+
+        def jobs():
+            xml = wizard.check.xml if wizard.check and wizard.check.valid else None
+            if xml is None:
+                return None
+            return [(j.starting_page, j.ending_page, j.recipients[0].name) for j in read_batch(xml).batch.jobs]
+
+        await wait_for(pilot, lambda: jobs() and len(jobs()) == 3, what="a valid mail merge")
+        assert jobs() == [(1, 2, "Jane Doe"), (3, 4, "Li Wei"), (7, 8, "Bob Ray")]  # Ann's pages 5-6 not mailed
+
+
+async def test_same_many_pages_to_everyone_warns_in_the_panel(tmp_path):
+    from c2m_tui.tui.widgets.jobs_form import JobsForm
+
+    path = outlook_csv(tmp_path)
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await open_wizard_at_recipients(pilot)
+        form = wizard.query_one(JobsForm)
+        form.set_pdf("long.pdf", 7)  # 7 pages: no mail merge fits 4 rows, so "same 1-7" is proposed
+        await enter_path(pilot, wizard, path)
+        problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                                  and app.screen, what="problems")
+        await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.notes, what="the warning")
+        assert wizard.check.notes == ["each of the 3 letter(s) has 7 pages (21 printed pages in all)"]
+        assert "! each of the 3 letter(s) has 7 pages" in str(wizard.query_one("#validation", Static).render())

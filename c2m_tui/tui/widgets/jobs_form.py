@@ -90,7 +90,7 @@ def import_list(path: Path, mapping: dict, policy: dict | None):
     from c2m_tui.core.addresses import import_addresses as import_all
 
     result = import_all(path, mapping=mapping, policy=policy or {}, max_rows=MAX_FORM_RECIPIENTS)
-    return result.addresses, result.report
+    return result.addresses, result.report, result.positions
 
 
 def import_counts(name: str, report, duplicates: int = 0, mode: str = "replace") -> list[str]:
@@ -123,6 +123,8 @@ class JobsForm(Vertical):
         super().__init__(id=id)
         self.recipients: list[Address] = []
         self.import_report = None  # the last import's CheckReport (rows read, skipped and why)
+        # ({id(address): its 0-based data row in the imported file}, the file's data rows)
+        self.merge_rows: tuple[dict[int, int], int] | None = None
         self.pdf_name = ""
         self.pdf_pages: int | None = None
 
@@ -152,6 +154,7 @@ class JobsForm(Vertical):
         yield Label("Pages", classes="section-title")
         yield Select([(text, key) for key, text in PAGE_MODES], value="same", allow_blank=False, id="page-mode")
         yield Input(placeholder="pages, e.g. 1-2", id="page-spec")
+        yield Static("", id="page-hint", classes="hint", markup=False)
 
     def _address_inputs(self, prefix: str) -> ComposeResult:
         fields = ADDRESS_INPUTS if prefix == "rcp" else [f for f in ADDRESS_INPUTS if f[0] != "address2"]
@@ -196,7 +199,8 @@ class JobsForm(Vertical):
     def _page_mode_changed(self, event: Select.Changed) -> None:
         """A sensible starting value for the chosen layout (the person edits it from there)."""
         spec = self.query_one("#page-spec", Input)
-        pages, people = self.pdf_pages, len(self.recipients)
+        pages = self.pdf_pages
+        people = self.merge_rows[1] if self.merge_rows else len(self.recipients)  # the file's rows
         if event.value == "same":
             spec.placeholder, spec.value = "pages, e.g. 1-2", f"1-{pages}" if pages else ""
         elif event.value == "each":
@@ -238,6 +242,7 @@ class JobsForm(Vertical):
 
     def set_recipients(self, rows: list[Address]) -> None:
         """The whole recipient list, replaced (the table is rebuilt to match it exactly)."""
+        self.merge_rows = None
         table = self.query_one("#rcp-table", DataTable)
         table.clear()
         self.recipients = list(rows)
@@ -342,7 +347,7 @@ class JobsForm(Vertical):
 
         note = self.query_one("#csv-note", Static)
         try:
-            rows, report = await asyncio.to_thread(import_list, path, mapping, policy)
+            rows, report, positions = await asyncio.to_thread(import_list, path, mapping, policy)
         except Exception as err:
             note.update(failure_text(err, path))
             return
@@ -355,9 +360,12 @@ class JobsForm(Vertical):
         dropped: list[Address] = []
         if mode == "add":
             merged, dropped = merge_recipients(self.recipients, rows)
-            self.set_recipients(merged)
+            self.set_recipients(merged)  # two files: a mail merge follows the list's own order
         else:
             self.set_recipients(rows)
+            # a mail merge follows the file's rows, skipped ones included (as build-xml does)
+            self.merge_rows = ({id(a): p for a, p in zip(rows, positions)}, report.rows_read)
+            self.propose_plan()
         self.import_report = report
         lines = import_counts(path.name, report, len(dropped), mode)
         note.update("\n".join(lines[:8] + ([f"… and {len(lines) - 8} more"] if len(lines) > 8 else [])))
@@ -369,6 +377,22 @@ class JobsForm(Vertical):
         spec = self.query_one("#page-spec", Input)
         if not spec.value and pages:
             spec.value = f"1-{pages}"
+        if self.recipients:
+            self.propose_plan()
+
+    def propose_plan(self) -> None:
+        """Set the page plan that fits the PDF and the imported list (core.addresses.propose_plan)
+        and say why; the person can change it."""
+        from c2m_tui.core.addresses import propose_plan
+
+        rows = self.merge_rows[1] if self.merge_rows else len(self.recipients)
+        proposal = propose_plan(self.pdf_pages, rows)
+        if proposal is None:
+            return
+        with self.prevent(Select.Changed):
+            self.query_one("#page-mode", Select).value = proposal.mode
+        self.query_one("#page-spec", Input).value = proposal.spec
+        self.query_one("#page-hint", Static).update(f"Proposed: {proposal.why}")
 
     def form(self) -> BatchForm:
         values = {}
@@ -387,4 +411,15 @@ class JobsForm(Vertical):
             recipients=list(self.recipients),
             page_mode=str(self.query_one("#page-mode", Select).value),
             page_spec=self.query_one("#page-spec", Input).value,
+            **self._merge_positions(),
         )
+
+    def _merge_positions(self) -> dict:
+        """The imported file's rows for a mail merge, when every recipient came from that import."""
+        if self.merge_rows is None:
+            return {}
+        where, rows = self.merge_rows
+        positions = [where.get(id(a)) for a in self.recipients]
+        if any(p is None for p in positions):
+            return {}
+        return {"positions": positions, "list_rows": rows}

@@ -214,6 +214,7 @@ class JobsStep(Horizontal):
             if xml is None:
                 batch = form.to_batch()
                 xml = batch_xml_bytes(batch)
+                notes = form.plan_notes()  # "each of the 18 letters has 50 pages"
             check = check_xml(xml, self.pdf_path, notes, allow_unknown_options=allow_unknown)
         except InputError as err:
             check = XmlCheck(xml=None, errors=[str(err)], warnings=[])
@@ -232,10 +233,10 @@ class JobsStep(Horizontal):
             lines.append(f"✓ valid: {jobs} job(s), {pieces} piece(s), {pages} printed page(s)")
         for e in check.errors:
             lines.append(f"✗ {e}")
-        for w in check.warnings:
+        for w in (check.notes or []) + check.warnings:
             lines.append(f"! {w}")
         panel.update("\n".join(lines))
-        panel.set_classes("ok-text" if check.valid and not check.warnings else
+        panel.set_classes("ok-text" if check.valid and not check.warnings and not check.notes else
                           "warning-text" if check.valid else "error-text")
         preview = self.query_one("#xml-preview", Static)
         if check.xml is not None:
