@@ -64,7 +64,7 @@ def run(args) -> int:
         xml_path=Path(args.xml),
     )
     reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
-    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes):
+    if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, allow_duplicate=args.allow_duplicate):
         stderr("c2m-tui: not sent")
         return 1
     printer = StepPrinter(sys.stderr)
