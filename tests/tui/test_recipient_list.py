@@ -29,6 +29,8 @@ async def test_enter_opens_problems_and_reimport_asks_then_replaces(tmp_path):
         problems = await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
                                   and app.screen, what="the problems screen opened by enter")
         assert "4 row(s) read: 3 to mail, 1 skipped" in str(problems.query_one("#problems-summary", Static).render())
+        # the problem row names the person it is about
+        assert [str(v) for v in problems.query_one("#problem-rows", DataTable).get_column("who")] == ["Ann Lee"]
         await wait_for(pilot, lambda: not problems.query_one("#problems-ok").disabled, what="ready")
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: len(form.recipients) == 3, what="the first import")

@@ -96,6 +96,7 @@ class RowProblem:
     message: str
     action: str  # "fixed" | "skipped" | "kept"
     fixed_value: str | None = None
+    who: str = ""  # the row's name (or organization), so a person can tell whom the problem is about
 
     def __str__(self) -> str:
         return self.describe()
@@ -182,7 +183,8 @@ class AddressChecker:
                 found.append(RowProblem(number, "other-address", "address1", label, "",
                                         f"the mapped address is empty; the {fb.group or 'other'} address is "
                                         f"{alt.get('address1', '')}, {alt.get('city', '')}",
-                                        "fixed" if fix else "skipped", alt.get("address1", "") if fix else None))
+                                        "fixed" if fix else "skipped", alt.get("address1", "") if fix else None,
+                                        v["name"] or v["organization"]))
                 if fix:
                     v.update(alt)
         if fb.po_box and not v["address1"]:
@@ -192,7 +194,8 @@ class AddressChecker:
                 fix = self.policy["po-box"] == "fix"
                 found.append(RowProblem(number, "po-box", "address1", fb.po_box, box,
                                         "no street; the PO Box column holds " + repr(box),
-                                        "fixed" if fix else "skipped", street if fix else None))
+                                        "fixed" if fix else "skipped", street if fix else None,
+                                        v["name"] or v["organization"]))
                 if fix:
                     v["address1"] = street
         return found
@@ -283,7 +286,7 @@ class AddressChecker:
                 else:
                     done = "kept"
                 problems.append(RowProblem(number, kind, target, self._labels.get(target, ""), value, message,
-                                           done, fix if done == "fixed" else None))
+                                           done, fix if done == "fixed" else None, v["name"] or v["organization"]))
         if not skipped:  # only rows that will be mailed count as "seen": a skipped row hides nothing
             later: list[RowProblem] = []
             skipped = self._check_duplicates(number, v, later)
@@ -303,7 +306,7 @@ class AddressChecker:
     def reject(self, checked: CheckedRow, kind: str, field_name: str, value: str, message: str) -> None:
         """Skip a row for a problem found later (the planner's page ranges); keeps counts right."""
         problem = RowProblem(checked.row, kind, field_name, self._labels.get(field_name, ""), value, message,
-                             "skipped")
+                             "skipped", who=checked.address.name or checked.address.organization)
         if not checked.skipped:
             self.report.rows_accepted -= 1
             self.report.rows_skipped += 1
@@ -354,7 +357,8 @@ class AddressChecker:
         if first != number:
             action = self.policy["duplicate"]
             problems.append(RowProblem(number, "duplicate", "", "", v["name"] or v["organization"],
-                                       f"same recipient as row {first}", "skipped" if action == "skip" else "kept"))
+                                       f"same recipient as row {first}", "skipped" if action == "skip" else "kept",
+                                       who=v["name"] or v["organization"]))
             skipped = action == "skip"
         uid = v["unique_id"]
         if uid and not skipped:
@@ -363,7 +367,7 @@ class AddressChecker:
                 action = self.policy["duplicate-id"]
                 problems.append(RowProblem(number, "duplicate-id", "unique_id", self._labels["unique_id"], uid,
                                            f"id {uid!r} is already used by row {first}",
-                                           "skipped" if action == "skip" else "kept"))
+                                           "skipped" if action == "skip" else "kept", who=v["name"] or v["organization"]))
                 skipped = action == "skip"
         return skipped
 
