@@ -55,7 +55,7 @@ class MailSummary:
             ("Printed", f"{self.printed_pages:,} page(s) on {self.sheets:,} sheet(s)"),
             ("Product", counted(self.products)),
             ("Mail class", counted(self.mail_classes)),
-            ("Return address", " | ".join(self.return_addresses) or "your Click2Mail account's"),
+            ("Return to", " | ".join(self.return_addresses) or "your Click2Mail account's address"),
         ]
         rows += [("First" if i == 0 else "", r.text()) for i, r in enumerate(self.first)]
         rows += [("Last" if i == 0 else "", r.text()) for i, r in enumerate(self.last)]
