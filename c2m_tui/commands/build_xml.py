@@ -18,9 +18,12 @@ DESCRIPTION = (
 )
 EPILOG = (
     "Problem kinds (default action first): missing-name, missing-street, missing-city, missing-state, "
-    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); state-name, "
-    "zip-lost-zero, too-long, bad-character (skip; --fix corrects them: 'Massachusetts' -> 'MA', '2134' -> "
-    "'02134', truncate, a space for a control character); international, missing-id (keep). "
+    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); too-long, "
+    "bad-character (skip; --fix truncates, or puts a space for a control character); state-name, "
+    "zip-lost-zero (fix: certain corrections, 'Massachusetts' -> 'MA', '2134' -> '02134' where the state "
+    "agrees; --skip turns them off); other-address (fix: the export's other address group when the mapped "
+    "one is empty, e.g. Outlook's Home columns), po-box (fix: the PO Box column as the street when there is "
+    "none); international, missing-id (keep). "
     "Fields for --map: name, organization, address1, address2, address3, city, state, postal_code, "
     "country, unique_id, pages; join columns with '+' (--map 'name=First Name+Last Name'), or leave the "
     "column empty to unmap (--map address2=). Saved mappings live in the app's data directory "
