@@ -143,9 +143,9 @@ class JobsForm(Vertical):
         with Horizontal(classes="form-buttons"):
             yield Button("Add recipient", id="rcp-add")
             yield Button("Remove selected", id="rcp-remove")
-            yield Button("Clear list", id="rcp-clear")
         yield Static("No recipients yet.", id="rcp-count", classes="hint", markup=False)
         yield DataTable(id="rcp-table", cursor_type="row")
+        yield Button("Clear list", id="rcp-clear")  # its own line: three buttons do not fit at 80x24
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
             yield Button("Import CSV", id="csv-import")
@@ -170,6 +170,7 @@ class JobsForm(Vertical):
                            ("postal_code", "ZIP")):
             table.add_column(title, key=key)
         table.display = False
+        self.query_one("#rcp-clear", Button).display = False
         self._fill_options(PrintOptions().document_class)
 
     # ------------------------------------------------------------------ options from the catalog
@@ -254,6 +255,7 @@ class JobsForm(Vertical):
     def _list_changed(self) -> None:
         table = self.query_one("#rcp-table", DataTable)
         table.display = bool(self.recipients)
+        self.query_one("#rcp-clear", Button).display = bool(self.recipients)
         n = len(self.recipients)
         self.query_one("#rcp-count", Static).update(
             f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+l: clear the list" if n
