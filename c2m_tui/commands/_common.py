@@ -76,8 +76,14 @@ def report_problems(prepared, where: str) -> bool:
     report = prepared.report
     for problem in report.errors + report.warnings:
         stderr(problem.format(where))
+    if any(p.unknown_option for p in report.errors):
+        from c2m_tui.commands.validate import UNKNOWN_HINT
+
+        stderr(f"note: {UNKNOWN_HINT}")
     if report.valid and prepared.credentials_removed:
-        stderr("note: the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)")
+        from c2m_tui.core.preflight import CREDENTIALS_NOTE
+
+        stderr(f"note: {CREDENTIALS_NOTE}")
     return report.valid
 
 

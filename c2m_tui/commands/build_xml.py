@@ -18,9 +18,12 @@ DESCRIPTION = (
 )
 EPILOG = (
     "Problem kinds (default action first): missing-name, missing-street, missing-city, missing-state, "
-    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); state-name, "
-    "zip-lost-zero, too-long, bad-character (skip; --fix corrects them: 'Massachusetts' -> 'MA', '2134' -> "
-    "'02134', truncate, a space for a control character); international, missing-id (keep). "
+    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); too-long, "
+    "bad-character (skip; --fix truncates, or puts a space for a control character); state-name, "
+    "zip-lost-zero (fix: certain corrections, 'Massachusetts' -> 'MA', '2134' -> '02134' where the state "
+    "agrees; --skip turns them off); other-address (fix: the export's other address group when the mapped "
+    "one is empty, e.g. Outlook's Home columns), po-box (fix: the PO Box column as the street when there is "
+    "none); international, missing-id (keep). "
     "Fields for --map: name, organization, address1, address2, address3, city, state, postal_code, "
     "country, unique_id, pages; join columns with '+' (--map 'name=First Name+Last Name'), or leave the "
     "column empty to unmap (--map address2=). Saved mappings live in the app's data directory "
@@ -65,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     for flag, attr in _RETURN_FLAGS:
         ret.add_argument(flag, dest=f"return_{attr}", metavar="TEXT", default="", help=_RETURN_HELP[attr])
+    from c2m_tui.commands.validate import add_allow_unknown
+
+    add_allow_unknown(opts)
     parser.add_argument("--filename", metavar="NAME", help="the <filename> in the XML (default: the PDF's name)")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.xml", help="where to write the batch XML")
 
@@ -112,6 +118,7 @@ def run(args) -> int:
                          "(or --page-column COL)")
     same = _same_pages(args.same_pages)
     options, failed = _print_options(args, stderr)
+    failed = _capacity(options, same, args.pages_per_recipient, stderr) or failed
     if failed:
         return 1
     return_address = _return_address(args)
@@ -159,6 +166,12 @@ def run(args) -> int:
                     f"the other {result.pieces}")
         stderr(f"c2m-tui: {result.reason}{hint}")
         return 1
+    if same is not None and not args.page_column:
+        from c2m_tui.core.addresses import same_pages_warning
+
+        warning = same_pages_warning(result.pieces, same[1] - same[0] + 1, pdf.pages)
+        if warning:
+            stderr(f"warning: {warning}")
     print(f"wrote {result.pieces} recipient(s) in {result.jobs} job(s), {result.pages} printed page(s), "
           f"to {output} ({counts})")
     return 0
@@ -192,14 +205,32 @@ def _print_options(args, say):
     options = PrintOptions(**values)
     flag_of = {_ELEMENT_OF[attr]: flag for flag, attr in _OPTION_FLAGS}
     failed = False
-    for p in option_problems(options):
-        hint = f' (try "{p.suggestion}")' if p.suggestion else ""
+    for p in option_problems(options, allow_unknown=args.allow_unknown_options):
+        hint = f' (try "{p.suggestion}")' if p.suggestion and "did you mean" not in p.message else ""
         if p.severity == "error":
             failed = True
             say(f"c2m-tui: {flag_of.get(p.field, p.field)}: {p.message}{hint}")
+            if p.unknown:
+                from c2m_tui.commands.validate import UNKNOWN_HINT
+
+                say(f"note: {UNKNOWN_HINT}")
         else:
             say(f"warning: {flag_of.get(p.field, p.field)}: {p.message}")
     return options, failed
+
+
+def _capacity(options, same, per_recipient, say) -> bool:
+    """The page and envelope capacity rules (the validator's) for the pages each piece gets."""
+    from c2m_tui.core.validate import capacity_problems
+
+    pages = (same[1] - same[0] + 1) if same is not None else per_recipient
+    if not pages:
+        return False  # pages from a column: the XML's validation checks each job
+    flag_of = {_ELEMENT_OF[attr]: flag for flag, attr in _OPTION_FLAGS}
+    problems = capacity_problems(options, pages)
+    for name, message, _suggestion in problems:
+        say(f"c2m-tui: {flag_of.get(name, name)}: {message}")
+    return bool(problems)
 
 
 def _return_address(args):

@@ -26,6 +26,9 @@ def add_arguments(parser) -> None:
         "--allow-duplicate", action="store_true",
         help="send even though the same PDF and XML were already submitted to this environment",
     )
+    from c2m_tui.commands.validate import add_allow_unknown
+
+    add_allow_unknown(parser)
     add_network_arguments(parser)
     add_rest_argument(parser)
 
@@ -39,7 +42,7 @@ def run(args) -> int:
     from c2m_tui.commands.progress import StepPrinter
     from c2m_tui.core.preflight import prepare
 
-    prepared = prepare(args.pdf, args.xml)
+    prepared = prepare(args.pdf, args.xml, allow_unknown_options=args.allow_unknown_options)
     report = prepared.report
     if not report_problems(prepared, str(args.xml)):
         stderr(f"c2m-tui: not sent: {len(report.errors)} error(s) in {args.xml}")
@@ -50,7 +53,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from c2m_tui.commands._common import app_journal
-    from c2m_tui.core.journal import duplicate_error
+    from c2m_tui.core.journal.views import earlier_submit
     from c2m_tui.core.sending import SendPlan, review, send
 
     plan = SendPlan(
@@ -68,13 +71,12 @@ def run(args) -> int:
     # no journal, no send: it is opened (or refused) before anything is asked or sent
     journal = app_journal()
     try:
-        if not args.allow_duplicate:  # said before the question, not after it
-            earlier = journal.find_duplicate(plan.environment, base_url.rstrip("/"), reviewed.pdf_sha256,
-                                             reviewed.xml_sha256)
-            if earlier is not None:
-                raise duplicate_error(earlier, journal.busy(earlier.key))
+        # the same letters sent before are said before the question, with the real submit time
+        earlier = earlier_submit(journal, plan.environment, base_url.rstrip("/"), reviewed.pdf_sha256,
+                                 reviewed.xml_sha256)
         quote = quote_before_send(args, prepared.xml)  # estimate and balance; refuses what the account cannot pay
-        if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, quote=quote):
+        if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, quote=quote, earlier=earlier,
+                            allow_duplicate=args.allow_duplicate):
             stderr("c2m-tui: not sent")
             return 1
         printer = StepPrinter(sys.stderr)

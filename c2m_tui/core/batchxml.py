@@ -155,9 +155,13 @@ def _write_job(xf, job: Job, index: int, stats: WriteStats) -> None:
         xf.write(_leaf("endingPage", job.ending_page, index, None))
         xf.write(_IND[2])
         opts = job.options
-        pairs = [(tag, getattr(opts, attr)) for attr, tag in PrintOptions.ELEMENTS
-                 if not (tag == "envelope" and opts.envelope is None)]
+        # all eight options in order, <envelope/> empty when there is none (a postcard), as every
+        # official writer does (reference §9.5)
+        pairs = [(tag, getattr(opts, attr)) for attr, tag in PrintOptions.ELEMENTS]
         options_el = _block("printProductionOptions", 2, pairs, index, None)
+        envelope_el = options_el.find("envelope")
+        if envelope_el is not None and not envelope_el.text:
+            envelope_el.text = None  # <envelope/>
         options_el.tail = None
         xf.write(options_el)
         for name, value in job.extras.items():
@@ -261,10 +265,10 @@ def return_address_from_element(el: etree._Element) -> ReturnAddress:
 
 
 def options_from_element(el: etree._Element | None) -> PrintOptions:
-    """Print options as written; an absent element reads as "" (envelope: None)."""
+    """Print options as written; an absent element reads as "" (envelope: None, as does an empty one)."""
     t = child_texts(el) if el is not None else {}
     values = {attr: t.get(tag, "") for attr, tag in PrintOptions.ELEMENTS}
-    if "envelope" not in t:
+    if not t.get("envelope"):
         values["envelope"] = None
     return PrintOptions(**values)
 

@@ -1,10 +1,14 @@
 """Click2Mail's product catalog (reference §3.2) and the checks of a job's print options against it.
 
-The matrix is the official C# SDK 2.0 ``ProductOptions.cs`` (2022). Click2Mail has renamed
-products over the years (``Postcard 3.5 x 5``, paper ``White Matte``...), so a value the catalog
-does not know is only a *warning* with the nearest catalog value as a suggestion; a value the
-catalog knows but not for this documentClass (an envelope for a postcard, a postcard layout on a
-letter) is an *error*, because the server is known to refuse such "invalid SKU settings".
+The matrix is the official C# SDK 2.0 ``ProductOptions.cs`` (2022), plus the values working
+clients use that it lacks (reference §9.5: ``Postcard 3.5 x 5``, ``EDDM Mailer 8.5 x 11``, ``Flyer
+8.5 x 11``, ``Within 7 Days``). Money is at stake, so a value the catalog does not know is an
+*error* with the nearest catalog value as a suggestion ("First-Class": did you mean "First Class"?),
+unless the caller allows unknown options (``--allow-unknown-options``, the app's override) for a
+value Click2Mail accepts but the catalog lacks: then it is a warning. A value differing only in case
+or spacing stays a warning naming the catalog spelling. A value the catalog knows but not for this
+documentClass (an envelope for a postcard, a postcard layout on a letter) is always an error: the
+server is known to refuse such "invalid SKU settings".
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ _BW_COLOR = ("Black and White", "Full Color")
 _FULL_COLOR = ("Full Color",)
 _NEXT_DAY = ("Next Day",)
 _SAME_DAY = ("Same Day",)
-_POSTCARD_TIMES = ("Next Day", "Within 3 Days") + tuple(f"Week {n}" for n in range(1, 13))
+# "Within 7 Days": seen in working clients, absent from ProductOptions.cs (reference §9.5)
+_POSTCARD_TIMES = ("Next Day", "Within 3 Days", "Within 7 Days") + tuple(f"Week {n}" for n in range(1, 13))
 _LETTER_PAPER = ("White 24#", "Off-White 28#", "Canary 24#", "White 28#", "White 28# Matte")
 _BOOKLET_PAPER = ("White 24#", "Off-White 28#", "Canary 24#", "High Quality Paper")
 _POSTCARD_PAPER = (
@@ -149,6 +154,15 @@ CATALOG: dict[str, dict[str, tuple[str, ...]]] = {
         _FIRST_CLASS_STAMPS,
         _POSTCARD_TIMES,
     ),
+    # reference §9.5: used by working clients (btb), absent from ProductOptions.cs; sized like 4.25 x 6
+    "Postcard 3.5 x 5": _entry(
+        _DOUBLE_SIDED + ("Single Sided Postcard", "Portrait Single Sided Postcard"),
+        (),
+        _POSTCARD_PAPER,
+        _DUPLEX,
+        ("First Class", "First Class Live Stamp"),
+        _POSTCARD_TIMES,
+    ),
     "Postcard 6 x 9": _entry(_DOUBLE_SIDED, (), _POSTCARD_PAPER, _DUPLEX, _FIRST_CLASS_STAMPS, _POSTCARD_TIMES),
     "Postcard 6 x 11": _entry(
         _DOUBLE_SIDED, (), ("White Matte with Gloss UV Finish",), _DUPLEX, _FIRST_CLASS_STAMPS, _POSTCARD_TIMES,
@@ -189,7 +203,11 @@ CATALOG: dict[str, dict[str, tuple[str, ...]]] = {
 KNOWN_VALUES: dict[str, tuple[str, ...]] = {
     name: tuple(dict.fromkeys(v for entry in CATALOG.values() for v in entry[name])) for name in FIELDS
 }
-KNOWN_VALUES["documentClass"] = tuple(CATALOG)
+
+# products working clients send whose option matrix no source gives (reference §9.5): each option
+# is checked against every value the catalog knows, and no envelope rule is applied
+OPEN_CLASSES = ("EDDM Mailer 8.5 x 11", "Flyer 8.5 x 11")
+KNOWN_VALUES["documentClass"] = tuple(CATALOG) + OPEN_CLASSES
 
 
 @dataclass(slots=True, frozen=True)
@@ -201,6 +219,7 @@ class OptionProblem:
     severity: str  # "error" | "warning"
     message: str
     suggestion: str | None = None
+    unknown: bool = False  # outside the catalog (what --allow-unknown-options lets through)
 
 
 def _squash(value: str) -> str:
@@ -236,8 +255,10 @@ def _listing(values: tuple[str, ...], limit: int = 6) -> str:
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 
-def option_problems(opts: PrintOptions) -> list[OptionProblem]:
-    """Check one job's print options against the catalog; an empty list means they look right."""
+def option_problems(opts: PrintOptions, *, allow_unknown: bool = False) -> list[OptionProblem]:
+    """Check one job's print options against the catalog; an empty list means they look right.
+    A value outside the catalog is an error, or a warning with ``allow_unknown``."""
+    unknown = "warning" if allow_unknown else "error"
     values = _options_dict(opts)
     problems: list[OptionProblem] = []
     doc_class = (values["documentClass"] or "").strip()
@@ -245,13 +266,18 @@ def option_problems(opts: PrintOptions) -> list[OptionProblem]:
         return [OptionProblem("documentClass", "", "error", "documentClass is empty: choose a product, "
                               f"e.g. {_listing(tuple(CATALOG), 3)}", "Letter 8.5 x 11")]
     canonical = resolve_document_class(doc_class)
-    if canonical is None:
-        guess = nearest(doc_class, tuple(CATALOG))
+    open_class = next((c for c in OPEN_CLASSES if _squash(c) == _squash(doc_class)), None)
+    if canonical is None and open_class is not None:
+        if open_class != doc_class:
+            problems.append(_spelling_problem("documentClass", doc_class, open_class))
+        allowed_by_field = KNOWN_VALUES
+    elif canonical is None:
+        guess = nearest(doc_class, KNOWN_VALUES["documentClass"])
         problems.append(OptionProblem(
-            "documentClass", doc_class, "warning",
-            f'documentClass "{doc_class}" is not in the product catalog (2022); Click2Mail may refuse it'
+            "documentClass", doc_class, unknown,
+            f'documentClass "{doc_class}" is not in the product catalog; Click2Mail may refuse it'
             + (f' (did you mean "{guess}"?)' if guess else ""),
-            guess,
+            guess, unknown=True,
         ))
         allowed_by_field = KNOWN_VALUES  # unknown product: only check that each value exists somewhere
     else:
@@ -259,7 +285,8 @@ def option_problems(opts: PrintOptions) -> list[OptionProblem]:
             problems.append(_spelling_problem("documentClass", doc_class, canonical))
         allowed_by_field = CATALOG[canonical]
     for name in FIELDS:
-        problem = _field_problem(name, values[name], allowed_by_field[name], canonical or doc_class, canonical is None)
+        problem = _field_problem(name, values[name], allowed_by_field[name], canonical or doc_class, canonical is None,
+                                 unknown)
         if problem is not None:
             problems.append(problem)
     return problems
@@ -275,7 +302,8 @@ def _spelling_problem(name: str, value: str, canonical: str) -> OptionProblem:
 
 
 def _field_problem(
-    name: str, raw: str | None, allowed: tuple[str, ...], doc_class: str, class_unknown: bool
+    name: str, raw: str | None, allowed: tuple[str, ...], doc_class: str, class_unknown: bool,
+    unknown: str = "error",
 ) -> OptionProblem | None:
     value = (raw or "").strip()
     if name == "envelope":
@@ -310,7 +338,7 @@ def _field_problem(
         )
     guess = nearest(value, allowed)
     return OptionProblem(
-        name, value, "warning",
+        name, value, unknown,
         f'{name} "{value}" is not in the product catalog' + (f' (did you mean "{guess}"?)' if guess else ""),
-        guess,
+        guess, unknown=True,
     )

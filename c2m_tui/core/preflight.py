@@ -55,30 +55,49 @@ def strip_credentials(xml: bytes) -> tuple[bytes, bool]:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n", True
 
 
-def prepare(pdf: str | Path, xml_path: str | Path) -> Prepared:
-    """Validate the pair and build what will be uploaded. Raises InputError for unreadable files."""
+CREDENTIALS_NOTE = "the <username>/<password> inside the XML are removed before upload (HTTP Basic auth is used)"
+
+
+def xml_for_upload(path: str | Path) -> tuple[bytes, list[str]]:
+    """A batch XML file as it will be validated and uploaded: read, normalised, embedded credentials
+    removed (``strip_credentials``, the one way to do it), and otherwise byte for byte what the file
+    says, so an unknown element is judged, not dropped by a re-write. Malformed XML raises
+    InputError naming the file and the line. Returns (bytes, notes)."""
+    from c2m_tui.core.xml_bytes import read_batch_xml
+
+    raw = read_batch_xml(Path(path))
+    try:
+        xml, removed = strip_credentials(raw)
+    except InputError as err:
+        raise InputError(f"{Path(path).name}: {err}") from None
+    return xml, [CREDENTIALS_NOTE] if removed else []
+
+
+def prepare(pdf: str | Path, xml_path: str | Path, *, allow_unknown_options: bool = False) -> Prepared:
+    """Validate the pair and build what will be uploaded. Raises InputError for unreadable files.
+    ``allow_unknown_options``: product options outside the catalog are warnings, not errors."""
     from c2m_tui.core.xml_bytes import read_batch_xml
 
     xml_path = Path(xml_path)
     # read once and normalised (UTF-8 with a declaration): these bytes are validated, hashed,
     # journaled and uploaded, so what was checked is exactly what the server gets
-    return _prepared(Path(pdf), read_batch_xml(xml_path), xml_path)
+    return _prepared(Path(pdf), read_batch_xml(xml_path), xml_path, allow_unknown_options)
 
 
-def prepare_bytes(pdf: str | Path, raw: bytes, xml_path: Path) -> Prepared:
+def prepare_bytes(pdf: str | Path, raw: bytes, xml_path: Path, *, allow_unknown_options: bool = False) -> Prepared:
     """``prepare`` for XML already in memory (the journal's copy, normalised when it was recorded);
     ``xml_path`` names it in messages."""
     from c2m_tui.core.xml_bytes import normalise_batch_xml
 
-    return _prepared(Path(pdf), normalise_batch_xml(raw, str(xml_path)), xml_path)
+    return _prepared(Path(pdf), normalise_batch_xml(raw, str(xml_path)), xml_path, allow_unknown_options)
 
 
-def _prepared(pdf: Path, raw: bytes, xml_path: Path) -> Prepared:
+def _prepared(pdf: Path, raw: bytes, xml_path: Path, allow_unknown_options: bool = False) -> Prepared:
     from c2m_tui.core.pdf import pdf_info
     from c2m_tui.core.validate import validate_batch
 
     info = pdf_info(pdf)
-    report = validate_batch(raw, pdf, source=str(xml_path))
+    report = validate_batch(raw, pdf, source=str(xml_path), allow_unknown_options=allow_unknown_options)
     # only an XML that may carry credentials is parsed again (a million recipients parse to GBs)
     may_carry = b"<username" in raw or b"<password" in raw
     xml, removed = strip_credentials(raw) if report.valid and may_carry else (raw, False)

@@ -1,9 +1,12 @@
 """Pre-flight validation of a batch XML (and its PDF), offline, before any money is spent.
 
 Three layers, each reporting problems with the XML line, the 1-based job and recipient index and
-the element name: structure (the shipped XSD, messages rewritten for people), product options (the
-catalog), and content (page ranges against the PDF, gaps and overlaps, required address fields,
-US states and ZIPs, field lengths). Errors make the batch invalid; warnings do not.
+the element name: structure (element names first, so a misspelt ``<startingPge>`` is named with
+its own line and a suggestion, then the shipped XSD, messages rewritten for people), product
+options (the catalog: a value outside it is an error unless ``allow_unknown_options``), and content
+(page ranges against the PDF, gaps and overlaps, the page and envelope capacity of reference §9.4,
+required address fields, US states and ZIPs, field lengths). Errors make the batch invalid;
+warnings do not. The CLI and the app print these same messages.
 
 Unreadable input (missing file, malformed XML, a DTD, a bad PDF) raises InputError instead:
 there is nothing to check.
@@ -22,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from c2m_tui.core.batchxml import CREDENTIAL_ELEMENTS, local_name, open_source, options_from_element
-from c2m_tui.core.catalog import option_problems
+from c2m_tui.core.catalog import nearest, option_problems
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.safexml import XMLRejected, parse_bytes
 from c2m_tui.core.usps import (
@@ -45,6 +48,7 @@ class Problem:
     recipient: int | None = None
     field: str | None = None
     suggestion: str | None = None
+    unknown_option: bool = False  # a product option outside the catalog (--allow-unknown-options)
 
     def location(self) -> str:
         parts = [f"job {self.job}"] if self.job is not None else []
@@ -54,11 +58,15 @@ class Problem:
             parts.append(self.field)
         return ", ".join(parts)
 
+    def text(self) -> str:
+        """``job 2, recipient 1, postalCode: message``: what the CLI and the app both print."""
+        loc = self.location()
+        return f"{loc + ': ' if loc else ''}{self.message}"
+
     def format(self, source: str) -> str:
         """``batch.xml:42: job 2, recipient 1, postalCode: message``"""
         where = f"{source}:{self.line}" if self.line else source
-        loc = self.location()
-        return f"{where}: {loc + ': ' if loc else ''}{self.message}"
+        return f"{where}: {self.text()}"
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "job": self.job, "recipient": self.recipient, "field": self.field,
@@ -74,6 +82,12 @@ class ValidationReport:
     pieces: int = 0
     pages: int = 0  # printed pages: each job's page range times its recipients
     pdf_pages: int | None = None
+    allow_unknown_options: bool = False
+
+    @property
+    def unknown_options(self) -> list[Problem]:
+        """Product options outside the catalog (errors, or warnings when allowed)."""
+        return [p for p in self.errors + self.warnings if p.unknown_option]
 
     @property
     def valid(self) -> bool:
@@ -117,9 +131,11 @@ def _schema() -> etree.XMLSchema:
     return schema
 
 
-def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: str = "batch.xml") -> ValidationReport:
+def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: str = "batch.xml",
+                   allow_unknown_options: bool = False) -> ValidationReport:
     """Check a batch XML (path or bytes, normalised first: see ``xml_bytes``) and, with ``pdf``, its
-    page ranges against the real PDF. ``source`` names raw bytes in messages.
+    page ranges against the real PDF. ``source`` names raw bytes in messages. Malformed XML raises
+    XMLRejected (an InputError) whose ``line`` is set when libxml2 gives one.
 
     Streamed (flat memory, see validate_stream); a document whose shape needs the whole tree for
     exact messages (a syntax error, a DOCTYPE, elements out of place) is read again as a tree."""
@@ -130,7 +146,7 @@ def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: 
             from c2m_tui.core.pdf import pdf_info
 
             pdf_pages = pdf_info(pdf).pages
-        report = _validate_streaming(fh, source, pdf_pages)
+        report = _validate_streaming(fh, source, pdf_pages, allow_unknown_options)
         if report is not None:
             return report
         fh.seek(0)
@@ -138,7 +154,7 @@ def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: 
             data = fh.read()
         except OSError as err:
             raise InputError(f"{source}: cannot read: {err.strerror}") from None
-    return validate_tree(data, source, pdf_pages)
+    return validate_tree(data, source, pdf_pages, allow_unknown_options)
 
 
 class _Collect:
@@ -149,7 +165,7 @@ class _Collect:
         self.add = self.items.append
 
 
-def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationReport | None:
+def _validate_streaming(fh, source: str, pdf_pages: int | None, allow_unknown_options: bool = False) -> ValidationReport | None:
     from c2m_tui.core.safexml import _DOCTYPE_PATTERNS
     from c2m_tui.core.validate_stream import NeedWholeTree, has_doctype, job_schema_errors, part_schema, stream_check
 
@@ -157,7 +173,7 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
     if parts is None or has_doctype(fh, _DOCTYPE_PATTERNS):
         return None  # the whole-tree path refuses the DOCTYPE with its line
     fh.seek(0)
-    report = ValidationReport(source=source, pdf_pages=pdf_pages)
+    report = ValidationReport(source=source, pdf_pages=pdf_pages, allow_unknown_options=allow_unknown_options)
     job_warnings = _Collect()
     schema_entries: list = []
     checks = _Collect()
@@ -168,7 +184,7 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
         address_checks(el, pending, job, recipient)
 
     def check_job(job_el, index: int, pieces: int, address_errors: list) -> None:
-        _unknown_job_elements(job_el, index, job_warnings)
+        _unknown_job_elements(job_el)
         schema_entries.extend(job_schema_errors(parts, job_el, index, address_errors))
         report.jobs += 1
         report.pieces += pieces
@@ -183,14 +199,17 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
     if root is None:
         return None
     if local_name(root) != "batch" or root.tag != "batch":
-        report = ValidationReport(source=source, pdf_pages=pdf_pages)  # nothing else is reported
+        report = ValidationReport(source=source, pdf_pages=pdf_pages,  # nothing else is reported
+                                  allow_unknown_options=allow_unknown_options)
         report.add(_wrong_root(root))
         return report
+    if before or schema_entries or after:
+        # a file the schema finds fault with is judged whole, so an unknown or misspelt element is
+        # named on its own line by element_name_checks (only broken files pay the tree's memory)
+        return None
     _top_elements(root, report)
     for problem in job_warnings.items:
         report.add(problem)
-    for entry, path in before + schema_entries + after:
-        report.add(_schema_problem(entry, path))
     for problem in checks.items:
         report.add(problem)
     _coverage(ranges, report, pdf_pages)
@@ -198,17 +217,19 @@ def _validate_streaming(fh, source: str, pdf_pages: int | None) -> ValidationRep
     return report
 
 
-def validate_tree(data: bytes, source: str, pdf_pages: int | None) -> ValidationReport:
+def validate_tree(data: bytes, source: str, pdf_pages: int | None,
+                  allow_unknown_options: bool = False) -> ValidationReport:
     """The whole-tree validator: the reference for every message the streaming one reports."""
     try:
         root = parse_bytes(data)
     except XMLRejected as err:
-        raise InputError(f"{source}: {err.message}") from None
-    report = ValidationReport(source=source, pdf_pages=pdf_pages)
+        raise XMLRejected(f"{source}: {err.message}", line=err.line) from None
+    report = ValidationReport(source=source, pdf_pages=pdf_pages, allow_unknown_options=allow_unknown_options)
     if local_name(root) != "batch" or root.tag != "batch":
         report.add(_wrong_root(root))
         return report
     _check_top(root, report)
+    element_name_checks(root, report)
     _check_structure(root, report)
     check_jobs(root, report, pdf_pages)
     _sort(report)
@@ -225,9 +246,7 @@ def _wrong_root(root: etree._Element) -> Problem:
 
 
 def _check_top(root: etree._Element, report: ValidationReport) -> None:
-    _top_elements(root, report)
-    for index, job in enumerate(root.iterchildren("job"), 1):
-        _unknown_job_elements(job, index, report)
+    _top_elements(root, report)  # unknown elements are element_name_checks' errors
 
 
 def _top_elements(root: etree._Element, report) -> None:
@@ -245,14 +264,67 @@ def _top_elements(root: etree._Element, report) -> None:
                                f"{FIELD_LIMITS[name]}", line=child.sourceline, field=name))
 
 
-def _unknown_job_elements(job: etree._Element, index: int, report) -> None:
-    for child in list(job):
-        name = local_name(child)
-        if isinstance(child.tag, str) and name not in KNOWN_JOB_ELEMENTS:
-            report.add(Problem(
-                "warning", f"<{name}> is not a job element c2m-tui knows; Click2Mail may reject it",
-                line=child.sourceline, job=index, field=name))
-            job.remove(child)  # so the schema judges the rest (lines of other elements are kept)
+def _unknown_job_elements(job: etree._Element) -> None:
+    """A job with an element c2m-tui does not know is judged as a whole tree (element_name_checks
+    names it, with its line and the nearest known name): the stream gives up on it."""
+    from c2m_tui.core.validate_stream import NeedWholeTree
+
+    if any(isinstance(c.tag, str) and local_name(c) not in KNOWN_JOB_ELEMENTS for c in job):
+        raise NeedWholeTree("an unknown job element")
+
+
+_ADDRESS_CHILDREN = ("name", "organization", "address1", "address2", "address3", "city", "state", "postalCode",
+                     "country", "c2m_uniqueid")
+# the children each element may have (the schema's, by name): anything else is an unknown element
+CHILDREN: dict[str, tuple[str, ...]] = {
+    "batch": ("username", "password", "filename", "appSignature", "job"),
+    "job": tuple(KNOWN_JOB_ELEMENTS),
+    "printProductionOptions": ("documentClass", "layout", "productionTime", "envelope", "color", "paperType",
+                               "printOption", "mailClass"),
+    "returnAddress": ("name", "organization", "address1", "address2", "city", "state", "postalCode", "country"),
+    "recipients": ("address",),
+    "address": _ADDRESS_CHILDREN,
+}
+
+
+def element_name_checks(root: etree._Element, report: ValidationReport) -> None:
+    """Every element not known where it stands is an error naming it and its own line, with the
+    nearest known name ("<startingPge>: did you mean <startingPage>?"). A misspelt element is then
+    judged under its likely name, and an unknown one removed, so the schema does not blame the
+    element after it ("<endingPage> is out of place") for the same mistake."""
+    def walk(el: etree._Element, job: int | None, recipient: int | None) -> None:
+        allowed = CHILDREN.get(local_name(el))
+        if allowed is None:
+            return
+        present = {local_name(c) for c in el if isinstance(c.tag, str)}
+        jobs = recipients = 0
+        for child in list(el):
+            if not isinstance(child.tag, str):
+                continue
+            name = local_name(child)
+            if name not in allowed and child.tag == name and name not in _SCHEMA_ELEMENTS:
+                guess = nearest(name, [a for a in allowed if a not in present and a not in CREDENTIAL_ELEMENTS])
+                report.add(Problem(
+                    "error", f"<{name}> is not a batch XML element"
+                    + (f" (did you mean <{guess}>?)" if guess else f"; allowed in <{local_name(el)}>: "
+                       + ", ".join(f"<{a}>" for a in allowed if a not in CREDENTIAL_ELEMENTS)),
+                    line=child.sourceline, job=job, recipient=recipient, field=name, suggestion=guess))
+                if guess:
+                    child.tag = guess  # judged as what it was meant to be; its line is kept
+                    present.add(guess)
+                else:
+                    el.remove(child)
+                    continue
+            if local_name(child) == "job":
+                jobs += 1
+                walk(child, jobs, None)
+            elif local_name(child) == "address" and local_name(el) == "recipients":
+                recipients += 1
+                walk(child, job, recipients)
+            else:
+                walk(child, job, recipient)
+
+    walk(root, None, None)
 
 
 # elements the schema knows, and those it may leave out: "expected" lists name only what is missing
@@ -335,18 +407,68 @@ def _schema_problem(entry, path: str) -> Problem:
     )
 
 
-def option_checks(job_el: etree._Element, index: int, report: ValidationReport) -> None:
-    """The job's print options against the product catalog."""
+def option_checks(job_el: etree._Element, index: int, report, allow_unknown: bool = False) -> None:
+    """The job's print options against the product catalog (``report`` takes the problems)."""
     ppo = job_el.find("printProductionOptions")
     if ppo is None:
         return  # the schema already said so
-    for problem in option_problems(options_from_element(ppo)):
+    for problem in option_problems(options_from_element(ppo), allow_unknown=allow_unknown):
         el = ppo.find(problem.field)
         message = problem.message  # the location already names the field: don't say it twice
         if message.startswith(problem.field + " "):
             message = message[len(problem.field) + 1:]
         report.add(Problem(problem.severity, message, line=(el if el is not None else ppo).sourceline,
-                           job=index, field=problem.field, suggestion=problem.suggestion))
+                           job=index, field=problem.field, suggestion=problem.suggestion,
+                           unknown_option=problem.unknown))
+
+
+# reference §9.4 (Click2Mail's "Maximum Page Limit" article, as applied by btb and a partner tool)
+SHEETS_PER_NO10_ENVELOPE = 5
+LETTER_MAX_SHEETS = 47  # Letter 8.5 x 11: 47 simplex / 94 duplex pages
+BOOKLET_MAX_PAGES = 56
+
+
+def sheets(pages: int, duplex: bool) -> int:
+    """Sheets of paper for ``pages`` printed pages (two a sheet when printed on both sides)."""
+    return (pages + 1) // 2 if duplex else pages
+
+
+def capacity_problems(opts, pages: int) -> list[tuple[str, str, str | None]]:
+    """The page and envelope capacity of reference §9.4 for pieces of ``pages`` pages with print
+    options ``opts`` (a PrintOptions): a #10 envelope holds 5 sheets (above that a Flat Envelope is
+    needed), a Letter 8.5 x 11 at most 47 sheets, a booklet 56 pages. Each is (the option's XML
+    element, a message that says the fix, the suggested value); ``build-xml`` and the validator both
+    ask here."""
+    duplex = (opts.print_option or "").strip().casefold() == "printing both sides"
+    n = sheets(pages, duplex)
+    sides = "on both sides" if duplex else "on one side"
+    doc_class = (opts.document_class or "").strip()
+    envelope = (opts.envelope or "").strip()
+    found: list[tuple[str, str, str | None]] = []
+    if envelope.startswith("#10") and n > SHEETS_PER_NO10_ENVELOPE:
+        found.append(("envelope", f"{pages} pages printed {sides} are {n} sheets, and a #10 envelope holds at "
+                      f"most {SHEETS_PER_NO10_ENVELOPE}: use Flat Envelope", "Flat Envelope"))
+    if doc_class == "Letter 8.5 x 11" and n > LETTER_MAX_SHEETS:
+        both_fit = not duplex and pages <= 2 * LETTER_MAX_SHEETS
+        found.append((
+            "printOption" if both_fit else "documentClass",
+            f"{pages} pages printed {sides} are {n} sheets; a Letter 8.5 x 11 holds at most {LETTER_MAX_SHEETS} "
+            f"sheets ({LETTER_MAX_SHEETS} pages on one side, {2 * LETTER_MAX_SHEETS} on both): "
+            + ("print on both sides" if both_fit else "split the pages over more jobs"),
+            "Printing both sides" if both_fit else None))
+    if doc_class.startswith("Booklet") and pages > BOOKLET_MAX_PAGES:
+        found.append(("documentClass", f"{pages} pages; a booklet holds at most {BOOKLET_MAX_PAGES}: split the "
+                      "pages over more jobs", None))
+    return found
+
+
+def capacity_checks(job_el: etree._Element, index: int, pages: int, report: ValidationReport) -> None:
+    """``capacity_problems`` for one job of the XML, each an error on the option's line."""
+    ppo = job_el.find("printProductionOptions")
+    for name, message, suggestion in capacity_problems(options_from_element(ppo), pages):
+        el = ppo.find(name) if ppo is not None else None
+        report.add(Problem("error", message, line=(el if el is not None else job_el).sourceline, job=index,
+                           field=name, suggestion=suggestion))
 
 
 def address_checks(el: etree._Element, report: ValidationReport, job: int, recipient: int | None,
@@ -566,7 +688,9 @@ def _check_job(job_el: etree._Element, index: int, pieces: int, out, report: Val
                     f"page{'s' if pdf_pages != 1 else ''}",
                     line=end_line if start <= pdf_pages else start_line, job=index,
                     field="endingPage" if start <= pdf_pages else "startingPage"))
-    option_checks(job_el, index, out)
+    option_checks(job_el, index, out, report.allow_unknown_options)
+    if start is not None and end is not None and end >= start:
+        capacity_checks(job_el, index, end - start + 1, out)  # sheets and envelopes (reference §9.4)
     ra = job_el.find("returnAddress")
     if ra is not None:
         return_address_checks(ra, out, index)

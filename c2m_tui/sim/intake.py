@@ -165,7 +165,8 @@ def _option_problems(options: dict[str, str | None]) -> list[str]:
     names = {element: attr for attr, element in PrintOptions.ELEMENTS}
     values = {names[element]: (value or None) if element == "envelope" else value for element, value in options.items()}
     found = []
-    for problem in option_problems(PrintOptions(**values)):
+    # the simulator plays the server, which takes values the catalog lacks (reference §9.5)
+    for problem in option_problems(PrintOptions(**values), allow_unknown=True):
         if problem.severity != "error":
             continue
         hint = ""

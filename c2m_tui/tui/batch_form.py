@@ -9,7 +9,6 @@ Three ways to lay out the PDF's pages (the Batch API mails a page range to every
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from c2m_tui.core.errors import InputError
@@ -20,18 +19,15 @@ PAGE_MODES = (
     ("each", "N pages per recipient (mail merge)"),
     ("ranges", "One page range per recipient"),
 )
-_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
-
-
 def parse_range(text: str, pdf_pages: int | None, what: str = "page range") -> tuple[int, int]:
-    """``"3"`` or ``"1-2"`` → (first, last), checked against the PDF's page count."""
-    m = _RANGE.match(text or "")
-    if not m:
-        raise InputError(f"{what}: {text!r} is not a page range like 1-2 or 3")
-    first = int(m.group(1))
-    last = int(m.group(2) or first)
-    if first < 1 or last < first:
-        raise InputError(f"{what}: {text.strip()} is not a valid range (pages start at 1, first ≤ last)")
+    """``"3"``, ``"1-2"`` or ``"3–4"`` → (first, last), by the one page-range parser (the core's,
+    which build-xml uses), checked against the PDF's page count."""
+    from c2m_tui.core.addresses import parse_page_range
+
+    try:
+        first, last = parse_page_range(text)
+    except ValueError as err:
+        raise InputError(f"{what}: {err}") from None
     if pdf_pages is not None and last > pdf_pages:
         raise InputError(f"{what}: page {last} is past the end of the PDF ({pdf_pages} pages)")
     return first, last
@@ -48,6 +44,10 @@ class BatchForm:
     recipients: list[Address] = field(default_factory=list)
     page_mode: str = "same"
     page_spec: str = ""
+    # mail merge by the imported file's rows: each recipient's 0-based data row, and the file's row
+    # count (skipped rows keep their pages in the PDF); None: the list's own order
+    positions: list[int] | None = None
+    list_rows: int | None = None
 
     def page_plan(self) -> list[tuple[int, int]]:
         """The page range of each job (``same``: one job for everybody; else one job per recipient)."""
@@ -62,6 +62,10 @@ class BatchForm:
                 raise InputError(f"pages per recipient: {self.page_spec!r} is not a whole number") from None
             if per < 1:
                 raise InputError("pages per recipient: must be at least 1")
+            if self.positions is not None and self.list_rows is not None and len(self.positions) == n:
+                from c2m_tui.core.addresses import merge_ranges
+
+                return merge_ranges(self.positions, per, self.list_rows, self.pdf_pages)
             if self.pdf_pages is not None and per * n != self.pdf_pages:
                 raise InputError(
                     f"pages per recipient: {n} recipient(s) × {per} page(s) = {per * n} pages, "
@@ -74,6 +78,19 @@ class BatchForm:
                 raise InputError(f"page ranges: {len(parts)} range(s) for {n} recipient(s); give one each")
             return [parse_range(p, self.pdf_pages, f"page range {i}") for i, p in enumerate(parts, 1)]
         raise InputError(f"unknown page layout {self.page_mode!r}")
+
+    def plan_notes(self) -> list[str]:
+        """Warnings about the plan in plain words (not errors): many pages to every recipient."""
+        from c2m_tui.core.addresses import same_pages_warning
+
+        if self.page_mode != "same" or not self.recipients:
+            return []
+        try:
+            first, last = self.page_plan()[0]
+        except InputError:
+            return []
+        warning = same_pages_warning(len(self.recipients), last - first + 1, self.pdf_pages)
+        return [warning] if warning else []
 
     def to_batch(self) -> Batch:
         if not self.recipients:

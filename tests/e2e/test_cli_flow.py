@@ -31,10 +31,11 @@ def sim_batch(sim, batch_id: str) -> dict:
     return next(b for b in sim.state()["batches"] if str(b["id"]) == str(batch_id))
 
 
-@pytest.mark.parametrize("sample,pages", [(SHELL_SAMPLE, 10), (BTB_SAMPLE, 19)])
-def test_send_real_world_sample_to_mailed(sim, tmp_path, sample, pages):
+# btb writes mailClass "FirstClass", outside the catalog: sent with --allow-unknown-options
+@pytest.mark.parametrize("sample,pages,extra", [(SHELL_SAMPLE, 10, ()), (BTB_SAMPLE, 19, ("--allow-unknown-options",))])
+def test_send_real_world_sample_to_mailed(sim, tmp_path, sample, pages, extra):
     pdf = make_pdf(tmp_path / "letters.pdf", pages)
-    r = run_cli("send", "--pdf", str(pdf), "--xml", str(sample), "--yes", sim=sim)
+    r = run_cli("send", "--pdf", str(pdf), "--xml", str(sample), "--yes", *extra, sim=sim)
     assert r.code == 0, r.err
     batch_id = r.last_line
     assert batch_id.isdigit()
@@ -210,3 +211,12 @@ def test_a_batch_the_server_rejects_is_reported_as_failed(sim, tmp_path):
     # our own pre-flight would have refused it before any money was spent
     r = run_cli("send", "--pdf", str(pdf), "--xml", str(SHELL_SAMPLE), "--yes", sim=sim)
     assert r.code == 1 and "not sent" in r.err
+
+
+def test_send_refuses_an_option_outside_the_catalog_before_any_call(sim, tmp_path):
+    pdf = make_pdf(tmp_path / "letters.pdf", 19)
+    r = run_cli("send", "--pdf", str(pdf), "--xml", str(BTB_SAMPLE), "--yes", sim=sim)
+    assert r.code == 1
+    assert 'mailClass: "FirstClass" is not in the product catalog (did you mean "First Class"?)' in r.err
+    assert "--allow-unknown-options" in r.err and "[create]" not in r.err
+    assert sim.state()["batches"] == []

@@ -68,3 +68,22 @@ def test_two_processes_sending_the_same_content_submit_it_once(sim, tmp_path, ap
     assert f"as batch {winner}" in loser_err
     server = sim_batches(sim)
     assert sum(b["submit_count"] for b in server.values()) == 1 and server[winner]["submit_count"] == 1
+
+
+def test_the_cli_says_the_duplicate_with_its_submit_time_before_it_asks(sim, tmp_path, app_home):
+    """Issue 11: the earlier batch and its real submit time (the journal's submit step, not the
+    creation time) are said before any question; without --yes and without a terminal it is the
+    duplicate that is named, not "no terminal"."""
+    pdf, xml = make_batch_files(tmp_path)
+    first = _send(app_home, sim, pdf, xml)
+    assert first.returncode == 0, first.stderr
+    first_id = first.stdout.strip().splitlines()[-1]
+    assert "Pieces:" in first.stderr and "Per piece:" in first.stderr  # the review's words
+    again = cli(app_home, "send", "--pdf", str(pdf), "--xml", str(xml), "--base-url", sim.base_url)  # no --yes
+    assert again.returncode == 1
+    assert f"already submitted in demo as batch {first_id} on " in again.stderr
+    assert "no terminal" not in again.stderr and "Send it?" not in again.stderr
+    on_purpose = _send(app_home, sim, pdf, xml, "--allow-duplicate")
+    assert on_purpose.returncode == 0
+    warning = on_purpose.stderr.index(f"WARNING: this PDF and XML were already submitted in demo as batch {first_id}")
+    assert warning < on_purpose.stderr.index("[create]")

@@ -41,7 +41,7 @@ def test_explicit_ranges_one_per_recipient():
     ("mode", "spec", "message"),
     [
         ("same", "2-9", "past the end of the PDF (6 pages)"),
-        ("same", "3-1", "not a valid range"),
+        ("same", "3-1", "first page 1, end >= start"),
         ("same", "one", "not a page range"),
         ("each", "4", "3 recipient(s) × 4 page(s) = 12 pages, but the PDF has 6"),
         ("each", "x", "not a whole number"),
@@ -57,6 +57,43 @@ def test_bad_page_plans_say_what_is_wrong(mode, spec, message):
 def test_no_recipients_is_named():
     with pytest.raises(InputError, match="add at least one recipient"):
         form("same", "1-2", people=[]).to_batch()
+
+
+def test_one_page_range_parser_takes_an_en_dash_as_build_xml_does():
+    from c2m_tui.core.addresses import parse_page_range
+
+    assert parse_range("3\u20134", 6) == parse_page_range("3\u20134") == (3, 4)
+    assert form("ranges", "1\u20132, 3, 4\u20136").page_plan() == [(1, 2), (3, 3), (4, 6)]
+
+
+def test_mail_merge_follows_the_original_rows_when_some_are_skipped():
+    # the file had 25 rows and the PDF 2 pages each; rows at positions 1 and 3 were skipped
+    people = [Address(name=f"P{i}") for i in range(23)]
+    positions = [0, 2] + list(range(4, 25))
+    f = BatchForm(filename="m.pdf", pdf_pages=50, recipients=people, page_mode="each", page_spec="2",
+                  positions=positions, list_rows=25)
+    plan = f.page_plan()
+    assert plan[:3] == [(1, 2), (5, 6), (9, 10)] and plan[-1] == (49, 50)
+    with pytest.raises(InputError, match="25 row"):
+        BatchForm(filename="m.pdf", pdf_pages=48, recipients=people, page_mode="each", page_spec="2",
+                  positions=positions, list_rows=25).page_plan()
+
+
+def test_same_many_pages_to_everyone_is_said_in_plain_words():
+    people = [Address(name=f"P{i}") for i in range(18)]
+    f = BatchForm(filename="m.pdf", pdf_pages=36, recipients=people, page_mode="same", page_spec="1-36")
+    (note,) = f.plan_notes()
+    assert note.startswith("each of the 18 letter(s) has 36 pages (648 printed pages in all)")
+    assert "mail merge of 2 page(s) per recipient" in note
+    assert BatchForm(filename="m.pdf", pdf_pages=5, recipients=people, page_spec="1-5").plan_notes() == []
+
+
+def test_the_plan_that_fits_is_proposed():
+    from c2m_tui.core.addresses import propose_plan
+
+    assert propose_plan(50, 25).mode == "each" and propose_plan(50, 25).spec == "2"
+    assert (propose_plan(3, 25).mode, propose_plan(3, 25).spec) == ("same", "1-3")
+    assert propose_plan(4, 1).mode == "same" and propose_plan(None, 3) is None
 
 
 def test_parse_range_without_a_pdf_accepts_any_end():

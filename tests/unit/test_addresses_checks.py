@@ -27,21 +27,22 @@ def problems(report):
 
 def test_outlook_export_problems_by_row_and_column():
     report, checked = check_file("outlook_contacts.csv")
+    # certain fixes are made by default; a Home-only contact (row 4) is mailed at home
     assert problems(report) == [
-        (3, "state-name", "Business State", "skipped"),
-        (4, "missing-street", "Business Street", "skipped"),
-        (4, "missing-city", "Business City", "skipped"),
-        (4, "missing-state", "Business State", "skipped"),
-        (4, "missing-postal-code", "Business Postal Code", "skipped"),
-        (5, "zip-lost-zero", "Business Postal Code", "skipped"),
+        (3, "state-name", "Business State", "fixed"),
+        (4, "other-address", "Home Street + Home Street 2", "fixed"),
+        (5, "zip-lost-zero", "Business Postal Code", "fixed"),
         (6, "unknown-state", "Business State", "skipped"),
         (7, "international", "Business Country/Region", "kept"),
         (8, "duplicate", "", "skipped"),
         (9, "missing-name", "First Name + Middle Name + Last Name", "skipped"),
         (10, "bad-zip", "Business Postal Code", "skipped"),
     ]
-    assert report.rows_read == 9 and report.rows_accepted == 2 and report.rows_skipped == 7
-    assert report.skipped_rows == [3, 4, 5, 6, 8, 9, 10]
+    assert report.rows_read == 9 and report.rows_accepted == 5 and report.rows_skipped == 4
+    assert report.skipped_rows == [6, 8, 9, 10]
+    maria = checked[2].address
+    assert (maria.name, maria.address1, maria.city, maria.state, maria.postal_code) == (
+        "Maria Garcia", "77 Pine Rd", "Austin", "TX", "78701")
     dup = next(p for p in report.problems if p.kind == "duplicate")
     assert dup.message == "same recipient as row 2"
     jane = checked[0].address
@@ -63,8 +64,8 @@ def test_fix_and_keep_policies():
     assert not by_row[8].skipped and not by_row[9].skipped
     assert by_row[7].skipped
     fixed = [(p.row, p.value, p.fixed_value) for p in report.problems if p.action == "fixed"]
-    assert fixed == [(3, "Illinois", "IL"), (5, "6103", "06103")]
-    assert report.skipped_rows == [4, 6, 7, 10]
+    assert fixed == [(3, "Illinois", "IL"), (4, "", "77 Pine Rd"), (5, "6103", "06103")]
+    assert report.skipped_rows == [6, 7, 10]
     assert "row 3, column 'Business State'" in report.problems[0].describe()
     assert "fixed to 'IL'" in report.problems[0].describe()
 
@@ -108,12 +109,12 @@ BASE = {"Name": "Ann", "Street": "1 A St", "City": "Reno", "State": "NV", "Zip":
     ("state", "zip_code", "kinds", "state_out", "zip_out"),
     [
         ("nv", "89501", [], "NV", "89501"),  # case only: silently upper-cased
-        ("Nevada", "89501", ["state-name"], "Nevada", "89501"),
-        ("D.C.", "20001", ["state-name"], "D.C.", "20001"),
-        ("PR", "907", ["zip-lost-zero"], "PR", "907"),
+        ("Nevada", "89501", ["state-name"], "NV", "89501"),  # certain: fixed by default
+        ("D.C.", "20001", ["state-name"], "DC", "20001"),
+        ("PR", "907", ["zip-lost-zero"], "PR", "00907"),
         ("NJ", "07102 1234", [], "NJ", "07102-1234"),
         ("NJ", "071021234", [], "NJ", "07102-1234"),
-        ("NJ", "71021234", ["zip-lost-zero"], "NJ", "71021234"),
+        ("NJ", "71021234", ["zip-lost-zero"], "NJ", "07102-1234"),
         ("TX", "7870", ["bad-zip"], "TX", "7870"),  # a Texas ZIP never starts with 0
         ("GU", "96910", [], "GU", "96910"),
         ("AE", "09012", [], "AE", "09012"),
@@ -125,7 +126,7 @@ def test_state_and_zip(state, zip_code, kinds, state_out, zip_out):
     report, (row,) = mapped_rows([{**BASE, "State": state, "Zip": zip_code}], {"international": "keep"})
     assert [p.kind for p in report.problems] == kinds
     assert (row.address.state, row.address.postal_code) == (state_out, zip_out)
-    assert row.skipped == bool(kinds)
+    assert row.skipped == bool(set(kinds) - {"state-name", "zip-lost-zero"})
 
 
 def test_fixes_apply_with_the_fix_policy():
@@ -226,7 +227,8 @@ def test_import_addresses_for_small_lists():
 
     result = import_addresses(FIXTURES / "outlook_contacts.csv", policy={"state-name": "fix"})
     assert result.source == "Outlook"
-    assert [a.name for a in result.addresses] == ["Jane Doe", "John Q Public", "Hans Müller"]
+    assert [a.name for a in result.addresses] == ["Jane Doe", "John Q Public", "Maria Garcia", "Li Wei",
+                                                  "Hans Müller"]
     assert str(result.problems[0]) == ("row 3, column 'Business State': state 'Illinois' should be its code 'IL' "
                                        "[state-name: fixed to 'IL']")
     given = import_addresses(FIXTURES / "salesforce_contacts.tsv",

@@ -37,15 +37,15 @@ def test_outlook_rejected_rows_are_listed_and_nothing_is_written(capsys, tmp_pat
     assert out_xml.read_text() == "previous"  # untouched
     assert not list(tmp_path.glob(".out.xml*"))  # no temp file left behind
     lines = err.splitlines()
-    assert "row 3, column 'Business State': state 'Illinois' should be its code 'IL' [state-name: row skipped]" in lines
+    # certain fixes are made by default (issue 11): nobody is dropped for them
+    assert "row 3, column 'Business State': state 'Illinois' should be its code 'IL' [state-name: fixed to 'IL']" in lines
     assert "row 5, column 'Business Postal Code': ZIP '6103' looks like '06103' with its leading zero lost " \
-           "[zip-lost-zero: row skipped]" in lines
+           "[zip-lost-zero: fixed to '06103']" in lines
     assert "row 8: same recipient as row 2 [duplicate: row skipped]" in lines
     assert "row 10, column 'Business Postal Code': ZIP '8950-12' is not a ZIP (12345) or ZIP+4 (12345-6789) " \
            "[bad-zip: row skipped]" in lines
-    assert "hint: --fix state-name --fix zip-lost-zero would correct some of the rejected rows" in lines
-    assert "9 row(s) read, 2 recipient(s) accepted, 7 skipped" in err
-    assert "--skip-invalid to write the other 2" in err
+    assert "9 row(s) read, 5 recipient(s) accepted, 4 skipped" in err
+    assert "--skip-invalid to write the other 5" in err
 
 
 def test_outlook_with_fixes_and_skip_invalid_writes_valid_xml(capsys, tmp_path, pdf_factory):
@@ -57,8 +57,8 @@ def test_outlook_with_fixes_and_skip_invalid_writes_valid_xml(capsys, tmp_path, 
                            "--return-city", "Concord", "--return-state", "nh", "--return-postal-code", "03301",
                            "-o", str(out_xml))
     assert code == 0, err
-    assert out.strip() == (f"wrote 4 recipient(s) in 1 job(s), 8 printed page(s), to {out_xml} "
-                           "(9 row(s) read, 4 recipient(s) accepted, 5 skipped)")
+    assert out.strip() == (f"wrote 5 recipient(s) in 1 job(s), 10 printed page(s), to {out_xml} "
+                           "(9 row(s) read, 5 recipient(s) accepted, 4 skipped)")
     assert "row 3, column 'Business State': state 'Illinois' should be its code 'IL' [state-name: fixed to 'IL']" in err
     batch = read_batch(out_xml).batch
     (job,) = batch.jobs
@@ -67,6 +67,7 @@ def test_outlook_with_fixes_and_skip_invalid_writes_valid_xml(capsys, tmp_path, 
     assert [(a.name, a.address2, a.state, a.postal_code, a.country) for a in job.recipients] == [
         ("Jane Doe", "Suite 400", "MA", "02134", "United States"),
         ("John Q Public", "", "IL", "62701", "United States of America"),
+        ("Maria Garcia", "", "TX", "78701", ""),  # Home address only: used (issue 11)
         ("Li Wei", "", "CT", "06103", ""),
         ("Hans Müller", "", "", "10117", "Germany"),
     ]

@@ -61,7 +61,9 @@ def test_optional_elements_are_omitted_when_unset():
     assert children(root) == ["filename", "job"]
     job = root.find("job")
     assert "returnAddress" not in children(job)
-    assert job.find("printProductionOptions/envelope") is None
+    # a postcard has no envelope, written empty as every official writer does (reference §9.5)
+    assert job.find("printProductionOptions/envelope").text is None
+    assert b"<envelope/>" in batch_xml_bytes(batch)
     assert job.find("recipients/address/c2m_uniqueid") is None
     assert b"<address3></address3>" in batch_xml_bytes(batch)  # empty fields stay, as start+end tags
 

@@ -1,4 +1,5 @@
-"""The product catalog checks: unknown values warn with a suggestion, known-invalid combinations fail."""
+"""The product catalog checks: unknown values are errors with a suggestion (warnings when allowed),
+known-invalid combinations fail."""
 
 from __future__ import annotations
 
@@ -32,12 +33,34 @@ def test_first_value_of_every_product_passes(doc_class):
     assert option_problems(opts) == []
 
 
-def test_firstclass_without_space_warns_and_suggests_first_class():
+def test_firstclass_without_space_is_an_error_and_suggests_first_class():
     problems = by_field(option_problems(PrintOptions(mail_class="FirstClass")))
     p = problems["mailClass"]
-    assert p.severity == "warning"
+    assert p.severity == "error" and p.unknown
     assert p.suggestion == "First Class"
     assert 'did you mean "First Class"' in p.message
+
+
+@pytest.mark.parametrize("value", ["First-Class", "Frist Class"])
+def test_typoed_mail_class_is_an_error_unless_unknown_options_are_allowed(value):
+    (p,) = option_problems(PrintOptions(mail_class=value))
+    assert (p.field, p.severity, p.suggestion) == ("mailClass", "error", "First Class")
+    assert p.message == f'mailClass "{value}" is not in the product catalog (did you mean "First Class"?)'
+    (allowed,) = option_problems(PrintOptions(mail_class=value), allow_unknown=True)
+    assert (allowed.severity, allowed.message) == ("warning", p.message)
+
+
+def test_not_offered_for_this_class_stays_an_error_even_when_unknown_options_are_allowed():
+    (p,) = option_problems(PrintOptions(envelope="Certified Mail Letter Envelope"), allow_unknown=True)
+    assert p.severity == "error" and not p.unknown
+
+
+@pytest.mark.parametrize("doc_class", ["Postcard 3.5 x 5", "EDDM Mailer 8.5 x 11", "Flyer 8.5 x 11"])
+def test_reference_9_5_products_are_known(doc_class):
+    opts = PrintOptions(document_class=doc_class, layout="Double Sided Postcard", envelope=None,
+                        paper_type="White Matte", print_option="Printing both sides", mail_class="First Class",
+                        production_time="Within 7 Days")
+    assert option_problems(opts) == []
 
 
 def test_case_only_difference_is_a_warning_with_the_catalog_spelling():
@@ -76,11 +99,11 @@ def test_layout_of_another_product_is_an_error():
     assert "not offered for \"Letter 8.5 x 11\"" in p.message
 
 
-def test_unknown_document_class_is_a_warning_and_other_fields_still_checked():
-    opts = PrintOptions(document_class="Postcard 3.5 x 5", layout="Single Sided Postcard", envelope=None,
+def test_unknown_document_class_is_an_error_and_other_fields_still_checked():
+    opts = PrintOptions(document_class="Postcard 3 x 4", layout="Single Sided Postcard", envelope=None,
                         paper_type="White Uncoated", print_option="Printing both sides", mail_class="FirstClass")
     problems = by_field(option_problems(opts))
-    assert problems["documentClass"].severity == "warning"
+    assert problems["documentClass"].severity == "error"
     assert problems["documentClass"].suggestion is not None
     assert problems["mailClass"].suggestion == "First Class"
     assert set(problems) == {"documentClass", "mailClass"}

@@ -24,9 +24,19 @@ def test_human_output_on_the_shell_sample(capsys):
 
 
 def test_json_output_is_exactly_the_agreed_shape(capsys):
-    assert main(["validate", str(BTB), "--json"]) == 0
+    assert main(["validate", str(BTB), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"valid", "errors", "warnings"} and out["valid"] is True
+    assert set(out) == {"valid", "errors", "warnings"} and out["valid"] is False
+    mail = [w for w in out["errors"] if w["field"] == "mailClass"]
+    assert mail == [{"line": 88, "job": 3, "recipient": None, "field": "mailClass",
+                     "message": '"FirstClass" is not in the product catalog (did you mean "First Class"?)',
+                     "suggestion": "First Class"}]
+
+
+def test_allow_unknown_options_turns_the_unknown_value_into_a_warning(capsys):
+    assert main(["validate", str(BTB), "--json", "--allow-unknown-options"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["valid"] is True
     mail = [w for w in out["warnings"] if w["field"] == "mailClass"]
     assert mail == [{"line": 88, "job": 3, "recipient": None, "field": "mailClass",
                      "message": '"FirstClass" is not in the product catalog (did you mean "First Class"?)',
@@ -75,5 +85,5 @@ def test_real_process_validates_and_does_not_import_textual():
     code = ("import sys; from c2m_tui.cli import main; rc = main(['validate', %r]); "
             "assert 'textual' not in sys.modules, 'textual imported'; sys.exit(rc)") % str(BTB)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "FirstClass" in proc.stdout
+    assert proc.returncode == 1, proc.stderr  # "FirstClass" is outside the catalog
+    assert "FirstClass" in proc.stdout and "--allow-unknown-options" in proc.stdout

@@ -85,13 +85,13 @@ def test_streaming_matches_the_whole_tree(name, pdf_pages):
     _same(MUTATIONS[name](GOOD), pdf_pages)
 
 
-def test_the_stream_answers_for_ordinary_problems_not_only_by_falling_back():
+def test_the_stream_answers_for_valid_files_and_the_checks_own_problems():
+    # a file the schema finds fault with, or with an element c2m-tui does not know, is judged as a
+    # whole tree, so the unknown element is named on its own line (element_name_checks)
     streamed = {name for name in MUTATIONS if _same(MUTATIONS[name](GOOD))}
-    assert {"as is", "one line", "address fields out of order", "unknown address field", "bad page",
-            "options missing", "unknown job element", "comment between addresses", "credentials",
-            "long name", "empty recipients", "no recipients", "empty job"} <= streamed
+    assert {"as is", "one line", "comment between addresses", "credentials", "long name"} <= streamed
     assert not streamed & {"element out of place in a job", "stray element in recipients", "two recipients",
-                           "truncated", "doctype"}
+                           "truncated", "doctype", "unknown job element", "unknown address field"}
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
@@ -180,4 +180,5 @@ BIG = _batch(n_jobs=2, per_job=3000)  # more addresses than are kept between dro
 def test_streaming_matches_past_the_drops(name, mutate):
     data = mutate(BIG)
     assert data != BIG or name == "as is"
-    assert _same(data, 3) == (name != "stray element between late addresses")
+    assert _same(data, 3) == (name not in ("stray element between late addresses",
+                                           "a stray element late in an address"))

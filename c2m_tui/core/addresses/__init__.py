@@ -26,7 +26,18 @@ from .mapping import (
     parse_map_option,
     save_mapping,
 )
-from .pages import PagePlan, PlanTally, mail_merge_mismatch, parse_page_range, plan_batch, plan_jobs
+from .pages import (
+    PagePlan,
+    PlanProposal,
+    PlanTally,
+    mail_merge_mismatch,
+    merge_ranges,
+    parse_page_range,
+    plan_batch,
+    plan_jobs,
+    propose_plan,
+    same_pages_warning,
+)
 from .reader import AddressTable, Preview, Row, TableInfo, iter_rows, open_table, preview
 
 __all__ = [
@@ -35,5 +46,5 @@ __all__ = [
     "TARGET_LABELS", "TableInfo", "build_batch_file", "check_mapping", "delete_mapping", "guess_mapping",
     "import_addresses", "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table",
     "parse_map_option", "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy",
-    "save_mapping", "scan_rows",
+    "save_mapping", "scan_rows", "PlanProposal", "merge_ranges", "propose_plan", "same_pages_warning",
 ]

@@ -46,6 +46,9 @@ class ImportResult:
     addresses: list[Address]
     report: CheckReport
     notes: list[str] = field(default_factory=list)  # encoding fallback, mapping notes
+    # each accepted address's 0-based data row, counting skipped rows too (a mail merge PDF was
+    # made from the whole list: see pages.merge_ranges)
+    positions: list[int] = field(default_factory=list)
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -69,14 +72,16 @@ def import_addresses(path: str | Path, *, mapping: MappingABC[str, object] | Non
     checked_mapping = check_mapping(mapping, table.info.headers)
     checker = AddressChecker(checked_mapping, policy)
     addresses: list[Address] = []
-    for checked in checker.check_rows(table.rows()):
+    positions: list[int] = []
+    for position, checked in enumerate(checker.check_rows(table.rows())):
         if checker.report.rows_read > max_rows:
             raise InputError(f"{table.info.path.name} has more than {max_rows:,} rows: build its batch with "
                              "c2m-tui build-xml (it streams any length)")
         if not checked.skipped:
             addresses.append(checked.address)
+            positions.append(position)
     checker.report.notes.extend(notes)
-    return ImportResult(table.info, checked_mapping, source, addresses, checker.report, notes)
+    return ImportResult(table.info, checked_mapping, source, addresses, checker.report, notes, positions)
 
 
 def scan_rows(table: AddressTable, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,

@@ -23,7 +23,7 @@ from c2m_tui.core.errors import UsageError
 from c2m_tui.core.models import Address
 from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
 
-from .mapping import TARGETS, columns_of
+from .mapping import ADDRESS_PARTS, TARGETS, AddressFallback, address_fallback, columns_of
 from .seen import FirstSeen
 
 
@@ -40,9 +40,12 @@ KINDS: dict[str, KindInfo] = {
     "missing-city": KindInfo("no city", ("skip", "keep"), "skip"),
     "missing-state": KindInfo("no state for a US address", ("skip", "keep"), "skip"),
     "missing-postal-code": KindInfo("no ZIP code for a US address", ("skip", "keep"), "skip"),
-    "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "skip"),
+    # certain fixes are made unless the person says otherwise: nobody is dropped for them
+    "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "fix"),
     "unknown-state": KindInfo("not a US state or territory code", ("skip", "keep"), "skip"),
-    "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "skip"),
+    # only found where the state agrees (a state whose ZIPs start with 0), or with no state, which is
+    # a problem of its own that skips the row by default: so "fix" is the certain default
+    "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "fix"),
     "bad-zip": KindInfo("malformed ZIP or ZIP+4", ("skip", "keep"), "skip"),
     "too-long": KindInfo("field longer than the limit", ("fix", "skip", "keep"), "skip"),
     "duplicate": KindInfo("same recipient as an earlier row", ("skip", "keep"), "skip"),
@@ -52,6 +55,9 @@ KINDS: dict[str, KindInfo] = {
     "bad-character": KindInfo("a character XML cannot carry (fix: a space instead)", ("fix", "skip"),
                               "skip"),
     "bad-pages": KindInfo("page range missing, malformed or outside the PDF", ("skip",), "skip"),
+    "other-address": KindInfo("the mapped address is empty: the export's other address is used", ("fix", "skip"),
+                              "fix"),
+    "po-box": KindInfo("no street: the PO Box is used as the street", ("fix", "skip"), "fix"),
 }
 
 _ELEMENT = {"unique_id": "c2m_uniqueid", **{attr: xml for attr, xml in Address.ELEMENTS}}
@@ -90,6 +96,7 @@ class RowProblem:
     message: str
     action: str  # "fixed" | "skipped" | "kept"
     fixed_value: str | None = None
+    who: str = ""  # the row's name (or organization), so a person can tell whom the problem is about
 
     def __str__(self) -> str:
         return self.describe()
@@ -158,6 +165,40 @@ class AddressChecker:
         self._seen_ids = FirstSeen()
         self._limits = [(t, FIELD_LIMITS[_ELEMENT[t]]) for t in _ADDRESS_FIELDS if FIELD_LIMITS.get(_ELEMENT[t])]
         self._us_cache: dict[str, bool] = {}
+        self._mapping = dict(mapping)
+        self._fallback: AddressFallback | None = None  # found from the first row's columns
+
+    def _use_fallback(self, number: int, row: MappingABC[str, str], v: dict[str, str]) -> list[RowProblem]:
+        """Outlook's Home address when the mapped Business one is empty (and the other way round);
+        Google's PO Box when there is no street. Each is a problem of its own kind, fixed by default."""
+        fb = self._fallback
+        if fb is None:
+            fb = self._fallback = address_fallback(self._mapping, list(row.keys()))
+        found: list[RowProblem] = []
+        if fb.columns and not any(v[t] for t in ADDRESS_PARTS):
+            alt = {t: (row.get(c) or "").strip() for t, c in fb.columns}
+            if alt.get("address1") or alt.get("city"):
+                fix = self.policy["other-address"] == "fix"
+                label = " + ".join(c for _, c in fb.columns[:2])
+                found.append(RowProblem(number, "other-address", "address1", label, "",
+                                        f"the mapped address is empty; the {fb.group or 'other'} address is "
+                                        f"{alt.get('address1', '')}, {alt.get('city', '')}",
+                                        "fixed" if fix else "skipped", alt.get("address1", "") if fix else None,
+                                        v["name"] or v["organization"]))
+                if fix:
+                    v.update(alt)
+        if fb.po_box and not v["address1"]:
+            box = (row.get(fb.po_box) or "").strip()
+            if box:
+                street = box if not box.replace(" ", "").isdigit() else f"PO Box {box}"
+                fix = self.policy["po-box"] == "fix"
+                found.append(RowProblem(number, "po-box", "address1", fb.po_box, box,
+                                        "no street; the PO Box column holds " + repr(box),
+                                        "fixed" if fix else "skipped", street if fix else None,
+                                        v["name"] or v["organization"]))
+                if fix:
+                    v["address1"] = street
+        return found
 
     def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
         for number, row in rows:
@@ -188,6 +229,9 @@ class AddressChecker:
     def check(self, number: int, row: MappingABC[str, str]) -> CheckedRow:
         v = self._extract(row)
         self.report.rows_read += 1
+        used: list[RowProblem] = []
+        if not v["address1"] and (self._fallback is None or self._fallback.columns or self._fallback.po_box):
+            used = self._use_fallback(number, row, v)
         found: list[tuple[str, str, str, str, str | None]] = []  # kind, field, value, message, fix
         joined = "".join(v.values())
         if "\n" in joined or "\r" in joined or "\t" in joined:
@@ -231,10 +275,10 @@ class AddressChecker:
         if self._has_id and not v["unique_id"]:
             found.append(("missing-id", "unique_id", "", "the id column is empty", None))
 
-        skipped = False
-        problems: list[RowProblem] | tuple = _EMPTY
+        skipped = any(p.action == "skipped" for p in used)
+        problems: list[RowProblem] | tuple = used or _EMPTY
         if found:
-            problems = []
+            problems = list(used)
             for kind, target, value, message, fix in found:
                 action = self.policy[kind]
                 if action == "fix":
@@ -246,7 +290,7 @@ class AddressChecker:
                 else:
                     done = "kept"
                 problems.append(RowProblem(number, kind, target, self._labels.get(target, ""), value, message,
-                                           done, fix if done == "fixed" else None))
+                                           done, fix if done == "fixed" else None, v["name"] or v["organization"]))
         if not skipped:  # only rows that will be mailed count as "seen": a skipped row hides nothing
             later: list[RowProblem] = []
             skipped = self._check_duplicates(number, v, later)
@@ -266,7 +310,7 @@ class AddressChecker:
     def reject(self, checked: CheckedRow, kind: str, field_name: str, value: str, message: str) -> None:
         """Skip a row for a problem found later (the planner's page ranges); keeps counts right."""
         problem = RowProblem(checked.row, kind, field_name, self._labels.get(field_name, ""), value, message,
-                             "skipped")
+                             "skipped", who=checked.address.name or checked.address.organization)
         if not checked.skipped:
             self.report.rows_accepted -= 1
             self.report.rows_skipped += 1
@@ -310,14 +354,15 @@ class AddressChecker:
                           None))
 
     def _check_duplicates(self, number: int, v: dict[str, str], problems: list) -> bool:
-        key = hash("\x1f".join((v["name"], v["organization"], v["address1"], v["address2"], v["city"],
-                                v["state"], v["postal_code"][:5], v["country"])).casefold())
+        key = hash(_duplicate_key(v["name"], v["organization"], v["address1"], v["address2"], v["city"],
+                                  v["state"], v["postal_code"], v["country"]))
         skipped = False
         first = self._seen.first_row(key, number)
         if first != number:
             action = self.policy["duplicate"]
             problems.append(RowProblem(number, "duplicate", "", "", v["name"] or v["organization"],
-                                       f"same recipient as row {first}", "skipped" if action == "skip" else "kept"))
+                                       f"same recipient as row {first}", "skipped" if action == "skip" else "kept",
+                                       who=v["name"] or v["organization"]))
             skipped = action == "skip"
         uid = v["unique_id"]
         if uid and not skipped:
@@ -326,9 +371,38 @@ class AddressChecker:
                 action = self.policy["duplicate-id"]
                 problems.append(RowProblem(number, "duplicate-id", "unique_id", self._labels["unique_id"], uid,
                                            f"id {uid!r} is already used by row {first}",
-                                           "skipped" if action == "skip" else "kept"))
+                                           "skipped" if action == "skip" else "kept", who=v["name"] or v["organization"]))
                 skipped = action == "skip"
         return skipped
+
+
+def _duplicate_key(name: str, organization: str, address1: str, address2: str, city: str, state: str,
+                   postal_code: str, country: str) -> str:
+    """Two recipients are the same when these agree, ignoring case and the ZIP+4."""
+    return "\x1f".join((name, organization, address1, address2, city, state, postal_code[:5], country)).casefold()
+
+
+def recipient_key(a: Address) -> str:
+    """The duplicate key of an Address (the checker's, so a list and an import agree)."""
+    return _duplicate_key(a.name.strip(), a.organization.strip(), a.address1.strip(), a.address2.strip(),
+                          a.city.strip(), a.state.strip(), a.postal_code.strip(), a.country.strip())
+
+
+def merge_recipients(current: Iterable[Address], added: Iterable[Address]) -> tuple[list[Address], list[Address]]:
+    """One recipient list from the list so far and an import added to it: duplicates are looked for
+    across the whole list, so nobody is mailed twice. Returns (the merged list, the added
+    recipients left out as duplicates of someone already in it)."""
+    merged = list(current)
+    seen = {recipient_key(a) for a in merged}
+    dropped: list[Address] = []
+    for a in added:
+        key = recipient_key(a)
+        if key in seen:
+            dropped.append(a)
+        else:
+            seen.add(key)
+            merged.append(a)
+    return merged, dropped
 
 
 def _clean(value: str) -> str:

@@ -68,6 +68,8 @@ for _target, _names in {
     "postal_code": ("postal code", "postalcode", "zip", "zip code", "zipcode", "postcode", "post code",
                     "zip postal code", "postal zip code", "postal", "zip postal"),
     "country": ("country", "country region", "country code", "nation", "country name"),
+    # not a target: used as the street when the street is empty (Google's "Address 1 - PO Box")
+    "po_box": ("po box", "pobox", "p o box", "post office box"),
 }.items():
     for _name in _names:
         _ADDRESS_ENDINGS[_name] = _target
@@ -130,13 +132,9 @@ def guess_mapping(headers: Iterable[str], sample_rows: Iterable[MappingABC[str, 
     if org:
         mapping["organization"] = org
 
-    groups: dict[str, dict[str, str]] = {}
-    for h in headers:
-        split = _split_address_header(_norm(h))
-        if split is None:
-            continue
-        group, target = split
-        groups.setdefault(group, {}).setdefault(target, h)
+    groups = _address_groups(headers)
+    groups = {g: {t: c for t, c in parts.items() if t != "po_box"} for g, parts in groups.items()}
+    groups = {g: parts for g, parts in groups.items() if parts}
     if groups:
         best = max(groups, key=lambda g: _group_score(g, groups[g], samples))
         for target, column in groups[best].items():
@@ -155,6 +153,53 @@ def guess_mapping(headers: Iterable[str], sample_rows: Iterable[MappingABC[str, 
             notes.append(f"no column found for {TARGET_LABELS[target]}: map one by hand")
     used = {c for v in mapping.values() for c in ([v] if isinstance(v, str) else v)}
     return MappingGuess(mapping, _source(by_norm), notes, [h for h in headers if h not in used])
+
+
+def _address_groups(headers: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Address columns by group: ``{"business": {"address1": "Business Street", ...}, "home": ...}``."""
+    groups: dict[str, dict[str, str]] = {}
+    for h in headers:
+        split = _split_address_header(_norm(h))
+        if split is not None:
+            group, target = split
+            groups.setdefault(group, {}).setdefault(target, h)
+    return groups
+
+
+# the parts of one postal address: when all of a row's mapped ones are empty, another group is used
+ADDRESS_PARTS = ("address1", "address2", "address3", "city", "state", "postal_code", "country")
+
+
+@dataclass(slots=True, frozen=True)
+class AddressFallback:
+    """Where a row's address comes from when the mapped columns are empty: another group of the
+    same export (Outlook's Home columns when Business is empty, and the other way round), and the
+    PO Box column of the mapped group (Google's "Address 1 - PO Box") when there is no street."""
+
+    group: str = ""  # the other group's name ("home")
+    columns: tuple[tuple[str, str], ...] = ()  # (target, column) of the other group
+    po_box: str | None = None  # the mapped group's PO Box column
+
+
+def address_fallback(mapping: MappingABC[str, object], headers: Iterable[str]) -> AddressFallback:
+    """The fallback for ``mapping`` over a file with ``headers`` (no fallback for a hand-made
+    mapping whose columns belong to no recognisable group)."""
+    groups = _address_groups(headers)
+    street = columns_of(mapping.get("address1"))  # type: ignore[arg-type]
+    city = columns_of(mapping.get("city"))  # type: ignore[arg-type]
+    probe = (street or city or [None])[0]
+    split = _split_address_header(_norm(probe)) if probe else None
+    if split is None:
+        return AddressFallback()
+    mine = split[0]
+    po_box = groups.get(mine, {}).get("po_box")
+    mapped = {c for t in ADDRESS_PARTS for c in columns_of(mapping.get(t))}  # type: ignore[arg-type]
+    others = [(g, parts) for g, parts in groups.items()
+              if g != mine and "address1" in parts and "city" in parts and not set(parts.values()) & mapped]
+    if not others:
+        return AddressFallback(po_box=po_box)
+    group, parts = min(others, key=lambda gp: _GROUP_ORDER.index(gp[0]) if gp[0] in _GROUP_ORDER else 99)
+    return AddressFallback(group, tuple((t, c) for t, c in parts.items() if t in ADDRESS_PARTS), po_box)
 
 
 def _group_score(group: str, parts: dict[str, str], samples: list[MappingABC[str, str]]) -> tuple:

@@ -64,6 +64,55 @@ def mail_merge_mismatch(data_rows: int, per_recipient: int, pdf_pages: int, pdf_
             f"(pages {need + 1}-{pdf_pages} would not be mailed)")
 
 
+def merge_ranges(positions: list[int], per_recipient: int, data_rows: int, pdf_pages: int | None,
+                 pdf_name: str = "the PDF") -> list[tuple[int, int]]:
+    """Mail merge for a list already in memory (the app's): the recipient at data-row ``positions[i]``
+    (0-based, counting every row of the imported file, skipped or not: the PDF was made from the
+    whole list) gets pages k*p+1 .. k*(p+1), exactly as ``build-xml --pages-per-recipient`` does.
+    InputError (``mail_merge_mismatch``'s words) when ``data_rows`` x k is not the PDF's page count."""
+    if per_recipient < 1:
+        raise InputError("pages per recipient: must be at least 1")
+    if pdf_pages is not None:
+        problem = mail_merge_mismatch(data_rows, per_recipient, pdf_pages, pdf_name)
+        if problem:
+            raise InputError(problem)
+    return [(p * per_recipient + 1, (p + 1) * per_recipient) for p in positions]
+
+
+@dataclass(slots=True, frozen=True)
+class PlanProposal:
+    mode: str  # "same" | "each"
+    spec: str  # "1-2" | "2"
+    why: str
+
+
+def propose_plan(pdf_pages: int | None, data_rows: int) -> PlanProposal | None:
+    """The page plan that fits the PDF and the list: a PDF of rows x k pages (two rows or more) is a
+    mail merge of k pages per recipient; otherwise every recipient gets the whole PDF."""
+    if not pdf_pages:
+        return None
+    if data_rows >= 2 and pdf_pages % data_rows == 0:
+        k = pdf_pages // data_rows
+        return PlanProposal("each", str(k), f"the PDF's {pdf_pages} pages are {data_rows} rows x {k}: "
+                            f"{k} page(s) per recipient, in list order")
+    return PlanProposal("same", f"1-{pdf_pages}", f"every recipient gets all {pdf_pages} page(s) of the PDF")
+
+
+SAME_PAGES_WARN_ABOVE = 5
+
+
+def same_pages_warning(pieces: int, pages: int, pdf_pages: int | None = None) -> str | None:
+    """Plain words when every recipient gets many pages: the overspend a mail merge PDF sent whole
+    to everyone would be ("each of the 18 letters has 50 pages")."""
+    if pages <= SAME_PAGES_WARN_ABOVE or pieces < 1:
+        return None
+    text = (f"each of the {pieces} letter(s) has {pages} pages ({pieces * pages:,} printed pages in all)")
+    if pdf_pages and pieces >= 2 and pdf_pages % pieces == 0 and pages == pdf_pages:
+        text += (f"; if the PDF is a mail merge of {pdf_pages // pieces} page(s) per recipient, choose "
+                 "\"N pages per recipient\"")
+    return text
+
+
 @dataclass(slots=True)
 class PagePlan:
     """How to give pages to rows. Exactly one of ``same_pages`` / ``per_recipient`` is set, unless

@@ -86,6 +86,38 @@ def point_for(journal: Journal, entry: JournalEntry) -> ResumePoint:
     return ResumePoint(bid, step, entry.key, pdf=pdf, pdf_uploaded=pdf_up, xml=xml or None, xml_uploaded=xml_up)
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierSubmit:
+    """An earlier batch with the same PDF and XML in this environment: its id and when its submit
+    really finished (the journal's submit step), not when the batch was created."""
+
+    batch_id: str
+    environment: str
+    submitted_at: str | None  # ISO time the submit step finished; None when no answer came
+    answered: bool
+
+    def describe(self) -> str:
+        """The words of the duplicate guard's refusal, with the real submit time."""
+        if self.answered and self.submitted_at:
+            return (f"this PDF and XML were already submitted in {self.environment} as batch {self.batch_id} "
+                    f"on {self.submitted_at[:19].replace('T', ' ')} UTC")
+        return (f"this PDF and XML were already possibly submitted (no answer came) in {self.environment} "
+                f"as batch {self.batch_id}")
+
+
+def earlier_submit(journal: Journal, environment: str, base_url: str, pdf_sha256: str, xml_sha256: str,
+                   exclude_key: int | None = None) -> EarlierSubmit | None:
+    """The duplicate guard's finding, for showing before any Submit button (the same rule as
+    ``Journal.find_duplicate``, which ``submit_step`` enforces)."""
+    earlier = journal.find_duplicate(environment, base_url, pdf_sha256, xml_sha256, exclude_key)
+    if earlier is None:
+        return None
+    step = earlier.latest("submit")
+    finished = step.finished_at if step is not None and step.settled else None
+    return EarlierSubmit(earlier.batch_id or "(no id)", earlier.environment, finished,
+                         bool(earlier.submitted and finished))
+
+
 # ---------------------------------------------------------------------------- who each piece went to
 
 

@@ -65,8 +65,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             kinds.add_column(title, key=key)
         rows = self.query_one("#problem-rows", DataTable)
         rows.border_title = "Rows of this kind"
-        for key, title in (("row", "Row"), ("column", "Column"), ("value", "Value"), ("done", "Done"),
-                           ("message", "Problem")):
+        for key, title in (("row", "Row"), ("who", "Name"), ("column", "Column"), ("value", "Value"),
+                           ("done", "Done"), ("message", "Problem")):
             rows.add_column(title, key=key)
         kinds.focus()
         self.scan()
@@ -139,9 +139,9 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         problems = [p for p in self.report.problems if p.kind == kind]
         for p in problems[:MAX_LISTED]:
             done = f"fixed to {p.fixed_value}" if p.action == "fixed" else p.action
-            rows.add_row(str(p.row), p.column, p.value, done, p.message)
+            rows.add_row(str(p.row), p.who, p.column, p.value, done, p.message)
         if len(problems) > MAX_LISTED:
-            rows.add_row("…", "", "", "", f"and {len(problems) - MAX_LISTED:,} more rows of this kind")
+            rows.add_row("…", "", "", "", "", f"and {len(problems) - MAX_LISTED:,} more rows of this kind")
         rows.border_title = f"Rows with {kind} ({len(problems):,})"
 
     def highlighted_kind(self) -> str | None:

@@ -21,6 +21,7 @@ SCREENS = (
     ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
+    ("Address list: replace or add", "c2m_tui.tui.screens.replace_or_add", "ReplaceOrAddScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
     ("Leaving during an upload", "c2m_tui.tui.screens.leave_during_call", "LeaveDuringCallScreen"),
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),

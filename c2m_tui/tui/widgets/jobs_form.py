@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
@@ -73,7 +74,47 @@ def import_mapped(path: Path, mapping: dict, policy: dict) -> tuple[list[Address
     return result.addresses, lines + [p.describe() for p in ordered]
 
 
+def guess_and_scan(path: Path):
+    """The guessed columns of a list and every row checked under the default policy: (mapping, report)."""
+    from c2m_tui.core.addresses import check_mapping, guess_mapping, open_table, preview, scan_rows
+
+    table = open_table(path)
+    headers = table.info.headers
+    guess = guess_mapping(headers, [row for _, row in preview(path, 50).rows])
+    mapping = check_mapping(guess.mapping, headers)
+    return mapping, scan_rows(table, mapping)
+
+
+def import_list(path: Path, mapping: dict, policy: dict | None):
+    """The accepted recipients and the report of what happened to every row: (addresses, report)."""
+    from c2m_tui.core.addresses import import_addresses as import_all
+
+    result = import_all(path, mapping=mapping, policy=policy or {}, max_rows=MAX_FORM_RECIPIENTS)
+    return result.addresses, result.report, result.positions
+
+
+def import_counts(name: str, report, duplicates: int = 0, mode: str = "replace") -> list[str]:
+    """What an import did, in words: rows read, will be mailed, skipped and why (never silent)."""
+    mailed = report.rows_accepted - duplicates
+    lines = [f"{name}: {report.rows_read} row(s) read, {mailed} will be mailed, {report.rows_skipped} skipped"
+             + (f", {duplicates} already in the list (not added twice)" if duplicates else "")
+             + (" (added to the list)" if mode == "add" else "")]
+    if report.rows_skipped:
+        rows = ", ".join(map(str, report.skipped_rows[:12])) + (" …" if len(report.skipped_rows) > 12 else "")
+        lines.append(f"skipped rows {rows}")
+    lines += [line for line in report.summary() if not line.endswith(": kept")]
+    return lines
+
+
 class JobsForm(Vertical):
+    """The recipients are ONE list per batch: an import replaces it, or (asked) is added to it with
+    duplicates looked for across the whole list; delete removes the highlighted row, ctrl+l clears."""
+
+    BINDINGS = [
+        Binding("delete", "remove_selected", "Remove recipient", show=False),
+        Binding("ctrl+l", "clear_recipients", "Clear the recipient list", show=False),
+    ]
+
     @dataclass
     class Changed(Message):
         pass
@@ -81,6 +122,9 @@ class JobsForm(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.recipients: list[Address] = []
+        self.import_report = None  # the last import's CheckReport (rows read, skipped and why)
+        # ({id(address): its 0-based data row in the imported file}, the file's data rows)
+        self.merge_rows: tuple[dict[int, int], int] | None = None
         self.pdf_name = ""
         self.pdf_pages: int | None = None
 
@@ -99,7 +143,9 @@ class JobsForm(Vertical):
         with Horizontal(classes="form-buttons"):
             yield Button("Add recipient", id="rcp-add")
             yield Button("Remove selected", id="rcp-remove")
+        yield Static("No recipients yet.", id="rcp-count", classes="hint", markup=False)
         yield DataTable(id="rcp-table", cursor_type="row")
+        yield Button("Clear list", id="rcp-clear")  # its own line: three buttons do not fit at 80x24
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
             yield Button("Import CSV", id="csv-import")
@@ -108,6 +154,7 @@ class JobsForm(Vertical):
         yield Label("Pages", classes="section-title")
         yield Select([(text, key) for key, text in PAGE_MODES], value="same", allow_blank=False, id="page-mode")
         yield Input(placeholder="pages, e.g. 1-2", id="page-spec")
+        yield Static("", id="page-hint", classes="hint", markup=False)
 
     def _address_inputs(self, prefix: str) -> ComposeResult:
         fields = ADDRESS_INPUTS if prefix == "rcp" else [f for f in ADDRESS_INPUTS if f[0] != "address2"]
@@ -123,6 +170,7 @@ class JobsForm(Vertical):
                            ("postal_code", "ZIP")):
             table.add_column(title, key=key)
         table.display = False
+        self.query_one("#rcp-clear", Button).display = False
         self._fill_options(PrintOptions().document_class)
 
     # ------------------------------------------------------------------ options from the catalog
@@ -152,7 +200,8 @@ class JobsForm(Vertical):
     def _page_mode_changed(self, event: Select.Changed) -> None:
         """A sensible starting value for the chosen layout (the person edits it from there)."""
         spec = self.query_one("#page-spec", Input)
-        pages, people = self.pdf_pages, len(self.recipients)
+        pages = self.pdf_pages
+        people = self.merge_rows[1] if self.merge_rows else len(self.recipients)  # the file's rows
         if event.value == "same":
             spec.placeholder, spec.value = "pages, e.g. 1-2", f"1-{pages}" if pages else ""
         elif event.value == "each":
@@ -184,12 +233,33 @@ class JobsForm(Vertical):
         self.query_one("#rcp-name", Input).focus()
 
     def _add_rows(self, rows: list[Address]) -> None:
+        """Typed recipients join the list; one already in it is not added twice."""
+        from c2m_tui.core.addresses.checks import merge_recipients
+
+        merged, dropped = merge_recipients(self.recipients, rows)
+        if dropped:
+            self.app.notify(f"{len(dropped)} recipient(s) already in the list: not added twice", severity="warning")
+        self.set_recipients(merged)
+
+    def set_recipients(self, rows: list[Address]) -> None:
+        """The whole recipient list, replaced (the table is rebuilt to match it exactly)."""
+        self.merge_rows = None
         table = self.query_one("#rcp-table", DataTable)
-        for address in rows:
-            self.recipients.append(address)
+        table.clear()
+        self.recipients = list(rows)
+        for address in self.recipients:
             table.add_row(address.name or address.organization, address.address1, address.city, address.state,
                           address.postal_code, key=str(id(address)))
+        self._list_changed()
+
+    def _list_changed(self) -> None:
+        table = self.query_one("#rcp-table", DataTable)
         table.display = bool(self.recipients)
+        self.query_one("#rcp-clear", Button).display = bool(self.recipients)
+        n = len(self.recipients)
+        self.query_one("#rcp-count", Static).update(
+            f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+l: clear the list" if n
+            else "No recipients yet.")
         self.post_message(self.Changed())
 
     @on(Button.Pressed, "#rcp-remove")
@@ -200,8 +270,18 @@ class JobsForm(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         self.recipients = [a for a in self.recipients if str(id(a)) != key.value]
         table.remove_row(key)
-        table.display = bool(self.recipients)
-        self.post_message(self.Changed())
+        self._list_changed()
+
+    def action_remove_selected(self) -> None:
+        if self.app.focused is self.query_one("#rcp-table", DataTable):
+            self.remove_recipient()
+
+    @on(Button.Pressed, "#rcp-clear")
+    def action_clear_recipients(self) -> None:
+        if self.recipients:
+            n = len(self.recipients)
+            self.set_recipients([])
+            self.query_one("#csv-note", Static).update(f"Cleared the list ({n} recipient(s) removed)")
 
     @on(Button.Pressed, "#csv-import")
     @on(Input.Submitted, "#csv-path")
@@ -232,33 +312,65 @@ class JobsForm(Vertical):
                 return
             policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
             if policy is not None:
-                self.import_csv(path, mapping, policy)
+                await self._import_and_take(path, mapping, policy)
                 return
 
-    @work(group="csv-import", thread=True, exclusive=True, exit_on_error=False)
-    def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
+    @work(group="csv-map", exclusive=True, exit_on_error=False)
+    async def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
+        """Enter on a path: the columns are guessed and every row checked; if any row has a problem
+        the problems screen opens first, so nobody is dropped without the person seeing it."""
+        import asyncio
+
+        from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+        from c2m_tui.tui.screens._common import failure_text
+
+        note = self.query_one("#csv-note", Static)
+        if mapping is None:
+            note.update(f"Checking {path.name}…")
+            try:
+                mapping, report = await asyncio.to_thread(guess_and_scan, path)
+            except Exception as err:  # C2MError, OSError, or a bug: one line, never a dead worker
+                note.update(failure_text(err, path))
+                return
+            if report.problems:
+                policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
+                if policy is None:
+                    note.update(f"{path.name}: not imported; the list is unchanged")
+                    return
+        await self._import_and_take(path, mapping, policy)
+
+    async def _import_and_take(self, path: Path, mapping: dict, policy: dict | None) -> None:
+        """Import with the chosen columns and actions; replace the list, or ask replace / add."""
+        import asyncio
+
+        from c2m_tui.core.addresses.checks import merge_recipients
+        from c2m_tui.tui.screens._common import failure_text
+        from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
+
         note = self.query_one("#csv-note", Static)
         try:
-            rows, problems = (import_addresses(path) if mapping is None
-                              else import_mapped(path, mapping, policy or {}))
-        except C2MError as err:
-            self.app.call_from_thread(note.update, str(err))
+            rows, report, positions = await asyncio.to_thread(import_list, path, mapping, policy)
+        except Exception as err:
+            note.update(failure_text(err, path))
             return
-        except OSError as err:
-            self.app.call_from_thread(note.update, f"{path}: {err.strerror or err}")
-            return
-        except Exception as err:  # a bug must show, not vanish in the worker
-            self.app.call_from_thread(note.update, f"{path}: unexpected {type(err).__name__}: {err}")
-            return
-
-        def show() -> None:
-            self._add_rows(rows)
-            lines = [f"Imported {len(rows)} recipient(s) from {path.name}"] + problems[:6]
-            if len(problems) > 6:
-                lines.append(f"… and {len(problems) - 6} more")
-            note.update("\n".join(lines))
-
-        self.app.call_from_thread(show)
+        mode = "replace"
+        if self.recipients:
+            mode = await self.app.push_screen_wait(ReplaceOrAddScreen(len(self.recipients), len(rows), path.name))
+            if mode is None:
+                note.update(f"{path.name}: not imported; the list is unchanged")
+                return
+        dropped: list[Address] = []
+        if mode == "add":
+            merged, dropped = merge_recipients(self.recipients, rows)
+            self.set_recipients(merged)  # two files: a mail merge follows the list's own order
+        else:
+            self.set_recipients(rows)
+            # a mail merge follows the file's rows, skipped ones included (as build-xml does)
+            self.merge_rows = ({id(a): p for a, p in zip(rows, positions)}, report.rows_read)
+            self.propose_plan()
+        self.import_report = report
+        lines = import_counts(path.name, report, len(dropped), mode)
+        note.update("\n".join(lines[:8] + ([f"… and {len(lines) - 8} more"] if len(lines) > 8 else [])))
 
     # ------------------------------------------------------------------ the values
 
@@ -267,6 +379,22 @@ class JobsForm(Vertical):
         spec = self.query_one("#page-spec", Input)
         if not spec.value and pages:
             spec.value = f"1-{pages}"
+        if self.recipients:
+            self.propose_plan()
+
+    def propose_plan(self) -> None:
+        """Set the page plan that fits the PDF and the imported list (core.addresses.propose_plan)
+        and say why; the person can change it."""
+        from c2m_tui.core.addresses import propose_plan
+
+        rows = self.merge_rows[1] if self.merge_rows else len(self.recipients)
+        proposal = propose_plan(self.pdf_pages, rows)
+        if proposal is None:
+            return
+        with self.prevent(Select.Changed):
+            self.query_one("#page-mode", Select).value = proposal.mode
+        self.query_one("#page-spec", Input).value = proposal.spec
+        self.query_one("#page-hint", Static).update(f"Proposed: {proposal.why}")
 
     def form(self) -> BatchForm:
         values = {}
@@ -285,4 +413,15 @@ class JobsForm(Vertical):
             recipients=list(self.recipients),
             page_mode=str(self.query_one("#page-mode", Select).value),
             page_spec=self.query_one("#page-spec", Input).value,
+            **self._merge_positions(),
         )
+
+    def _merge_positions(self) -> dict:
+        """The imported file's rows for a mail merge, when every recipient came from that import."""
+        if self.merge_rows is None:
+            return {}
+        where, rows = self.merge_rows
+        positions = [where.get(id(a)) for a in self.recipients]
+        if any(p is None for p in positions):
+            return {}
+        return {"positions": positions, "list_rows": rows}

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from c2m_tui.core.errors import describe
 from c2m_tui.tui.widgets.jobs_form import JobsForm
@@ -20,6 +20,8 @@ from c2m_tui.tui.widgets.path_input import PathSuggester
 
 DEBOUNCE_SECONDS = 0.4
 PREVIEW_LINES = 400  # a million-recipient XML is previewed by its head only
+# the app's --allow-unknown-options: shown only when an option is outside the catalog (or it is on)
+ALLOW_UNKNOWN_LABEL = "Allow option values the catalog lacks (Click2Mail accepts them)"
 
 
 @dataclass
@@ -31,36 +33,31 @@ class XmlCheck:
     warnings: list[str]
     counts: tuple[int, int, int] = (0, 0, 0)  # jobs, pieces, pages
     notes: list[str] | None = None
+    unknown_options: int = 0  # product options outside the catalog (errors unless allowed)
 
     @property
     def valid(self) -> bool:
         return self.xml is not None and not self.errors
 
 
-def _where(problem) -> str:
-    parts = []
-    if getattr(problem, "job", None):
-        parts.append(f"job {problem.job}")
-    if getattr(problem, "recipient", None):
-        parts.append(f"recipient {problem.recipient}")
-    if getattr(problem, "field", None):
-        parts.append(str(problem.field))
-    if getattr(problem, "line", None):
-        parts.append(f"line {problem.line}")
-    return (", ".join(parts) + ": ") if parts else ""
+def problem_line(problem) -> str:
+    """A validation problem as the CLI prints it (``Problem.text``), led by its line."""
+    return (f"line {problem.line}: " if problem.line else "") + problem.text()
 
 
-def check_xml(xml: bytes, pdf: Path | None, notes: list[str] | None = None) -> XmlCheck:
+def check_xml(xml: bytes, pdf: Path | None, notes: list[str] | None = None, *,
+              allow_unknown_options: bool = False) -> XmlCheck:
     """Validate XML bytes against the rules (core.validate) and the PDF."""
     from c2m_tui.core.validate import validate_batch
 
-    report = validate_batch(xml, pdf)
+    report = validate_batch(xml, pdf, allow_unknown_options=allow_unknown_options)
     return XmlCheck(
         xml=xml,
-        errors=[_where(p) + p.message for p in report.errors],
-        warnings=[_where(p) + p.message for p in report.warnings],
+        errors=[problem_line(p) for p in report.errors],
+        warnings=[problem_line(p) for p in report.warnings],
         counts=(report.jobs, report.pieces, report.pages),
         notes=notes,
+        unknown_options=len(report.unknown_options),
     )
 
 
@@ -101,12 +98,14 @@ class JobsStep(Horizontal):
         with Vertical(id="jobs-right"):
             with VerticalScroll(id="validation-box"):
                 yield Static("Nothing checked yet.", id="validation", markup=False)
+            yield Checkbox(ALLOW_UNKNOWN_LABEL, id="allow-unknown")
             with VerticalScroll(id="xml-preview-box"):
                 yield Static("", id="xml-preview")
             yield Button("Upload XML", id="xml-upload", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#xml-discard", Button).display = False
+        self.query_one("#allow-unknown", Checkbox).display = False
         self.query_one("#validation-box").border_title = "Validation"
         self.query_one("#xml-preview-box").border_title = "XML preview"
         if self.pdf is not None:
@@ -130,15 +129,14 @@ class JobsStep(Horizontal):
 
     @work(group="xml-load", thread=True, exclusive=True, exit_on_error=False)
     def load_xml(self, path: Path) -> None:
-        from c2m_tui.core.batchxml import batch_xml_bytes, read_batch
+        from c2m_tui.core.preflight import xml_for_upload
 
         try:
-            result = read_batch(path)
-            xml = batch_xml_bytes(result.batch)  # re-written: embedded credentials are dropped
+            xml, notes = xml_for_upload(path)  # as the CLI's send: the file's bytes, credentials removed
         except Exception as err:  # a bad file is named, never a crash
             self.app.call_from_thread(self._load_failed, describe(err, path))
             return
-        self.app.call_from_thread(self._loaded, path, xml, list(result.notes))
+        self.app.call_from_thread(self._loaded, path, xml, notes)
 
     def use_xml(self, xml: bytes, label: str) -> None:
         """Review XML bytes known from before (a resumed batch) as if loaded from a file."""
@@ -182,22 +180,36 @@ class JobsStep(Horizontal):
         self.query_one("#xml-upload", Button).disabled = True
         self._timer = self.set_timer(0.01 if now else DEBOUNCE_SECONDS, self._run_check)
 
+    @property
+    def allow_unknown_options(self) -> bool:
+        return self.query_one("#allow-unknown", Checkbox).value
+
+    @on(Checkbox.Changed, "#allow-unknown")
+    def _allow_unknown_changed(self) -> None:
+        self.schedule_check(now=True)
+
+    def _show_allow_unknown(self, check: XmlCheck) -> None:
+        """The override is visible while an option is outside the catalog, and while it is on."""
+        box = self.query_one("#allow-unknown", Checkbox)
+        box.display = bool(check.unknown_options) or box.value
+
     def _run_check(self) -> None:
         self._timer = None
         if self.loaded is not None:
-            self.validate(None, self.loaded[1], self.loaded[2])
+            self.validate(None, self.loaded[1], self.loaded[2], self.allow_unknown_options)
         else:
-            self.validate(self.query_one(JobsForm).form(), None, None)
+            self.validate(self.query_one(JobsForm).form(), None, None, self.allow_unknown_options)
 
     @work(group="validate", thread=True, exclusive=True, exit_on_error=False)
-    def validate(self, form, xml: bytes | None, notes: list[str] | None) -> None:
+    def validate(self, form, xml: bytes | None, notes: list[str] | None, allow_unknown: bool = False) -> None:
         from c2m_tui.core.batchxml import batch_xml_bytes
 
         try:
             if xml is None:
                 batch = form.to_batch()
                 xml = batch_xml_bytes(batch)
-            check = check_xml(xml, self.pdf_path, notes)
+                notes = form.plan_notes()  # "each of the 18 letters has 50 pages"
+            check = check_xml(xml, self.pdf_path, notes, allow_unknown_options=allow_unknown)
         except Exception as err:  # a bug must show too, not leave a stale panel
             check = XmlCheck(xml=None, errors=[describe(err)], warnings=[])
         self.app.call_from_thread(self._checked, check)
@@ -211,10 +223,10 @@ class JobsStep(Horizontal):
             lines.append(f"✓ valid: {jobs} job(s), {pieces} piece(s), {pages} printed page(s)")
         for e in check.errors:
             lines.append(f"✗ {e}")
-        for w in check.warnings:
+        for w in (check.notes or []) + check.warnings:
             lines.append(f"! {w}")
         panel.update("\n".join(lines))
-        panel.set_classes("ok-text" if check.valid and not check.warnings else
+        panel.set_classes("ok-text" if check.valid and not check.warnings and not check.notes else
                           "warning-text" if check.valid else "error-text")
         preview = self.query_one("#xml-preview", Static)
         if check.xml is not None:
@@ -224,6 +236,7 @@ class JobsStep(Horizontal):
         else:
             preview.update("")
         self.query_one("#xml-upload", Button).disabled = not (check.valid and self.batch_id)
+        self._show_allow_unknown(check)
         self.post_message(self.Checked(check))
 
     # ------------------------------------------------------------------ uploading

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from c2m_tui.core.preflight import human_size
 
@@ -23,14 +24,50 @@ def summary_table(session, batch_id: str | None, pdf, check) -> Table:
         table.add_row("PDF", f"{Path(pdf.path).name} · {pdf.pages} page(s) · {human_size(pdf.size_bytes)}")
     if check is not None:
         jobs, pieces, pages = check.counts
-        table.add_row("Jobs", str(jobs))
-        table.add_row("Pieces", f"{pieces} (letters/cards to be mailed)")
-        table.add_row("Printed pages", str(pages))
+        mailed = mail_lines(check.xml)
+        if mailed:
+            for name, value in mailed:
+                table.add_row(name, value)
+        else:
+            table.add_row("Jobs", str(jobs))
+            table.add_row("Pieces", f"{pieces} (letters/cards to be mailed)")
+            table.add_row("Printed pages", str(pages))
         for name, value in _option_lines(check.xml):
             table.add_row(name, value)
         for w in check.warnings:
             table.add_row("Warning", w)
     return table
+
+
+def mail_lines(xml: bytes | None) -> list[tuple[str, str]]:
+    """What will be mailed (core.mail_summary: the same rows as ``send``'s confirmation)."""
+    if not xml:
+        return []
+    from c2m_tui.core.mail_summary import mail_summary
+
+    try:
+        return mail_summary(xml).lines()
+    except Exception:  # validated before upload; a summary is not worth a crash
+        return []
+
+
+def duplicate_text(session, pdf_path: Path, xml: bytes) -> str | None:
+    """The duplicate guard's finding for these files, in words, or None (runs in a thread: it
+    hashes the PDF)."""
+    from c2m_tui.core.sending.plan import sha256_bytes, sha256_file
+    from c2m_tui.core.journal.views import earlier_submit
+    from c2m_tui.tui.session import open_journal
+
+    journal, _notice = open_journal()
+    if journal is None:
+        return None
+    target = session.target
+    pdf_sha, _size = sha256_file(pdf_path)
+    earlier = earlier_submit(journal, target.environment, target.base_url.rstrip("/"), pdf_sha, sha256_bytes(xml))
+    if earlier is None:
+        return None
+    return (f"Already sent: {earlier.describe()}. Submitting again mails every letter a second time "
+            f"and is charged again.")
 
 
 def _option_lines(xml: bytes | None) -> list[tuple[str, str]]:
@@ -54,8 +91,14 @@ def _option_lines(xml: bytes | None) -> list[tuple[str, str]]:
 
 
 class ReviewStep(VerticalScroll):
+    duplicate: str | None = None  # the duplicate warning shown, if any (tests read it)
+
     def compose(self) -> ComposeResult:
         yield Static("Upload the PDF and the XML first.", id="review-summary")
+        yield Input(placeholder="search the recipients: name, street, city, ZIP…", id="review-search")
+        yield Static("", id="review-found", markup=False)
+        # before any Submit button: the same files were submitted before
+        yield Static("", id="review-duplicate", classes="error-text", markup=False)
         yield Static("", id="review-result", markup=False)
         with Horizontal(classes="step-buttons"):
             yield Button("Submit batch", id="submit", variant="error", disabled=True)
@@ -63,12 +106,47 @@ class ReviewStep(VerticalScroll):
 
     def on_mount(self) -> None:
         self.query_one("#open-status", Button).display = False
+        self.query_one("#review-duplicate", Static).display = False
+        self._xml: bytes | None = None
 
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
         self.query_one("#review-summary", Static).update(summary_table(session, batch_id, pdf, check))
+        self._xml = check.xml if check is not None else None
+        if pdf is not None and self._xml:
+            self.check_duplicate(session, Path(pdf.path), self._xml)
         submit = self.query(Button).filter("#submit")
         if submit:
             submit.first().disabled = not ready
+
+    @work(group="review-duplicate", thread=True, exclusive=True, exit_on_error=False)
+    def check_duplicate(self, session, pdf_path: Path, xml: bytes) -> None:
+        try:
+            text = duplicate_text(session, pdf_path, xml)
+        except Exception:  # the submit itself enforces the guard; the warning is a courtesy ahead of it
+            text = None
+        self.app.call_from_thread(self._show_duplicate, text)
+
+    def _show_duplicate(self, text: str | None) -> None:
+        self.duplicate = text
+        box = self.query_one("#review-duplicate", Static)
+        box.update(text or "")
+        box.display = bool(text)
+        for button in self.query("#submit"):
+            button.label = "Submit AGAIN (already sent)" if text else "Submit batch"
+
+    @on(Input.Changed, "#review-search")
+    def _search(self, event: Input.Changed) -> None:
+        from c2m_tui.core.mail_summary import search_recipients
+
+        found = self.query_one("#review-found", Static)
+        if not event.value.strip() or not self._xml:
+            found.update("")
+            return
+        try:
+            hits = search_recipients(self._xml, event.value, limit=20)
+        except Exception:
+            hits = []
+        found.update("\n".join(h.text() for h in hits) if hits else f"no recipient matches {event.value.strip()!r}")
 
     def submitted(self, batch_id: str) -> None:
         """After submit the button is gone for good: a second submit cannot be pressed."""

@@ -1,0 +1,139 @@
+"""What a batch will mail, computed once from the XML that is uploaded, for the app's review page
+and the CLI's confirmation alike: pieces, printed pages and sheets per piece, envelope, mail class,
+the return address, domestic and international counts, the first and last recipients with their
+page ranges, and a search over all of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from c2m_tui.core.usps import is_us_country
+
+SHOWN = 3  # first and last recipients shown
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientLine:
+    number: int  # 1-based, over the whole batch, in XML order
+    job: int
+    name: str
+    place: str  # "Boston MA 02134" / "Berlin, Germany"
+    pages: tuple[int, int]
+
+    def text(self) -> str:
+        first, last = self.pages
+        pages = f"page {first}" if first == last else f"pages {first}-{last}"
+        return f"#{self.number} {self.name} · {self.place} · {pages}"
+
+
+@dataclass(slots=True)
+class MailSummary:
+    jobs: int = 0
+    pieces: int = 0
+    printed_pages: int = 0
+    sheets: int = 0
+    per_piece: dict[tuple[int, int], int] = field(default_factory=dict)  # (pages, sheets) -> pieces
+    products: dict[str, int] = field(default_factory=dict)  # "Letter 8.5 x 11 · #10 Double Window" -> pieces
+    mail_classes: dict[str, int] = field(default_factory=dict)
+    return_addresses: list[str] = field(default_factory=list)
+    domestic: int = 0
+    international: int = 0
+    first: list[RecipientLine] = field(default_factory=list)
+    last: list[RecipientLine] = field(default_factory=list)
+
+    def lines(self) -> list[tuple[str, str]]:
+        """(label, value) rows, the same words on the review page and in ``send``'s confirmation."""
+        def counted(d: dict) -> str:
+            return "; ".join(k if len(d) == 1 else f"{k} ({n})" for k, n in d.items()) or "-"
+
+        per = "; ".join(f"{p} page(s) on {s} sheet(s)" + ("" if len(self.per_piece) == 1 else f" ({n} pieces)")
+                        for (p, s), n in self.per_piece.items()) or "-"
+        rows = [
+            ("Pieces", f"{self.pieces:,} in {self.jobs:,} job(s): {self.domestic:,} domestic, "
+                       f"{self.international:,} international"),
+            ("Per piece", per),
+            ("Printed", f"{self.printed_pages:,} page(s) on {self.sheets:,} sheet(s)"),
+            ("Product", counted(self.products)),
+            ("Mail class", counted(self.mail_classes)),
+            ("Return to", " | ".join(self.return_addresses) or "your Click2Mail account's address"),
+        ]
+        rows += [("First" if i == 0 else "", r.text()) for i, r in enumerate(self.first)]
+        rows += [("Last" if i == 0 else "", r.text()) for i, r in enumerate(self.last)]
+        return rows
+
+
+def _place(a) -> str:
+    if is_us_country(a.country):
+        return " ".join(p for p in (a.city, a.state, a.postal_code) if p)
+    return ", ".join(p for p in (a.city, a.country) if p)
+
+
+def _recipients(batch):
+    number = 0
+    for index, job in enumerate(batch.jobs, 1):
+        for a in job.recipients:
+            number += 1
+            yield job, RecipientLine(number, index, a.name or a.organization, _place(a),
+                                     (job.starting_page, job.ending_page)), a
+
+
+def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
+    """The summary of a (validated) batch XML. InputError if it cannot be read."""
+    from collections import deque
+
+    from c2m_tui.core.batchxml import read_batch
+    from c2m_tui.core.validate import sheets
+
+    batch = read_batch(xml).batch
+    s = MailSummary()
+    tail: deque[RecipientLine] = deque(maxlen=shown)
+    jobs_seen: set[int] = set()
+    for job, line, a in _recipients(batch):
+        if line.job not in jobs_seen:
+            jobs_seen.add(line.job)
+            if job.return_address is not None:
+                ra = job.return_address
+                text = ", ".join(p for p in (ra.name or ra.organization, ra.address1, ra.city,
+                                             f"{ra.state} {ra.postal_code}".strip()) if p)
+                if text not in s.return_addresses:
+                    s.return_addresses.append(text)
+        o = job.options
+        pages = job.ending_page - job.starting_page + 1
+        sh = sheets(pages, (o.print_option or "").strip().casefold() == "printing both sides")
+        s.pieces += 1
+        s.printed_pages += pages
+        s.sheets += sh
+        s.per_piece[(pages, sh)] = s.per_piece.get((pages, sh), 0) + 1
+        product = " · ".join(v for v in (o.document_class, o.envelope or "no envelope") if v)
+        s.products[product] = s.products.get(product, 0) + 1
+        s.mail_classes[o.mail_class] = s.mail_classes.get(o.mail_class, 0) + 1
+        if is_us_country(a.country):
+            s.domestic += 1
+        else:
+            s.international += 1
+        if len(s.first) < shown:
+            s.first.append(line)
+        else:
+            tail.append(line)
+    s.jobs = len(jobs_seen)
+    s.last = list(tail)
+    return s
+
+
+def search_recipients(xml: bytes, query: str, limit: int = 50) -> list[RecipientLine]:
+    """Recipients whose name, organization, street, city, state, ZIP or country contains ``query``
+    (case-insensitive), with their page ranges."""
+    from c2m_tui.core.batchxml import read_batch
+
+    q = query.strip().casefold()
+    found: list[RecipientLine] = []
+    if not q:
+        return found
+    for _job, line, a in _recipients(read_batch(xml).batch):
+        hay = " ".join((a.name, a.organization, a.address1, a.address2, a.city, a.state, a.postal_code,
+                        a.country)).casefold()
+        if q in hay:
+            found.append(line)
+            if len(found) >= limit:
+                break
+    return found
