@@ -20,7 +20,7 @@ from c2m_tui.sim.worker import IntakeWorker
 @dataclass
 class SimContext:
     options: SimOptions
-    workdir: Path  # uploaded PDFs and XMLs, removed at shutdown
+    workdir: Path  # uploaded PDFs and XMLs, removed at shutdown (kept with a state_dir)
     store: BatchStore
     faults: FaultPlan
     connections: ConnectionRegistry
@@ -30,8 +30,17 @@ class SimContext:
     @classmethod
     def create(cls, options: SimOptions) -> "SimContext":
         rng = random.Random(options.seed)
-        workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
+        if options.state_dir:
+            workdir = Path(options.state_dir) / "uploads"
+            workdir.mkdir(parents=True, exist_ok=True)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
         store = BatchStore(workdir, random.Random(rng.random()))
+        started_at = None
+        if options.state_dir:
+            from c2m_tui.sim.persist import load
+
+            started_at = load(store, Path(options.state_dir))
         context = cls(
             options=options,
             workdir=workdir,
@@ -40,9 +49,24 @@ class SimContext:
             connections=ConnectionRegistry(),
             worker=IntakeWorker(store, options.queue_seconds),
         )
-        # uploads go even when the server never reaches its shutdown (a forced exit)
-        weakref.finalize(context, shutil.rmtree, workdir, True)
+        if started_at is not None:
+            context.started_at = started_at
+        if options.state_dir:
+            context.worker.on_change = context.persist
+        else:  # uploads go even when the server never reaches its shutdown (a forced exit)
+            weakref.finalize(context, shutil.rmtree, workdir, True)
         return context
 
+    def persist(self) -> None:
+        """Save the state (with a state_dir; otherwise nothing to do)."""
+        if self.options.state_dir:
+            from c2m_tui.sim.persist import save
+
+            save(self.store, self.started_at, Path(self.options.state_dir))
+
     def remove_files(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        """At shutdown: a temporary folder goes; a kept state is saved once more."""
+        if self.options.state_dir:
+            self.persist()
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)

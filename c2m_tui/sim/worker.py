@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Callable
 
 from c2m_tui.sim.store import BatchStore, SimBatch
 
@@ -22,6 +23,7 @@ class IntakeWorker:
         self.queue_seconds = queue_seconds
         self._wake = asyncio.Event()
         self._warming: threading.Thread | None = None
+        self.on_change: Callable[[], None] | None = None  # after each intake (a kept state saves itself)
 
     def warm_up(self) -> None:
         """Import the checkers' libraries (pypdf takes ~0.8 s) in the background, once, when the
@@ -72,6 +74,8 @@ class IntakeWorker:
                 self.store.new_job(index=j.index, pieces=j.pieces, mail_class=j.mail_class, now=now) for j in jobs
             ]
         self.store.finish_intake(batch, now)  # and the next waiting batch is received
+        if self.on_change is not None:
+            self.on_change()
 
 
 def _import_checkers() -> None:

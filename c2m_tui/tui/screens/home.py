@@ -45,6 +45,9 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        notices, self.app.session.notices = self.app.session.notices, []
+        for notice in notices:  # once: e.g. the demo's port was taken
+            self.app.notify(notice, title="Demo", severity="warning", timeout=15)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
