@@ -61,7 +61,8 @@ class LoginScreen(Screen[bool]):
 
     @work(group="keyring", thread=True, exclusive=True, exit_on_error=False)
     def check_keyring(self) -> None:
-        from c2m_tui.config.credentials import NO_KEYRING_HELP, keyring_status
+        from c2m_tui.config.credentials import NO_KEYRING_HELP_IN_APP as NO_KEYRING_HELP
+        from c2m_tui.config.credentials import keyring_status
 
         try:
             status = keyring_status()
@@ -75,6 +76,9 @@ class LoginScreen(Screen[bool]):
         state = self.query_one("#keyring-state", Static)
         save = self.query_one("#login-save", Button)
         save.disabled = not usable
+        save.display = usable  # only what can work is offered: no "remember" without a keyring
+        if not usable:
+            self.query_one("#login-session", Button).variant = "primary"
         if usable:
             state.update(f"The password will be kept in the OS keyring ({detail}).")
             state.set_classes("hint")
