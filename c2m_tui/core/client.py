@@ -23,7 +23,7 @@ import asyncio
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable, TypeVar
 from urllib.parse import urlsplit
@@ -85,6 +85,7 @@ class Answer:
     status_code: int
     content: bytes
     url: str
+    headers: httpx.Headers = field(default_factory=httpx.Headers)  # e.g. Date, read by tracking
 
     @property
     def text(self) -> str:
@@ -448,7 +449,7 @@ class BatchClient:
                 parts.append(chunk)
         finally:
             await response.aclose()
-        return Answer(response.status_code, b"".join(parts), str(request.url))
+        return Answer(response.status_code, b"".join(parts), str(request.url), response.headers)
 
     def _too_large(self, what: str, size: int | None) -> E.AnswerTooLargeError:
         limit = self.max_answer_bytes >> 20
@@ -503,7 +504,7 @@ async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
     return parser(data, *args)
 
 
-def _server_time(response: httpx.Response) -> str | None:
+def _server_time(response: "Answer") -> str | None:
     """The server's clock from its Date header (ISO-8601), or None when absent or garbled."""
     from email.utils import parsedate_to_datetime
 
