@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 # (title, module, class): the screens whose keys are listed, in the order people meet them
 SCREENS = (
@@ -59,7 +60,7 @@ class HelpScreen(Screen):
             yield Static("Keys", classes="section-title")
             self.table = self._table()
             yield Static(self.table, id="help-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)

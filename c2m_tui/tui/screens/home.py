@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,10 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from c2m_tui.tui.session import RecentBatch
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from c2m_tui.core.timefmt import local_time
 
 
 class HomeScreen(Screen):
@@ -41,7 +42,9 @@ class HomeScreen(Screen):
             yield Static("Recent batches", classes="section-title")
             # the table of recent batches is built when there is a first row (a quicker first paint)
             yield Static("No batches yet: press n to send your first.", id="recent-empty", classes="hint")
-        yield Footer()
+            # the highlighted batch's note in full: on 80 columns the Note column cuts it
+            yield Static("", id="recent-note", classes="hint", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -98,7 +101,7 @@ class HomeScreen(Screen):
         table = DataTable(id="recent", cursor_type="row", zebra_stripes=False)
         table.add_column("Batch", key="id", width=10)
         table.add_column("State", key="state", width=14)
-        table.add_column("When", key="when", width=16)
+        table.add_column("When", key="when", width=16)  # core.timefmt: "16:34" or "2026-11-28 09:01"
         table.add_column("Note", key="note")
         self.query_one("#home-body").mount(table, before="#recent-empty")
         return table
@@ -176,6 +179,13 @@ class HomeScreen(Screen):
 
         self.app.push_screen(WizardScreen(resume=point))
 
+    @on(DataTable.RowHighlighted, "#recent")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        note = str(event.data_table.get_row(event.row_key)[3] or "") if event.row_key is not None else ""
+        shown = self.query_one("#recent-note", Static)
+        shown.update(f"{event.row_key.value}: {note}" if note else "")
+        shown.display = bool(note)
+
     @on(DataTable.RowSelected, "#recent")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         self._open_status(str(event.row_key.value))
@@ -226,4 +236,4 @@ def recent_batches(session, limit: int = 50) -> list[RecentBatch]:
 def _when(stamp: float | None) -> str:
     if not stamp:
         return ""
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
+    return local_time(stamp)

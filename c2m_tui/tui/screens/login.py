@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from c2m_tui.core.errors import C2MError, CredentialsError
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 
 class LoginScreen(Screen[bool]):
@@ -49,7 +50,7 @@ class LoginScreen(Screen[bool]):
                 yield Button("Cancel", id="login-cancel")
             yield Static("Checking the keyring…", id="keyring-state", classes="hint", markup=False)
             yield Static("", id="login-result", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.check_keyring()
