@@ -69,8 +69,12 @@ class HelpScreen(Screen):
         for title, module_name, class_name in SCREENS:
             cls = getattr(importlib.import_module(module_name), class_name)
             table.add_row(f"[u]{title}[/u]", "")
+            keymap = getattr(self.app, "_keymap", {})  # config.toml's [keymap] moves keys
             for binding in bindings_of(cls):
-                key = binding.key_display or self.app.get_key_display(binding)
+                if binding.id in keymap:
+                    key = " / ".join(self.app.get_key_display(binding.with_key(k)) for k in keymap[binding.id].split(","))
+                else:
+                    key = binding.key_display or self.app.get_key_display(binding)
                 table.add_row(key, binding.description or binding.action)
             table.add_row("", "")
         table.add_row("[u]General[/u]", "")
