@@ -78,3 +78,15 @@ def mappings_file() -> Path:
     from c2m_tui.core.addresses.mapping import MAPPINGS_FILE
 
     return data_dir() / MAPPINGS_FILE
+
+
+def export_dir() -> Path:
+    """Where a tracking CSV is offered to go: the Downloads folder when there is one, else the home
+    folder (not wherever the app was started); ``C2M_TUI_HOME/exports`` under C2M_TUI_HOME."""
+    home = app_home()
+    if home is not None:
+        return _ensure(home / "exports")
+    import platformdirs
+
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.home()

@@ -21,6 +21,7 @@ SCREENS = (
     ("Home", "c2m_tui.tui.screens.home", "HomeScreen"),
     ("Log in", "c2m_tui.tui.screens.login", "LoginScreen"),
     ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
+    ("Wizard step 3: jump to a section", "c2m_tui.tui.widgets.jobs_step", "JobsStep"),
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),

@@ -327,7 +327,9 @@ class TrackingScreen(Screen):
             self.notify("There is no tracking data to export.", severity="warning")
             return
         shown = self.query_one(TrackingView).rows
-        default = default_csv_path(self.batch_id, self.tracking_type)
+        from c2m_tui.config.paths import export_dir
+
+        default = default_csv_path(self.batch_id, self.tracking_type, export_dir())
         self.app.push_screen(ExportDialog(default, len(shown)), self._export_to)
 
     def _export_to(self, path: Path | None) -> None:

@@ -159,7 +159,7 @@ class WizardScreen(Screen):
         self._focus_step(index)
 
     def _focus_step(self, index: int) -> None:
-        target = {0: "#create", 1: "#pdf-tree", 2: "#xml-path", 3: "#submit"}[index]
+        target = {0: "#create", 1: "#pdf-path", 2: "#xml-path", 3: "#submit"}[index]
         found = self.query(target)
         if found and not found.first().disabled and found.first().display:
             found.first().focus()

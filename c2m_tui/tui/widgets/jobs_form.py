@@ -17,6 +17,7 @@ from c2m_tui.core.catalog import CATALOG
 from c2m_tui.core.errors import C2MError, InputError
 from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 from c2m_tui.tui.batch_form import PAGE_MODES, BatchForm
+from c2m_tui.tui.widgets.path_input import typed_path
 
 # (XML element, PrintOptions attribute, label) of the options chosen per document class
 OPTION_FIELDS = (
@@ -53,7 +54,8 @@ def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
         if len(rows) > MAX_FORM_RECIPIENTS:
             raise InputError(f"{path.name}: more than {MAX_FORM_RECIPIENTS} recipients; "
                              "build the XML with `c2m-tui build-xml` and load it here")
-    notes = [f"columns look like a {guess.source} export"] + list(guess.notes) + list(table.info.notes)
+    article = "an" if guess.source[:1].lower() in "aeiou" else "a"  # "an Outlook export"
+    notes = [f"columns look like {article} {guess.source} export"] + list(guess.notes) + list(table.info.notes)
     return rows, notes + [p.describe() for p in checker.report.problems]
 
 
@@ -122,7 +124,7 @@ class JobsForm(Vertical):
         for key, title in (("name", "Name"), ("address1", "Address"), ("city", "City"), ("state", "St"),
                            ("postal_code", "ZIP")):
             table.add_column(title, key=key)
-        table.display = False
+        # shown (and a Tab stop) even while empty: its place in the form does not move
         self._fill_options(PrintOptions().document_class)
 
     # ------------------------------------------------------------------ options from the catalog
@@ -189,7 +191,6 @@ class JobsForm(Vertical):
             self.recipients.append(address)
             table.add_row(address.name or address.organization, address.address1, address.city, address.state,
                           address.postal_code, key=str(id(address)))
-        table.display = bool(self.recipients)
         self.post_message(self.Changed())
 
     @on(Button.Pressed, "#rcp-remove")
@@ -200,7 +201,6 @@ class JobsForm(Vertical):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         self.recipients = [a for a in self.recipients if str(id(a)) != key.value]
         table.remove_row(key)
-        table.display = bool(self.recipients)
         self.post_message(self.Changed())
 
     @on(Button.Pressed, "#csv-import")
@@ -208,7 +208,7 @@ class JobsForm(Vertical):
     def _import(self) -> None:
         value = self.query_one("#csv-path", Input).value.strip()
         if value:
-            self.import_csv(Path(value).expanduser())
+            self.import_csv(typed_path(value))
 
     @on(Button.Pressed, "#csv-map")
     def _map_pressed(self) -> None:
@@ -217,7 +217,7 @@ class JobsForm(Vertical):
             self.app.notify("Type the path of a CSV, TSV or XLSX file first.", severity="warning")
             self.query_one("#csv-path", Input).focus()
             return
-        self.map_and_import(Path(value).expanduser())
+        self.map_and_import(typed_path(value))
 
     @work(group="csv-map", exclusive=True, exit_on_error=False)
     async def map_and_import(self, path: Path) -> None:
