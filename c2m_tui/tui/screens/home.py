@@ -17,6 +17,11 @@ from c2m_tui.tui.widgets.key_footer import KeyFooter
 from c2m_tui.core.timefmt import local_time
 
 
+# journal words of a submitted batch that may have moved on since it was last read
+UNDER_WAY = frozenset({"submitted", "queued", "processing"})
+REFRESH_AT_MOST = 10
+
+
 class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
@@ -90,7 +95,42 @@ class HomeScreen(Screen):
     @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
     def read_journal(self) -> None:
         """Batches of earlier runs: the journal is a file (SQLite), read off the event loop."""
-        self.app.call_from_thread(self._show_recent, recent_batches(self.app.session))
+        rows = recent_batches(self.app.session)
+        self.app.call_from_thread(self._show_recent, rows)
+        under_way = [r.batch_id for r in rows if r.state in UNDER_WAY][:REFRESH_AT_MOST]
+        if under_way and self.app.session.logged_in:
+            self.app.call_from_thread(self.refresh_states, under_way)
+
+    @work(group="home-states", exclusive=True, exit_on_error=False)
+    async def refresh_states(self, batch_ids: list[str]) -> None:
+        """A batch last seen "queued" may be mailed by now: ask the server (a GET each, for the
+        newest few under way), record the answer in the journal and show it. A failure leaves
+        the journal's word; the status board says more."""
+        import asyncio
+
+        from c2m_tui.tui.session import open_journal
+
+        session = self.app.session
+        journal, _notice = await asyncio.to_thread(open_journal)
+        changed = False
+        for batch_id in batch_ids:
+            try:
+                status = await session.client.status(batch_id)
+            except Exception:  # noqa: BLE001 - offline, logged out, not found: keep what is known
+                continue
+            if any(r.batch_id == batch_id for r in session.recent):
+                session.remember(batch_id, status.phase)
+            if journal is not None:
+                try:
+                    await asyncio.to_thread(journal.record_status, batch_id, status, base_url=session.base_url)
+                except Exception:  # noqa: BLE001 - the journal is a convenience here
+                    pass
+            table = self._recent_table()
+            if table is not None and batch_id in [k.value for k in table.rows]:
+                table.update_cell(batch_id, "state", status.phase)
+                changed = True
+        if changed:
+            self.refresh()
 
     def _recent_table(self, create: bool = False) -> DataTable | None:
         found = self.query("#recent")
