@@ -85,3 +85,14 @@ async def test_a_keymap_in_the_config_moves_a_key():
         await pilot.press("f1")
         helpscreen = await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen)
         assert "^y" in str(helpscreen.table.columns[0]._cells)
+
+
+def test_readme_names_every_binding_id():
+    """The keymap's ids are documented: every one that is not a second key's alias is in README."""
+    from pathlib import Path
+
+    from c2m_tui.tui.commands_palette import known_binding_ids
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [i for i in sorted(known_binding_ids()) if not i.endswith("-alias") and f"`{i}`" not in readme]
+    assert not missing, missing

@@ -31,6 +31,7 @@ SCREENS = (
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
+    ("Tracking: the list of pieces", "c2m_tui.tui.widgets.tracking_view", "TrackingView"),
     ("Tracking: filter by status", "c2m_tui.tui.screens.tracking_dialogs", "StatusFilterDialog"),
     ("Tracking: export CSV", "c2m_tui.tui.screens.tracking_dialogs", "ExportDialog"),
     ("Help", "c2m_tui.tui.screens.help", "HelpScreen"),
