@@ -52,3 +52,23 @@ def test_without_a_state_folder_nothing_is_kept(tmp_path):
         workdir = sim.app.state.sim.workdir
         assert workdir.is_dir()
     assert not workdir.exists()
+
+
+def test_the_sim_command_keeps_state_with_state_dir(tmp_path):
+    from tests.conftest import start_sim
+
+    import httpx
+
+    state = tmp_path / "kept"
+    first = start_sim("--state-dir", str(state), "--quiet")
+    try:
+        created = httpx.post(first.base_url + "/batches", auth=("demo", "demo"), timeout=10)
+        batch_id = created.text.split("<id>")[1].split("</id>")[0]
+    finally:
+        first.stop()
+    second = start_sim("--state-dir", str(state), "--quiet")
+    try:
+        again = httpx.get(f"{second.base_url}/batches/{batch_id}", auth=("demo", "demo"), timeout=10)
+        assert again.status_code == 201 and f"<id>{batch_id}</id>" in again.text
+    finally:
+        second.stop()
