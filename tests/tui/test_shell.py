@@ -305,3 +305,30 @@ async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status instead of the wizard")
         assert any("Not resumed here" in n and "no answer" in n for n in notifications(app))
+
+
+async def test_a_profile_is_added_in_the_app_without_a_keyring(sim):
+    from c2m_tui.config.profiles import load_profiles
+    from c2m_tui.tui.screens.new_profile import NewProfileScreen
+
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("p")
+        picker = await wait_for(pilot, lambda: type(app.screen).__name__ == "ProfilePickerScreen" and app.screen)
+        await pilot.press("a")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, NewProfileScreen) and app.screen)
+        await pilot.press(*"bad name", "enter", "enter", "enter")
+        await wait_for(pilot, lambda: "invalid profile name" in text_of(dialog, "#new-profile-note"), what="refusal")
+        dialog.query_one("#new-name", Input).value = "mine"
+        dialog.query_one("#new-url", Input).value = sim.base_url
+        dialog.query_one("#new-user", Input).value = "demo"
+        dialog.query_one("#new-user", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is picker, what="back in the picker")
+        options = picker.query_one("#profiles")
+        assert options.get_option_at_index(options.highlighted).id == "mine"
+        await pilot.press("enter")  # use it: no password anywhere, so the login screen asks
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        assert app.session.profile_name == "mine"
+    assert load_profiles()["mine"].username == "demo"

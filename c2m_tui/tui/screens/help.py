@@ -28,6 +28,7 @@ SCREENS = (
     ("Leaving during an upload", "c2m_tui.tui.screens.leave_during_call", "LeaveDuringCallScreen"),
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
+    ("Add a profile", "c2m_tui.tui.screens.new_profile", "NewProfileScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
