@@ -57,7 +57,8 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
         "4 server unreachable. C2M_TUI_HOME moves every file the app writes.",
     )
     parser.add_argument("--version", action="version", version=f"c2m-tui {__version__}")
-    parser.add_argument("--demo", action="store_true", help="run the app on the built-in simulator (nothing to set up)")
+    parser.add_argument("--demo", action="store_true", help="run the app, or the command that follows (send, status, details, tracking, resume, batches, "
+                        "forget), on the built-in simulator (nothing to set up; it keeps its batches)")
     parser.add_argument("--profile", metavar="NAME", help="profile to use (demo, staging, production or your own)")
     parser.add_argument("--base-url", metavar="URL", help="API base URL, overriding the profile's")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (see themes/; also C2M_THEME)")
@@ -96,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         from c2m_tui.commands import app
 
         return _guarded(app.run, args)
+    if args.demo:  # the command on the demo's simulator (or refused)
+        from c2m_tui.commands._demo import run_on_demo
+
+        return _guarded(run_on_demo, args)
     return _guarded(args._module.run, args)
 
 

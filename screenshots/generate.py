@@ -323,6 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     for var in ("C2M_THEME", "C2M_PROFILE", "C2M_USERNAME", "C2M_PASSWORD", "NO_COLOR"):
         os.environ.pop(var, None)
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    os.environ["TZ"] = "America/New_York"  # times are shown in local time: one zone, the same pictures
+    time.tzset()
     args.out.mkdir(parents=True, exist_ok=True)
 
     shots = asyncio.run(generate(args.out, set(args.only) if args.only else None))

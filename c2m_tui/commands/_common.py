@@ -23,12 +23,38 @@ def resolve_target(args: argparse.Namespace):
     """The profile, its base URL (``--base-url`` wins) and its credentials, or a clear error (exit 3)."""
     from c2m_tui.config.credentials import resolve_credentials
     from c2m_tui.config.profiles import get_profile
+    from c2m_tui.core.errors import CredentialsError
 
     profile = get_profile(getattr(args, "profile", None))
     if getattr(args, "base_url", None):
         profile = profile.with_base_url(args.base_url)
-    credentials = resolve_credentials(profile)
+    try:
+        credentials = resolve_credentials(profile)
+    except CredentialsError as err:
+        credentials = _ask_password(profile, err)
     return profile, profile.base_url, credentials
+
+
+def _ask_password(profile, err):
+    """On a terminal, a profile with a username but no stored password (no keyring: see
+    ``profiles add``) gets its password asked for this run only; elsewhere the error stands (exit 3)."""
+    import getpass
+
+    from c2m_tui.config.credentials import Credentials, effective_username
+    from c2m_tui.config.debuglog import register_secret
+
+    user = effective_username(profile)
+    if not user or not sys.stdin.isatty() or not sys.stderr.isatty():
+        raise err
+    try:
+        password = getpass.getpass(f"Password for {user} on {profile.name} ({profile.base_url}), this run only: ",
+                                   stream=sys.stderr)
+    except EOFError:
+        raise err from None
+    if not password:
+        raise err
+    register_secret(password)
+    return Credentials(user, password, "session")
 
 
 def client_from_args(args: argparse.Namespace):

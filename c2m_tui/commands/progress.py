@@ -40,7 +40,9 @@ class StepPrinter:
         elapsed = max(time.monotonic() - self._started, 1e-6)
         rate = sent / elapsed
         eta = (total - sent) / rate if rate > 0 else 0.0
-        line = f"  {pct:3d}%  {sent / 1e6:.1f}/{total / 1e6:.1f} MB  {rate / 1e6:.1f} MB/s  ETA {eta:.0f} s"
+        from c2m_tui.core.preflight import human_size  # "24.0 KB", never "0.0/0.0 MB"
+
+        line = f"  {pct:3d}%  {human_size(sent)} of {human_size(total)}  {human_size(rate)}/s  ETA {eta:.0f} s"
         if self.tty:
             self.stream.write("\r" + line)
         else:

@@ -92,6 +92,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the balance may go below zero (otherwise a batch it cannot pay for fails "
                         "with hasErrors)")
     parser.add_argument("--seed", type=int, default=None, help="seed for ids and random faults (repeatable runs)")
+    parser.add_argument("--state-dir", metavar="DIR", default=None,
+                        help="keep batches, jobs and uploads in DIR across restarts (default: forget them at exit); "
+                        "the demo keeps its own in the data directory's demo-sim")
     parser.add_argument("--quiet", action="store_true", help="no access log lines")
 
 
@@ -132,5 +135,6 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         access_log=not args.quiet,
+        state_dir=args.state_dir,
     )
     return serve(options)

@@ -8,7 +8,7 @@ HELP = "show where a batch stands (submitted, received, errors, jobs)"
 DESCRIPTION = (
     "Read GET /batches/ID and say where the batch stands, each job's status and every failed job's "
     "errorMessage. A batch is mailed only when every job is MAILED. --watch polls (2 s, backing off "
-    "to 30 s) until a final state: mailed, failed, partly failed (some jobs mailed, some not), on "
+    "to 30 s), printing the whole status first and last and only the jobs that changed in between, until a final state: mailed, failed, partly failed (some jobs mailed, some not), on "
     "hold, cancelled, or a job status c2m-tui does not know. Exit 0: every job mailed, or still on "
     "its way; 1: a job failed, is on hold, cancelled or unknown, or the batch failed or was not "
     "found; 3 credentials; 4 unreachable."
@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
     add_network_arguments(parser)
 
 
-def format_status(status) -> str:
+def _head(status) -> list[str]:
     lines = [
         f"batch {status.id}: {status.describe()}",
         f"  submitted={str(status.submitted).lower()} received={str(status.received).lower()} "
@@ -30,7 +30,13 @@ def format_status(status) -> str:
     ]
     if status.error_message:
         lines.append(f"  errorMessage: {status.error_message}")
-    for job in status.jobs:
+    return lines
+
+
+def _job_blocks(status) -> dict[str, list[str]]:
+    """Each job's lines, by job id (in the server's order)."""
+    blocks: dict[str, list[str]] = {}
+    for number, job in enumerate(status.jobs):
         extra = " ".join(
             f"{k}={v}" for k, v in (("mailingDate", job.mailing_date), ("invoice", job.invoice)) if v
         )
@@ -38,10 +44,25 @@ def format_status(status) -> str:
         who = job.recipient_text()
         if who:
             line += f"  to {who}"
-        lines.append(line)
+        lines = [line]
         if job.error_message and job.state != "mailed":
             lines.append(f"    errorMessage: {job.error_message}")
-    return "\n".join(lines)
+        blocks[str(job.job_id or f"#{number}")] = lines
+    return blocks
+
+
+def format_status(status) -> str:
+    return "\n".join(_head(status) + [line for block in _job_blocks(status).values() for line in block])
+
+
+def format_changes(status, before: dict[str, list[str]]) -> str:
+    """--watch after the first answer: the batch's lines, then only the jobs whose lines changed
+    (a batch of 500 jobs does not reprint 500 lines when one moves), and how many stayed."""
+    blocks = _job_blocks(status)
+    changed = [line for key, block in blocks.items() if before.get(key) != block for line in block]
+    same = sum(1 for key, block in blocks.items() if before.get(key) == block)
+    tail = [f"  ({same} other job(s) unchanged)"] if same and changed else []
+    return "\n".join(_head(status) + changed + tail)
 
 
 def run(args) -> int:
@@ -56,15 +77,20 @@ def run(args) -> int:
             names = journal_recipients(args.batch_id, client.base_url)
             backoff = Backoff()
             last_seen = None
+            jobs_seen: dict[str, list[str]] | None = None
             while True:
                 status = name_jobs(await client.status(args.batch_id), names)
-                changed = status.describe() != last_seen
-                last_seen = status.describe()
+                text = format_status(status)
+                changed = text != last_seen
+                last_seen = text
                 if args.json:
                     if not args.watch or status.done:
                         print_json(status.to_json())
                 elif changed:
-                    print(format_status(status), flush=True)
+                    # the first answer and the final one in full; in between only what moved
+                    full = jobs_seen is None or status.done
+                    print(text if full else format_changes(status, jobs_seen), flush=True)
+                    jobs_seen = _job_blocks(status)
                 if not args.watch or status.done:
                     return 0 if status.ok else 1
                 await asyncio.sleep(backoff.next(changed=changed))

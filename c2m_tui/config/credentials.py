@@ -30,12 +30,19 @@ NO_BACKEND_PROBLEM = (
 )
 
 NO_KEYRING_HELP = (
-    "Choose one: (1) use the password for this session only: start the app (`c2m-tui`) and type it "
-    "when asked; it is kept in memory and asked once per run; "
+    "Choose one: (1) use the password for this session only: type it when the app (`c2m-tui`) or a "
+    "command on a terminal asks; it is kept in memory and asked once per run (a profile of your own is "
+    "made without a password by `c2m-tui profiles add NAME --base-url URL --username USER`); "
     "(2) set C2M_USERNAME and C2M_PASSWORD in this shell (e.g. `read -rs C2M_PASSWORD; export C2M_PASSWORD`); "
     "(3) start a Secret Service for this shell: `dbus-run-session -- bash`, then in that shell "
     "`read -rs KP; printf %s \"$KP\" | gnome-keyring-daemon --unlock --components=secrets`, then "
     "`c2m-tui login` again (see docs/credentials.md)."
+)
+# the same choices as said inside the app, where "start the app" would make no sense
+NO_KEYRING_HELP_IN_APP = (
+    "The password you type is kept in memory for this session only and asked again next run. To not "
+    "type it: set C2M_USERNAME and C2M_PASSWORD before starting c2m-tui, or start a Secret Service "
+    "(see docs/credentials.md)."
 )
 
 
@@ -68,9 +75,11 @@ def _name_of(obj) -> str:
 
 
 def _refusal(backend) -> str | None:
-    """Why this backend must not hold passwords, or None if it may."""
+    """Why this backend must not hold passwords, or None if it may. A backend that keeps them in a
+    file is refused: keyrings.alt's, and any other that says where its file is (``file_path``, as
+    keyrings.alt's file backends and their kin do)."""
     modules = [c.__module__ for c in type(backend).__mro__]
-    if any(m.startswith("keyrings.alt") for m in modules):
+    if any(m.startswith("keyrings.alt") for m in modules) or hasattr(type(backend), "file_path"):
         return (f"the keyring backend here is {_name_of(backend)}, which keeps passwords in a file on "
                 "disk; c2m-tui refuses it")
     if any(m in ("keyring.backends.fail", "keyring.backends.null") for m in modules):

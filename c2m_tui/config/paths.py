@@ -84,3 +84,15 @@ def journal_marker() -> Path:
     """A file in the config folder saying a journal was kept: if the journal itself is then gone
     (or emptied), nothing is sent until it is back (``c2m_tui.core.journal.file``)."""
     return config_dir() / "journal-kept"
+
+
+def export_dir() -> Path:
+    """Where a tracking CSV is offered to go: the Downloads folder when there is one, else the home
+    folder (not wherever the app was started); ``C2M_TUI_HOME/exports`` under C2M_TUI_HOME."""
+    home = app_home()
+    if home is not None:
+        return _ensure(home / "exports")
+    import platformdirs
+
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.home()

@@ -163,7 +163,7 @@ class BoundedClient:
             except httpx.ConnectError as err:
                 failure: E.C2MError = E.UnreachableError(
                     f"cannot reach {self.host} to {what}: {_reason(err)}",
-                    hint="is the server running and the base URL right?",
+                    hint=self._unreachable_hint(),
                 )
             except httpx.TimeoutException as err:
                 if isinstance(err, (httpx.ConnectTimeout, httpx.PoolTimeout)):
@@ -191,6 +191,16 @@ class BoundedClient:
             if not may_retry or attempt > self.retries:
                 raise failure
             await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+
+    def _unreachable_hint(self) -> str:
+        """What to do about a refused connection: on this machine it is the simulator not running."""
+        parts = urlsplit(self.base_url)
+        host = parts.hostname or ""
+        if host == "localhost" or host.startswith("127.") or host == "::1":
+            flag = f" --port {parts.port}" if parts.port and parts.port != 8025 else ""
+            return (f"nothing listens there: start the simulator with `c2m-tui sim{flag}` in another terminal, "
+                    "or put --demo before the command to run it on the built-in one")
+        return "is the server running and the base URL right?"
 
     def _deadline(self, body: object, headers: dict[str, str] | None) -> float:
         """The whole request's time limit: the base deadline, plus the body at the floor rate."""

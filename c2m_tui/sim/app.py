@@ -39,6 +39,7 @@ from c2m_tui.sim.context import SimContext
 from c2m_tui.sim.faults import ArmedFault
 from c2m_tui.sim.layers import FaultLayer, GateLayer
 from c2m_tui.sim.options import SimOptions
+from c2m_tui.sim.persist import PersistLayer
 from c2m_tui.sim.store import SimBatch
 
 
@@ -170,6 +171,8 @@ def create_app(options: SimOptions) -> Starlette:
     ]
     middleware = [Middleware(DateLayer), Middleware(FaultLayer, sim=sim), Middleware(GateLayer, sim=sim),
                   Middleware(molpro.CannedLayer, sim=sim)]
+    if options.state_dir:  # innermost: saves once the handler has changed the store
+        middleware.append(Middleware(PersistLayer, sim=sim))
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.sim = sim
     return app

@@ -22,7 +22,7 @@ from c2m_tui.sim.worker import IntakeWorker
 @dataclass
 class SimContext:
     options: SimOptions
-    workdir: Path  # uploaded PDFs and XMLs, removed at shutdown
+    workdir: Path  # uploaded PDFs and XMLs, removed at shutdown (kept with a state_dir)
     store: BatchStore
     faults: FaultPlan
     connections: ConnectionRegistry
@@ -36,9 +36,18 @@ class SimContext:
     @classmethod
     def create(cls, options: SimOptions) -> "SimContext":
         rng = random.Random(options.seed)
-        workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
+        if options.state_dir:
+            workdir = Path(options.state_dir) / "uploads"
+            workdir.mkdir(parents=True, exist_ok=True)
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="c2m-sim-"))
         store = BatchStore(workdir, random.Random(rng.random()))
         ledger = Ledger(Decimal(str(options.credit)).quantize(Decimal("0.01")), options.allow_negative)
+        started_at = None
+        if options.state_dir:
+            from c2m_tui.sim.persist import load
+
+            started_at = load(store, Path(options.state_dir))
         context = cls(
             options=options,
             workdir=workdir,
@@ -48,9 +57,24 @@ class SimContext:
             worker=IntakeWorker(store, options.queue_seconds, ledger),
             ledger=ledger,
         )
-        # uploads go even when the server never reaches its shutdown (a forced exit)
-        weakref.finalize(context, shutil.rmtree, workdir, True)
+        if started_at is not None:
+            context.started_at = started_at
+        if options.state_dir:
+            context.worker.on_change = context.persist
+        else:  # uploads go even when the server never reaches its shutdown (a forced exit)
+            weakref.finalize(context, shutil.rmtree, workdir, True)
         return context
 
+    def persist(self) -> None:
+        """Save the state (with a state_dir; otherwise nothing to do)."""
+        if self.options.state_dir:
+            from c2m_tui.sim.persist import save
+
+            save(self.store, self.started_at, Path(self.options.state_dir))
+
     def remove_files(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        """At shutdown: a temporary folder goes; a kept state is saved once more."""
+        if self.options.state_dir:
+            self.persist()
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)

@@ -32,6 +32,9 @@ class SimOptions:
     host: str = "127.0.0.1"
     port: int = 0
     access_log: bool = False  # one short line per /v1 request on stdout (the CLI turns it on)
+    # a folder that keeps batches and uploads across runs (see persist.py); None: a temporary
+    # folder removed at shutdown, and an empty simulator each start
+    state_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.tracking not in TRACKING_MODES:

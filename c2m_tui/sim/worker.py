@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Callable
 
 from c2m_tui.sim.store import BatchStore, SimBatch
 
@@ -23,6 +24,7 @@ class IntakeWorker:
         self.queue_seconds = queue_seconds
         self._wake = asyncio.Event()
         self._warming: threading.Thread | None = None
+        self.on_change: Callable[[], None] | None = None  # after each intake (a kept state saves itself)
 
     def warm_up(self) -> None:
         """Import the checkers' libraries (pypdf takes ~0.8 s) in the background, once, when the
@@ -78,6 +80,8 @@ class IntakeWorker:
                 for j in jobs
             ]
         self.store.finish_intake(batch, now)  # and the next waiting batch is received
+        if self.on_change is not None:
+            self.on_change()
 
 
     def _charge(self, batch: SimBatch, jobs) -> tuple[list[str], str]:

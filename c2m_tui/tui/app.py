@@ -16,12 +16,20 @@ from c2m_tui.tui.session import Session
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
 
 
+def _palette_commands():
+    """The palette's app actions (imported when the palette first opens, not at start-up)."""
+    from c2m_tui.tui.commands_palette import AppCommands
+
+    return AppCommands
+
+
 class C2MApp(App[None]):
     """c2m-tui's terminal app. ``session`` says where and as whom; screens use ``session.client``."""
 
     TITLE = "c2m-tui"
     SUB_TITLE = "paper mail through Click2Mail"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {_palette_commands}
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -47,6 +55,7 @@ class C2MApp(App[None]):
         for notice in self._theme_notices:
             self.notify(notice, title="Theme", severity="warning", timeout=12)
         self.screen_change_signal.subscribe(self, self._ensure_banner)
+        self.apply_keymap()
         from c2m_tui.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
@@ -96,6 +105,16 @@ class C2MApp(App[None]):
         if problem:
             notices.append(problem)
         return notices
+
+    def apply_keymap(self) -> None:
+        """``[keymap]`` from config.toml (binding id = keys), applied with Textual's set_keymap."""
+        from c2m_tui.tui.commands_palette import load_keymap
+
+        keymap, problems = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=12)
 
     def _ensure_banner(self, screen: Screen) -> None:
         """Every screen (and modal) shows the environment banner; system modals (palette) don't."""

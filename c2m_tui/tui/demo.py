@@ -1,12 +1,21 @@
-"""``--demo``: the built-in simulator on a free loopback port, and sample files to walk the wizard.
+"""``--demo``: the built-in simulator on a well-known loopback port, and sample files to walk the wizard.
 
 The simulator runs in a daemon thread (EmbeddedSimulator) with short timings, so a demo batch goes
 from submitted to MAILED in well under two minutes, and tracking events appear as it goes.
+
+The demo remembers: the simulator keeps its batches and uploads in the data directory's
+``demo-sim`` folder (sim/persist.py) and listens on the demo profile's port (8025 unless
+config.toml moves it), the port the journal recorded, so yesterday's demo batches are still listed,
+openable and resumable. When that port is taken by another program the simulator takes a free one
+and says so (batches of earlier runs then belong to the other port). A second demo started while
+one runs with the same data directory uses the running one's simulator.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "demo"
@@ -18,25 +27,100 @@ SAMPLE_RECIPIENTS = (
 )
 
 
-def start_demo_simulator(*, job_seconds: float = 4.0, queue_seconds: float = 3.0, day_seconds: float = 5.0,
-                         wait: bool = False):
-    """Start the simulator on 127.0.0.1 (a free port); returns (simulator, base_url) once its socket
-    listens. Unless ``wait``, it finishes starting in its thread while the app draws its first
-    screen (requests wait in the socket's backlog until then)."""
+DEMO_STATE_FOLDER = "demo-sim"
+
+
+@dataclass
+class DemoServer:
+    """The demo's simulator: our own (``simulator``), or another running demo's (``simulator`` None)."""
+
+    base_url: str
+    simulator: Any = None
+    notices: list[str] = field(default_factory=list)
+    _lock: int | None = None
+
+    def stop(self) -> None:
+        from c2m_tui.sim.persist import release
+
+        try:
+            if self.simulator is not None:
+                self.simulator.stop()
+        finally:
+            self.simulator = None
+            release(self._lock)
+            self._lock = None
+
+
+def demo_port(base_url: str) -> int:
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url).port or 8025
+
+
+def start_demo_simulator(state_dir: Path | None = None, base_url: str = "http://127.0.0.1:8025/v1", *,
+                         job_seconds: float = 4.0, queue_seconds: float = 3.0,
+                         day_seconds: float = 5.0) -> DemoServer:
+    """The demo simulator on 127.0.0.1 at ``base_url``'s port (another free one, with a notice, when
+    that is taken), keeping its state in ``state_dir`` (None: forgets at exit)."""
+    from c2m_tui.core.errors import C2MError
+    from c2m_tui.sim import persist
     from c2m_tui.sim.runner import EmbeddedSimulator, SimOptions
 
-    options = SimOptions(
-        users={DEMO_USER: DEMO_PASSWORD},
-        queue_seconds=queue_seconds,
-        job_seconds=job_seconds,
-        tracking="simulated",
-        day_seconds=day_seconds,
-        host="127.0.0.1",
-        port=0,
-    )
-    simulator = EmbeddedSimulator(options)
-    base_url = simulator.start(wait=wait)
-    return simulator, base_url
+    port = demo_port(base_url)
+    lock = None
+    if state_dir is not None:
+        lock = persist.claim(state_dir)
+        if lock is None:  # another demo with this data directory runs: share its simulator
+            running = persist.read_url(state_dir)
+            if running and _answers(running):
+                return DemoServer(running, notices=[f"Another c2m-tui demo is running: using its simulator at {running}."])
+            return _without_state(port, "another c2m-tui demo holds the demo's saved batches (its lock in "
+                                        f"{state_dir}), so this run's batches are not kept", job_seconds,
+                                  queue_seconds, day_seconds)
+
+    def simulator_on(chosen: int) -> EmbeddedSimulator:
+        options = SimOptions(
+            users={DEMO_USER: DEMO_PASSWORD}, queue_seconds=queue_seconds, job_seconds=job_seconds,
+            tracking="simulated", day_seconds=day_seconds, host="127.0.0.1", port=chosen,
+            state_dir=str(state_dir) if state_dir is not None else None,
+        )
+        simulator = EmbeddedSimulator(options)
+        simulator.start()
+        return simulator
+
+    notices: list[str] = []
+    try:
+        try:
+            simulator = simulator_on(port)
+        except C2MError:
+            if not port:
+                raise
+            simulator = simulator_on(0)
+            notices.append(f"Port {port} is taken by another program: the demo simulator listens on "
+                           f"{simulator.url} this time (batches of earlier demos are on port {port}).")
+        if state_dir is not None:
+            persist.write_url(state_dir, simulator.url)
+    except BaseException:
+        persist.release(lock)
+        raise
+    return DemoServer(simulator.url, simulator, notices, lock)
+
+
+def _without_state(port: int, why: str, job_seconds: float, queue_seconds: float, day_seconds: float) -> DemoServer:
+    server = start_demo_simulator(None, f"http://127.0.0.1:{port}/v1", job_seconds=job_seconds,
+                                  queue_seconds=queue_seconds, day_seconds=day_seconds)
+    server.notices.insert(0, why[0].upper() + why[1:] + ".")
+    return server
+
+
+def _answers(base_url: str) -> bool:
+    """Does a simulator answer at ``base_url``? (its test hook; loopback, so quick)"""
+    import httpx
+
+    try:
+        return httpx.get(base_url.rsplit("/v1", 1)[0] + "/__sim__/state", timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def write_samples(folder: Path) -> dict[str, Path]:

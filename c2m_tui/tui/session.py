@@ -73,6 +73,7 @@ class Session:
         self.recent: list[RecentBatch] = []
         self.simulator: Any | None = None  # EmbeddedSimulator under --demo, stopped with the session
         self.samples: dict[str, Path] = {}  # demo: "pdf" and "xml" sample files
+        self.notices: list[str] = []  # said once on the first screen (e.g. the demo's port was taken)
         # True while the app looks the password up (keyring calls may block on D-Bus: not before
         # the first screen); see C2MApp.resolve_credentials
         self.credentials_pending = False
@@ -205,20 +206,22 @@ def session_for_profile(profile_name: str | None, base_url: str | None = None, *
 
 
 def demo_session() -> Session:
-    """``--demo``: the simulator on a free loopback port, logged in as its demo account."""
+    """``--demo``: the simulator on the demo profile's port (8025), keeping its batches in the data
+    directory, logged in as its demo account."""
     from c2m_tui.config.credentials import Credentials
     from c2m_tui.config.paths import data_dir
     from c2m_tui.config.profiles import get_profile
-    from c2m_tui.tui.demo import DEMO_PASSWORD, DEMO_USER, start_demo_simulator, write_samples
+    from c2m_tui.tui.demo import DEMO_PASSWORD, DEMO_STATE_FOLDER, DEMO_USER, start_demo_simulator, write_samples
 
-    simulator, base_url = start_demo_simulator()
+    profile = get_profile("demo")
+    server = start_demo_simulator(data_dir() / DEMO_STATE_FOLDER, profile.base_url)
     try:
-        profile = get_profile("demo")
         credentials = Credentials(DEMO_USER, DEMO_PASSWORD, "demo")
-        session = Session(profile, base_url, credentials, "demo", demo=True)
-        session.simulator = simulator
+        session = Session(profile, server.base_url, credentials, "demo", demo=True)
+        session.simulator = server
+        session.notices.extend(server.notices)
         session.samples = write_samples(data_dir() / "demo")
     except BaseException:
-        simulator.stop()
+        server.stop()
         raise
     return session

@@ -100,11 +100,10 @@ def test_demo_profile_falls_back_to_demo_account(sim):
 
 
 def test_plaintext_keyring_backend_is_refused(alice_sim, tmp_path):
-    pytest.importorskip("keyrings.alt")
     home = tmp_path / "home"
     home.mkdir()
     r = cli("login", "--profile", "local", "--base-url", alice_sim.base_url, "--username", "alice",
-            "--password-stdin", stdin=PASSWORD, PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+            "--password-stdin", stdin=PASSWORD, PYTHON_KEYRING_BACKEND="tests.plaintext_keyring.PlaintextKeyring",
             HOME=str(home), XDG_DATA_HOME=str(home / "data"))
     assert r.returncode == 3
     assert "file on disk" in r.stderr
@@ -167,3 +166,24 @@ def test_dbus_failure_is_explained(tmp_path):
     for choice in CHOICES:
         assert choice in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_profiles_add_makes_a_profile_without_a_keyring(alice_sim):
+    # no keyring here (conftest's fail backend): login cannot keep a password, yet the profile is made
+    r = cli("profiles", "add", "mine", "--base-url", alice_sim.base_url, "--username", "alice")
+    assert r.returncode == 0, r.stderr
+    assert "password: not stored" in r.stdout
+    rows = {row["name"]: row for row in json.loads(cli("profiles", "--json").stdout)}
+    assert rows["mine"]["username"] == "alice" and rows["mine"]["base_url"] == alice_sim.base_url
+    assert rows["mine"]["secret_source"] == "none"
+    # the password then comes from the environment, for one run
+    ok = cli("status", "1", "--profile", "mine", C2M_PASSWORD=PASSWORD)
+    assert ok.returncode in (0, 1), ok.stderr  # authenticated: 404 for an unknown id is 1, never 3
+    assert "not found" in ok.stderr
+    # without one and without a terminal to ask on: exit 3 naming the choices
+    missing = cli("status", "1", "--profile", "mine")
+    assert missing.returncode == 3 and "C2M_PASSWORD" in missing.stderr
+    # a built-in with a fixed server and a bad name are refused in one line
+    assert cli("profiles", "add", "production", "--base-url", alice_sim.base_url).returncode == 2
+    bad = cli("profiles", "add", "no name", "--base-url", alice_sim.base_url)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

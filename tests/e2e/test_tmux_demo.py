@@ -15,6 +15,13 @@ pytestmark = pytest.mark.realpart
 
 def test_demo_in_tmux_walks_a_batch_to_submitted(app_home):
     require_tool("tmux")
+    import socket
+
+    from c2m_tui.config.profiles import BUILTINS, save_profile
+
+    with socket.socket() as s:  # the demo on a port of its own (config.toml), not the well-known 8025
+        s.bind(("127.0.0.1", 0))
+        save_profile(BUILTINS["demo"].with_base_url(f"http://127.0.0.1:{s.getsockname()[1]}/v1"))
     tmux = Tmux(tmux_env())
     command = f"{sys.executable} -m c2m_tui --demo --no-mouse; echo C2M-EXIT=$?; sleep 30"
     try:
@@ -28,7 +35,7 @@ def test_demo_in_tmux_walks_a_batch_to_submitted(app_home):
         tmux.keys("C-g")  # 1. create
         tmux.wait_for("PDF file")
         tmux.wait_for("sample-letters.pdf")  # the file tree of the demo folder
-        tmux.keys("Down", "Enter")  # 2. the sample PDF, by keyboard in the tree
+        tmux.keys("BTab", "Down", "Enter")  # 2. from the path box back to the tree: the sample PDF
         tmux.wait_for("6 page(s)")
         tmux.keys("C-g")
         tmux.wait_for("Use a batch XML file")

@@ -15,6 +15,7 @@ from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 from tests.tui.test_address_screens import outlook_csv
 
 SIZE = (100, 30)
+SIZES = pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x30", "80x24"])
 
 
 @pytest.fixture
@@ -30,7 +31,8 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-def test_address_mapping(snap_compare, contacts):
+@SIZES
+def test_address_mapping(snap_compare, contacts, size):
     app = app_on(FIXED_URL)
     app.call_later(lambda: app.push_screen(AddressMappingScreen(contacts)))
 
@@ -38,10 +40,11 @@ def test_address_mapping(snap_compare, contacts):
         await wait_for(pilot, lambda: isinstance(app.screen, AddressMappingScreen) and app.screen.facts, what="facts")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_address_problems(snap_compare, contacts):
+@SIZES
+def test_address_problems(snap_compare, contacts, size):
     from c2m_tui.core.addresses import guess_mapping, open_table, preview
 
     headers = open_table(contacts).info.headers
@@ -54,4 +57,4 @@ def test_address_problems(snap_compare, contacts):
         await pilot.press("down")  # the ZIP kind, with its row
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -24,6 +24,8 @@ from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 
 SHELL_SIZE = (80, 24)
 WIZARD_SIZE = (100, 30)
+# the wizard at its usual size and at 80x24 (an SSH window: the batch id and esc/quit/help stay)
+WIZARD_SIZES = pytest.mark.parametrize("size", [WIZARD_SIZE, SHELL_SIZE], ids=["100x30", "80x24"])
 
 
 @pytest.fixture
@@ -89,39 +91,77 @@ def test_login(snap_compare):
     assert snap_compare(app, terminal_size=SHELL_SIZE, run_before=ready)
 
 
-def test_wizard_step1_create(snap_compare):
+@WIZARD_SIZES
+def test_wizard_step1_create(snap_compare, size):
     app = wizard_app()
 
     async def ready(pilot):
         await settle(pilot, lambda: isinstance(app.screen, WizardScreen))
 
-    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_wizard_step2_pdf(snap_compare, files):
+@WIZARD_SIZES
+def test_wizard_step2_pdf(snap_compare, files, size):
     app = wizard_app(ResumePoint("100001", next_step="pdf", pdf=files["pdf"]))
 
     async def ready(pilot):
         await settle(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen.pdf is not None
                      and app.screen.query_one("#pdf-tree").root.children, "pdf step")
 
-    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_wizard_step3_jobs(snap_compare, files):
+@WIZARD_SIZES
+def test_wizard_step3_jobs(snap_compare, files, size):
     app = wizard_app(ResumePoint("100001", next_step="xml", pdf=files["pdf"], xml=files["xml"].read_bytes()))
 
     async def ready(pilot):
         await settle(pilot, lambda: checked(app), "check")
 
-    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-def test_wizard_step4_review(snap_compare, files):
+@WIZARD_SIZES
+def test_wizard_step4_review(snap_compare, files, size):
     xml = files["xml"].read_bytes()
     app = wizard_app(ResumePoint("100001", next_step="submit", pdf=files["pdf"], xml=xml))
 
     async def ready(pilot):
         await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
 
-    assert snap_compare(app, terminal_size=WIZARD_SIZE, run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+def test_open_batch_dialog(snap_compare):
+    assert snap_compare(app_on(FIXED_URL), press=["o"], terminal_size=SHELL_SIZE)
+
+
+def test_profile_picker(snap_compare):
+    app = app_on(FIXED_URL)
+
+    async def ready(pilot):
+        await pilot.press("p")
+        await settle(pilot, lambda: type(app.screen).__name__ == "ProfilePickerScreen", "picker")
+
+    assert snap_compare(app, terminal_size=SHELL_SIZE, run_before=ready)
+
+
+def test_home_with_recent_batches(snap_compare):
+    """The Note column is cut at 80 columns: the highlighted batch's note shows in full below."""
+    from c2m_tui.tui.session import RecentBatch
+
+    app = app_on(FIXED_URL)
+    when = 1796000000.0  # a fixed day, so the When column shows its date
+    app.session.recent[:] = [
+        RecentBatch("400123", "pdf uploaded", "unfinished: c2m-tui resume 400123 uploads the XML and submits",
+                    when),
+        RecentBatch("400122", "mailed", "", when - 3600),
+    ]
+
+    async def ready(pilot):
+        await settle(pilot, lambda: app.screen.query("#recent"), "recent")
+        app.screen.query_one("#recent").focus()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SHELL_SIZE, run_before=ready)

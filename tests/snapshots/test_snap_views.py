@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.snapshots.batch_fixtures import (  # noqa: F401 - prepared is a fixture
     SIZE,
     details_screen,
@@ -14,23 +16,30 @@ from tests.snapshots.batch_fixtures import (  # noqa: F401 - prepared is a fixtu
     until_tracking,
 )
 
+# every screen at the usual size and at 80x24 (an SSH window: nothing essential may be cut)
+SIZES = pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["100x30", "80x24"])
 
-def test_status_board_mailed(snap_compare, prepared):
+
+@SIZES
+def test_status_board_mailed(snap_compare, prepared, size):
     app = screen_app(prepared.mailed_sim, status_screen(prepared.mailed_id))
-    assert snap_compare(app, terminal_size=SIZE, run_before=until_polled)
+    assert snap_compare(app, terminal_size=size, run_before=until_polled)
 
 
-def test_status_board_queued(snap_compare, prepared):
+@SIZES
+def test_status_board_queued(snap_compare, prepared, size):
     app = screen_app(prepared.queued_sim, status_screen(prepared.queued_id))
-    assert snap_compare(app, terminal_size=SIZE, run_before=until_polled)
+    assert snap_compare(app, terminal_size=size, run_before=until_polled)
 
 
-def test_details_view(snap_compare, prepared):
+@SIZES
+def test_details_view(snap_compare, prepared, size):
     app = screen_app(prepared.mailed_sim, details_screen(prepared.mailed_id))
-    assert snap_compare(app, terminal_size=SIZE, run_before=until_details)
+    assert snap_compare(app, terminal_size=size, run_before=until_details)
 
 
-def test_tracking_viewer_with_history(snap_compare, prepared):
+@SIZES
+def test_tracking_viewer_with_history(snap_compare, prepared, size):
     app = screen_app(prepared.mailed_sim, tracking_screen(prepared.mailed_id))
 
     async def run_before(pilot) -> None:
@@ -38,9 +47,10 @@ def test_tracking_viewer_with_history(snap_compare, prepared):
         await pilot.press("down", "down")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-def test_tracking_not_available(snap_compare, prepared):
+@SIZES
+def test_tracking_not_available(snap_compare, prepared, size):
     app = screen_app(prepared.mailed_sim, tracking_screen(prepared.mailed_id, "IMPB"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=until_tracking)
+    assert snap_compare(app, terminal_size=size, run_before=until_tracking)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Button, DataTable, Input, Static
 
 from c2m_tui.config.paths import journal_file
-from c2m_tui.config.credentials import NO_KEYRING_HELP, Credentials
+from c2m_tui.config.credentials import NO_KEYRING_HELP_IN_APP, Credentials
 from c2m_tui.config.profiles import Profile, get_profile, save_profile
 from c2m_tui.core.errors import UsageError
 from c2m_tui.tui.app import C2MApp
@@ -117,15 +119,22 @@ def test_bindings_use_keys_that_survive_ssh_and_tmux():
 
 async def test_login_without_a_keyring_offers_this_session_only(sim_factory, app_home):
     server = sim_factory("--user", f"alice:{SECRET}")
-    save_profile(Profile(name="mysim", base_url=server.base_url, username=None, environment="custom"))
+    # a profile made without any keyring, by the command a person without one would use
+    made = subprocess.run([sys.executable, "-m", "c2m_tui", "profiles", "add", "mysim", "--base-url",
+                           server.base_url, "--username", "alice"], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    assert "password: not stored" in made.stdout
     session = session_for_profile("mysim")
     assert session.credentials is None
     app = C2MApp(session, theme="c2m-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         login = await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen, what="login")
         await wait_for(pilot, lambda: "No usable keyring" in text_of(login, "#keyring-state"), what="keyring")
-        assert NO_KEYRING_HELP[:40] in text_of(login, "#keyring-state")
-        assert login.query_one("#login-save", Button).disabled
+        assert NO_KEYRING_HELP_IN_APP[:40] in text_of(login, "#keyring-state")
+        assert "start the app" not in text_of(login, "#keyring-state")  # we are in it
+        save = login.query_one("#login-save", Button)
+        assert save.disabled and not save.display  # "remember" is not offered when nothing can
+        assert login.query_one("#username", Input).value == "alice"
         assert login.query_one("#password", Input).password  # masked
 
         login.query_one("#username", Input).value = "alice"
@@ -296,3 +305,30 @@ async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status instead of the wizard")
         assert any("Not resumed here" in n and "no answer" in n for n in notifications(app))
+
+
+async def test_a_profile_is_added_in_the_app_without_a_keyring(sim):
+    from c2m_tui.config.profiles import load_profiles
+    from c2m_tui.tui.screens.new_profile import NewProfileScreen
+
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.press("p")
+        picker = await wait_for(pilot, lambda: type(app.screen).__name__ == "ProfilePickerScreen" and app.screen)
+        await pilot.press("a")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, NewProfileScreen) and app.screen)
+        await pilot.press(*"bad name", "enter", "enter", "enter")
+        await wait_for(pilot, lambda: "invalid profile name" in text_of(dialog, "#new-profile-note"), what="refusal")
+        dialog.query_one("#new-name", Input).value = "mine"
+        dialog.query_one("#new-url", Input).value = sim.base_url
+        dialog.query_one("#new-user", Input).value = "demo"
+        dialog.query_one("#new-user", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is picker, what="back in the picker")
+        options = picker.query_one("#profiles")
+        assert options.get_option_at_index(options.highlighted).id == "mine"
+        await pilot.press("enter")  # use it: no password anywhere, so the login screen asks
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        assert app.session.profile_name == "mine"
+    assert load_profiles()["mine"].username == "demo"

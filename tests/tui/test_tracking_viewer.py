@@ -39,7 +39,7 @@ async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim,
     pieces = truth.pieces()
     barcodes = list(pieces)
     rows_by_code = {r.barcode: r for r in build_piece_rows(truth)[0]}
-    monkeypatch.chdir(tmp_path)  # the CSV's default place is the current directory
+    monkeypatch.chdir(tmp_path)  # not where the CSV goes: the export folder (C2M_TUI_HOME/exports here)
 
     app = BatchScreensApp(client, lambda: TrackingScreen(batch_id))
     async with app.run_test(size=(110, 32)) as pilot:
@@ -104,7 +104,10 @@ async def test_viewer_shows_pieces_history_filter_search_and_export(tracked_sim,
     assert searched == [barcodes[2]]
     assert filtered_by == "Delivered" and filtered_rows == 4
 
-    out = tmp_path / f"tracking-{batch_id}.csv"
+    from c2m_tui.config.paths import export_dir
+
+    out = export_dir() / f"tracking-{batch_id}.csv"
+    assert not (tmp_path / f"tracking-{batch_id}.csv").exists()
     with open(out, newline="") as fh:
         lines = list(csv.reader(fh))
     assert lines[0] == ["barCode", "status", "dateTime", "statusLocation", "latest", "name", "city", "postalCode", "listId"]

@@ -223,6 +223,8 @@ async def test_demo_samples_walk_the_wizard_through_the_file_tree(sim, tmp_path)
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: wizard.done[0] and wizard.current == 1)
         tree = wizard.query_one("#pdf-tree")
+        await wait_for(pilot, lambda: wizard.query_one("#pdf-path").has_focus, what="the path box first")
+        await pilot.press("shift+tab")  # the tree is just before it
         await wait_for(pilot, lambda: tree.has_focus and tree.root.children, what="tree loaded")
         await pilot.press("down", "enter")  # keyboard only: the sample PDF
         await wait_for(pilot, lambda: wizard.pdf, what="pdf from tree")

@@ -25,7 +25,7 @@ def test_demo_profile_without_a_simulator_starts_the_embedded_one(monkeypatch):
     session = build_session(args())
     try:
         assert session.demo
-        assert session.base_url != f"http://127.0.0.1:{port}/v1"
+        assert session.base_url == f"http://127.0.0.1:{port}/v1"  # on the profile's port: the journal's
         import httpx
 
         r = httpx.post(f"{session.base_url}/batches", auth=("demo", "demo"))

@@ -3,7 +3,7 @@
 The order and keyring calls run against a small in-memory keyring backend (a real keyring
 KeyringBackend subclass, since no Secret Service runs inside unit tests); the real Secret Service
 is exercised in tests/e2e/test_keyring_secret_service.py. The refusals use keyring's own fail,
-null and chainer backends and keyrings.alt's real PlaintextKeyring.
+null and chainer backends and a plain-text file backend like keyrings.alt's (tests/plaintext_keyring.py).
 """
 
 from __future__ import annotations
@@ -177,8 +177,7 @@ def test_empty_chainer_is_refused(use_backend, monkeypatch):
 
 @pytest.fixture
 def plaintext(use_backend, tmp_path, monkeypatch):
-    pytest.importorskip("keyrings.alt")
-    from keyrings.alt.file import PlaintextKeyring
+    from tests.plaintext_keyring import PlaintextKeyring
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HOME", str(tmp_path))

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import (
@@ -34,6 +34,7 @@ from c2m_tui.core.addresses import (
 )
 from c2m_tui.core.errors import C2MError
 from c2m_tui.tui.screens._common import failure_text
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 PREVIEW_ROWS = 10
 GUESS_ROWS = 20  # more rows than shown: the guess picks the address group that has data
@@ -118,7 +119,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="mapping-ok", variant="primary", disabled=True, compact=True)
                 yield Button("Cancel", id="mapping-cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#mapping-fields").border_title = "Field ← column"

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from c2m_tui.core.addresses import KINDS, CheckReport, Mapping, open_table, resolve_policy, scan_rows
 from c2m_tui.tui.screens._common import failure_text
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 MAX_LISTED = 500  # rows listed per kind: a DataTable is slow past a few thousand (STYLE.md §9)
 RESCAN_DELAY = 0.3  # pressing the cycle key twice runs one check, not two
@@ -55,7 +56,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK: import", id="problems-ok", variant="primary", disabled=True, compact=True)
                 yield Button("Back to columns", id="problems-cancel", compact=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         kinds = self.query_one("#problem-kinds", DataTable)

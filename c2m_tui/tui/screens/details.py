@@ -13,12 +13,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from c2m_tui.core.errors import C2MError
 from c2m_tui.core.models import BatchDetails, recipients_summary
 from c2m_tui.tui.screens._common import local_clock, report_error, session_journal
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from c2m_tui.core.timefmt import local_time
 
 # (label, BatchDetails attribute), in the order a person reads them
 FIELDS = (
@@ -37,6 +39,8 @@ def details_table(details: BatchDetails) -> Table:
     table.add_column()
     for label, attr in FIELDS:
         value = getattr(details, attr)
+        if attr == "created_at":
+            value = local_time(value)
         table.add_row(label, value if value not in (None, "") else "none")
     for key, value in details.extra.items():  # elements the reference does not list: shown as sent
         table.add_row(key, value or "none")
@@ -74,7 +78,7 @@ class DetailsScreen(Screen):
             yield Static(f"Batch {self.batch_id}: details", id="details-title")
             yield Static("asking the server…", id="details-fields")
             yield Static("", id="details-fetched")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.action_refresh()
@@ -100,7 +104,7 @@ class DetailsScreen(Screen):
     def _show(self, message: Loaded) -> None:
         self.details = message.details
         self.query_one("#details-fields", Static).update(details_table(message.details))
-        self.query_one("#details-fetched", Static).update(f"Fetched at {message.at:%H:%M:%S}. r refreshes.")
+        self.query_one("#details-fetched", Static).update(f"Fetched at {local_time(message.at, seconds=True)}. r refreshes.")
         journal = session_journal(self)
         if journal is not None:
             try:

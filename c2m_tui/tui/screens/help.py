@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 # (title, module, class): the screens whose keys are listed, in the order people meet them
 SCREENS = (
@@ -19,6 +20,7 @@ SCREENS = (
     ("Home", "c2m_tui.tui.screens.home", "HomeScreen"),
     ("Log in", "c2m_tui.tui.screens.login", "LoginScreen"),
     ("New batch wizard", "c2m_tui.tui.screens.wizard", "WizardScreen"),
+    ("Wizard step 3: jump to a section", "c2m_tui.tui.widgets.jobs_step", "JobsStep"),
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
     ("Address list: replace or add", "c2m_tui.tui.screens.replace_or_add", "ReplaceOrAddScreen"),
@@ -26,9 +28,11 @@ SCREENS = (
     ("Leaving during an upload", "c2m_tui.tui.screens.leave_during_call", "LeaveDuringCallScreen"),
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
+    ("Add a profile", "c2m_tui.tui.screens.new_profile", "NewProfileScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
+    ("Tracking: the list of pieces", "c2m_tui.tui.widgets.tracking_view", "TrackingView"),
     ("Tracking: filter by status", "c2m_tui.tui.screens.tracking_dialogs", "StatusFilterDialog"),
     ("Tracking: export CSV", "c2m_tui.tui.screens.tracking_dialogs", "ExportDialog"),
     ("Help", "c2m_tui.tui.screens.help", "HelpScreen"),
@@ -58,7 +62,7 @@ class HelpScreen(Screen):
             yield Static("Keys", classes="section-title")
             self.table = self._table()
             yield Static(self.table, id="help-keys")
-        yield Footer()
+        yield KeyFooter()
 
     def _table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=False)
@@ -67,8 +71,12 @@ class HelpScreen(Screen):
         for title, module_name, class_name in SCREENS:
             cls = getattr(importlib.import_module(module_name), class_name)
             table.add_row(f"[u]{title}[/u]", "")
+            keymap = getattr(self.app, "_keymap", {})  # config.toml's [keymap] moves keys
             for binding in bindings_of(cls):
-                key = binding.key_display or self.app.get_key_display(binding)
+                if binding.id in keymap:
+                    key = " / ".join(self.app.get_key_display(binding.with_key(k)) for k in keymap[binding.id].split(","))
+                else:
+                    key = binding.key_display or self.app.get_key_display(binding)
                 table.add_row(key, binding.description or binding.action)
             table.add_row("", "")
         table.add_row("[u]General[/u]", "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,9 +9,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from c2m_tui.tui.session import RecentBatch
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from c2m_tui.core.timefmt import local_time
+
+
+# journal words of a submitted batch that may have moved on since it was last read
+UNDER_WAY = frozenset({"submitted", "queued", "processing"})
+REFRESH_AT_MOST = 10
 
 
 class HomeScreen(Screen):
@@ -39,10 +45,15 @@ class HomeScreen(Screen):
             yield Static("Recent batches", classes="section-title")
             # the table of recent batches is built when there is a first row (a quicker first paint)
             yield Static("No batches yet: press n to send your first.", id="recent-empty", classes="hint")
-        yield Footer()
+            # the highlighted batch's note in full: on 80 columns the Note column cuts it
+            yield Static("", id="recent-note", classes="hint", markup=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()
+        notices, self.app.session.notices = self.app.session.notices, []
+        for notice in notices:  # once: e.g. the demo's port was taken
+            self.app.notify(notice, title="Demo", severity="warning", timeout=15)
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -82,7 +93,42 @@ class HomeScreen(Screen):
     @work(group="journal", thread=True, exclusive=True, exit_on_error=False)
     def read_journal(self) -> None:
         """Batches of earlier runs: the journal is a file (SQLite), read off the event loop."""
-        self.app.call_from_thread(self._show_recent, recent_batches(self.app.session))
+        rows = recent_batches(self.app.session)
+        self.app.call_from_thread(self._show_recent, rows)
+        under_way = [r.batch_id for r in rows if r.state in UNDER_WAY][:REFRESH_AT_MOST]
+        if under_way and self.app.session.logged_in:
+            self.app.call_from_thread(self.refresh_states, under_way)
+
+    @work(group="home-states", exclusive=True, exit_on_error=False)
+    async def refresh_states(self, batch_ids: list[str]) -> None:
+        """A batch last seen "queued" may be mailed by now: ask the server (a GET each, for the
+        newest few under way), record the answer in the journal and show it. A failure leaves
+        the journal's word; the status board says more."""
+        import asyncio
+
+        from c2m_tui.tui.session import open_journal
+
+        session = self.app.session
+        journal, _notice = await asyncio.to_thread(open_journal)
+        changed = False
+        for batch_id in batch_ids:
+            try:
+                status = await session.client.status(batch_id)
+            except Exception:  # noqa: BLE001 - offline, logged out, not found: keep what is known
+                continue
+            if any(r.batch_id == batch_id for r in session.recent):
+                session.remember(batch_id, status.phase)
+            if journal is not None:
+                try:
+                    await asyncio.to_thread(journal.record_status, batch_id, status, base_url=session.base_url)
+                except Exception:  # noqa: BLE001 - the journal is a convenience here
+                    pass
+            table = self._recent_table()
+            if table is not None and batch_id in [k.value for k in table.rows]:
+                table.update_cell(batch_id, "state", status.phase)
+                changed = True
+        if changed:
+            self.refresh()
 
     def _recent_table(self, create: bool = False) -> DataTable | None:
         found = self.query("#recent")
@@ -93,7 +139,7 @@ class HomeScreen(Screen):
         table = DataTable(id="recent", cursor_type="row", zebra_stripes=False)
         table.add_column("Batch", key="id", width=10)
         table.add_column("State", key="state", width=14)
-        table.add_column("When", key="when", width=16)
+        table.add_column("When", key="when", width=16)  # core.timefmt: "16:34" or "2026-11-28 09:01"
         table.add_column("Note", key="note")
         self.query_one("#home-body").mount(table, before="#recent-empty")
         return table
@@ -182,6 +228,13 @@ class HomeScreen(Screen):
 
         self.app.push_screen(WizardScreen(resume=point))
 
+    @on(DataTable.RowHighlighted, "#recent")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        note = str(event.data_table.get_row(event.row_key)[3] or "") if event.row_key is not None else ""
+        shown = self.query_one("#recent-note", Static)
+        shown.update(f"{event.row_key.value}: {note}" if note else "")
+        shown.display = bool(note)
+
     @on(DataTable.RowSelected, "#recent")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         self._open_status(str(event.row_key.value))
@@ -229,4 +282,4 @@ def recent_batches(session, limit: int = 50) -> list[RecentBatch]:
 def _when(stamp: float | None) -> str:
     if not stamp:
         return ""
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
+    return local_time(stamp)

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from c2m_tui.core.errors import C2MError, CredentialsError
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 
 class LoginScreen(Screen[bool]):
@@ -47,7 +48,7 @@ class LoginScreen(Screen[bool]):
                 yield Button("Cancel", id="login-cancel")
             yield Static("Checking the keyring…", id="keyring-state", classes="hint", markup=False)
             yield Static("", id="login-result", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.check_keyring()
@@ -59,7 +60,8 @@ class LoginScreen(Screen[bool]):
 
     @work(group="keyring", thread=True, exclusive=True, exit_on_error=False)
     def check_keyring(self) -> None:
-        from c2m_tui.config.credentials import NO_KEYRING_HELP, keyring_status
+        from c2m_tui.config.credentials import NO_KEYRING_HELP_IN_APP as NO_KEYRING_HELP
+        from c2m_tui.config.credentials import keyring_status
 
         try:
             status = keyring_status()
@@ -73,6 +75,9 @@ class LoginScreen(Screen[bool]):
         state = self.query_one("#keyring-state", Static)
         save = self.query_one("#login-save", Button)
         save.disabled = not usable
+        save.display = usable  # only what can work is offered: no "remember" without a keyring
+        if not usable:
+            self.query_one("#login-session", Button).variant = "primary"
         if usable:
             state.update(f"The password will be kept in the OS keyring ({detail}).")
             state.set_classes("hint")

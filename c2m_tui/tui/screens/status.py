@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from c2m_tui.core.errors import C2MError, CredentialsError, NotFoundError
@@ -28,6 +28,8 @@ from c2m_tui.core.models import BatchStatus
 from c2m_tui.core.polling import Backoff
 from c2m_tui.tui.screens._common import journal_names, local_clock, report_error, session_journal
 from c2m_tui.tui.widgets.job_table import JobTable
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from c2m_tui.core.timefmt import local_time
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
@@ -86,7 +88,7 @@ class StatusScreen(Screen):
             yield Static("Jobs", classes="section-title")
             yield JobTable(id="status-jobs")
             yield Static("No jobs yet: they appear once Click2Mail has received the batch.", id="status-no-jobs")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#status-problem").display = False
@@ -189,9 +191,9 @@ class StatusScreen(Screen):
             table.add_row("Has errors", _yes_no(s.has_errors))
             table.add_row("Error message", s.error_message or "none")
             if s.created_at:
-                table.add_row("Created", s.created_at)
+                table.add_row("Created", local_time(s.created_at))
             if s.completed_at:
-                table.add_row("Completed", s.completed_at)
+                table.add_row("Completed", local_time(s.completed_at))
         table.add_row("Last poll", _clock_text(self.last_poll) if self.last_poll else "not yet")
         table.add_row("Next poll", self._next_poll_text())
         self.query_one("#status-facts", Static).update(table)
@@ -229,4 +231,4 @@ class StatusScreen(Screen):
 
 
 def _clock_text(at: datetime) -> str:
-    return at.strftime("%H:%M:%S")
+    return local_time(at, seconds=True)

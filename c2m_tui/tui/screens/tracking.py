@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from c2m_tui.config.paths import data_dir
@@ -42,6 +42,8 @@ from c2m_tui.core.tracking_rows import (
     stuck_pieces,
 )
 from c2m_tui.tui.widgets.tracking_view import TrackingView
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from c2m_tui.core.timefmt import local_time
 
 TRACKING_TYPES = ("IMB", "IMPB")
 NOT_AVAILABLE = "Tracking data not available for this batch."
@@ -139,7 +141,7 @@ class TrackingScreen(Screen):
             with VerticalScroll(id="tracking-history", can_focus=True):
                 yield Static("", id="tracking-history-text")
         yield Static("", id="tracking-refresh")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tracking-unavailable").display = False
@@ -208,7 +210,7 @@ class TrackingScreen(Screen):
             unavailable.display = False
             main.display = True
         self._apply_filter()
-        when = f"{message.at:%H:%M:%S}" + (" (saved copy; refreshing…)" if message.cached else "")
+        when = local_time(message.at, seconds=True) + (" (saved copy; refreshing…)" if message.cached else "")
         self.query_one("#tracking-title", Static).update(f"{self._title()} · fetched {when}")
         refresh = self.query_one("#tracking-refresh", Static)
         refresh.update(loaded.note)
@@ -306,7 +308,7 @@ class TrackingScreen(Screen):
         table.add_column("Status")
         table.add_column("Where")
         for ev in reversed(self.loaded.history.get(row.barcode, [])):  # newest first, like the list
-            table.add_row(ev.date_time.replace("T", " "), ev.status, ev.location)
+            table.add_row(local_time(ev.date_time), ev.status, ev.location)
         return table
 
     @on(TrackingView.PieceChosen)
@@ -331,7 +333,9 @@ class TrackingScreen(Screen):
             self.notify("There is no tracking data to export.", severity="warning")
             return
         shown = self.query_one(TrackingView).rows
-        default = default_csv_path(self.batch_id, self.tracking_type)
+        from c2m_tui.config.paths import export_dir
+
+        default = default_csv_path(self.batch_id, self.tracking_type, export_dir())
         self.app.push_screen(ExportDialog(default, len(shown)), self._export_to)
 
     def _export_to(self, path: Path | None) -> None:

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from c2m_tui.tui.widgets.path_input import typed_path
 
 ALL = "\x00all"  # option id for "every status" (cannot collide with a status word)
 
@@ -73,7 +74,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def _confirmed(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         if value:
-            self.dismiss(Path(value).expanduser())
+            self.dismiss(typed_path(value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

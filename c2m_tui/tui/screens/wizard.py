@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Static
+from textual.widgets import Button, ContentSwitcher, Static
 
 from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.widgets.jobs_step import JobsStep
 from c2m_tui.tui.widgets.pdf_step import PdfStep
 from c2m_tui.tui.widgets.review_step import ReviewStep
 from c2m_tui.tui.widgets.stepper import Stepper
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 
 STEP_IDS = ("step-create", "step-pdf", "step-jobs", "step-review")
 RESUME_AT = {"pdf": 1, "xml": 2, "submit": 3}  # a resume point's next step -> the step index opened
@@ -67,7 +68,7 @@ class WizardScreen(Screen):
                 with Horizontal(classes="step-buttons"):
                     yield Button("Create batch", id="create", variant="primary")
                 yield Static("", id="create-result", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         point = self.resume
@@ -156,7 +157,7 @@ class WizardScreen(Screen):
         self._focus_step(index)
 
     def _focus_step(self, index: int) -> None:
-        target = {0: "#create", 1: "#pdf-tree", 2: "#xml-path", 3: "#submit"}[index]
+        target = {0: "#create", 1: "#pdf-path", 2: "#xml-path", 3: "#submit"}[index]
         found = self.query(target)
         if found and not found.first().disabled and found.first().display:
             found.first().focus()

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from c2m_tui.core.models import JobStatus, job_state
+from c2m_tui.core.timefmt import local_time
 
 # (column key, label); the key is the JobStatus attribute shown in it
 COLUMNS = (
@@ -22,6 +23,7 @@ COLUMNS = (
 )
 
 
+_TIME_COLUMNS = frozenset({"submitted_date", "mailing_date"})
 RECIPIENT_COLUMN = ("recipient", "Recipient")  # added once a job's recipients are known
 _QUEUED_WORDS = ("", "QUEUED", "PENDING", "EDITING", "SUBMITTED")
 
@@ -69,6 +71,8 @@ class JobTable(DataTable):
         if key == "recipient":
             return job.recipient_text()
         value = getattr(job, key) or ""
+        if key in _TIME_COLUMNS:
+            return local_time(value)
         if key == "job_status":
             style = self.get_component_rich_style(f"job-table--{job_category(job.job_status)}", partial=True)
             return Text(str(value or "—"), style=style)

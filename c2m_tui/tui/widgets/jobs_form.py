@@ -18,6 +18,7 @@ from c2m_tui.core.catalog import CATALOG
 from c2m_tui.core.errors import C2MError, InputError
 from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 from c2m_tui.tui.batch_form import PAGE_MODES, BatchForm
+from c2m_tui.tui.widgets.path_input import typed_path
 
 # (XML element, PrintOptions attribute, label) of the options chosen per document class
 OPTION_FIELDS = (
@@ -54,7 +55,8 @@ def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
         if len(rows) > MAX_FORM_RECIPIENTS:
             raise InputError(f"{path.name}: more than {MAX_FORM_RECIPIENTS} recipients; "
                              "build the XML with `c2m-tui build-xml` and load it here")
-    notes = [f"columns look like a {guess.source} export"] + list(guess.notes) + list(table.info.notes)
+    article = "an" if guess.source[:1].lower() in "aeiou" else "a"  # "an Outlook export"
+    notes = [f"columns look like {article} {guess.source} export"] + list(guess.notes) + list(table.info.notes)
     return rows, notes + [p.describe() for p in checker.report.problems]
 
 
@@ -169,7 +171,7 @@ class JobsForm(Vertical):
         for key, title in (("name", "Name"), ("address1", "Address"), ("city", "City"), ("state", "St"),
                            ("postal_code", "ZIP")):
             table.add_column(title, key=key)
-        table.display = False
+        # shown (and a Tab stop) even while empty: its place in the form does not move
         self.query_one("#rcp-clear", Button).display = False
         self._fill_options(PrintOptions().document_class)
 
@@ -253,8 +255,6 @@ class JobsForm(Vertical):
         self._list_changed()
 
     def _list_changed(self) -> None:
-        table = self.query_one("#rcp-table", DataTable)
-        table.display = bool(self.recipients)
         self.query_one("#rcp-clear", Button).display = bool(self.recipients)
         n = len(self.recipients)
         self.query_one("#rcp-count", Static).update(
@@ -288,7 +288,7 @@ class JobsForm(Vertical):
     def _import(self) -> None:
         value = self.query_one("#csv-path", Input).value.strip()
         if value:
-            self.import_csv(Path(value).expanduser())
+            self.import_csv(typed_path(value))
 
     @on(Button.Pressed, "#csv-map")
     def _map_pressed(self) -> None:
@@ -297,7 +297,7 @@ class JobsForm(Vertical):
             self.app.notify("Type the path of a CSV, TSV or XLSX file first.", severity="warning")
             self.query_one("#csv-path", Input).focus()
             return
-        self.map_and_import(Path(value).expanduser())
+        self.map_and_import(typed_path(value))
 
     @work(group="csv-map", exclusive=True, exit_on_error=False)
     async def map_and_import(self, path: Path) -> None:

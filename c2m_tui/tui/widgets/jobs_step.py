@@ -10,13 +10,14 @@ from pathlib import Path
 from rich.syntax import Syntax
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from c2m_tui.core.errors import describe
 from c2m_tui.tui.widgets.jobs_form import JobsForm
-from c2m_tui.tui.widgets.path_input import PathSuggester
+from c2m_tui.tui.widgets.path_input import PathSuggester, typed_path
 
 DEBOUNCE_SECONDS = 0.4
 PREVIEW_LINES = 400  # a million-recipient XML is previewed by its head only
@@ -61,8 +62,25 @@ def check_xml(xml: bytes, pdf: Path | None, notes: list[str] | None = None, *,
     )
 
 
+# step 3's sections: key, section title, the control it jumps to (each also a palette command)
+SECTION_KEYS = (
+    ("ctrl+o", "XML file", "#xml-path", "jobs.xml-file"),
+    ("ctrl+f", "Print options", "#opt-documentClass", "jobs.options"),
+    ("ctrl+r", "Recipients", "#rcp-name", "jobs.recipients"),
+    ("ctrl+l", "Import list", "#csv-path", "jobs.import-list"),
+    ("f4", "Pages", "#page-mode", "jobs.pages"),
+)
+
+
 class JobsStep(Horizontal):
-    """Posts Checked after each validation, UploadRequested when the person asks to upload it."""
+    """Posts Checked after each validation, UploadRequested when the person asks to upload it.
+
+    Keys jump to each section (SECTION_KEYS); Tab walks every control in reading order: the XML
+    file, the form top to bottom (options, return address, recipients and their table, the list
+    import, pages), then the validation, the preview and Upload XML."""
+
+    BINDINGS = [Binding(key, f"jump('{target}')", title, show=False, id=binding_id)
+                for key, title, target, binding_id in SECTION_KEYS]
 
     @dataclass
     class Checked(Message):
@@ -87,6 +105,8 @@ class JobsStep(Horizontal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="jobs-left"):
+            yield Static(" · ".join(f"{key.replace('ctrl+', '^')} {title}" for key, title, _t, _i in SECTION_KEYS),
+                         id="jobs-keys", classes="hint", markup=False)
             yield Label("Use a batch XML file", classes="section-title")
             with Horizontal(classes="form-row"):
                 yield Input(value=str(self.start_xml or ""), placeholder="batch.xml (→ completes)", id="xml-path",
@@ -113,6 +133,14 @@ class JobsStep(Horizontal):
         if self.known_xml:
             self.use_xml(self.known_xml, "the XML recorded for this batch")
 
+    def action_jump(self, target: str) -> None:
+        """Focus a section's first control (a disabled one: the next that can take focus)."""
+        found = self.query(target)
+        if found:
+            widget = found.first()
+            widget.focus()
+            widget.scroll_visible(animate=False)
+
     def set_pdf(self, info) -> None:
         self.pdf_path = Path(info.path)
         self.query_one(JobsForm).set_pdf(Path(info.path).name, info.pages)
@@ -125,7 +153,7 @@ class JobsStep(Horizontal):
     def _load_pressed(self) -> None:
         value = self.query_one("#xml-path", Input).value.strip()
         if value:
-            self.load_xml(Path(value).expanduser())
+            self.load_xml(typed_path(value))
 
     @work(group="xml-load", thread=True, exclusive=True, exit_on_error=False)
     def load_xml(self, path: Path) -> None:

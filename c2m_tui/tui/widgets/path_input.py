@@ -11,6 +11,18 @@ from textual.suggester import Suggester
 from textual.widgets import DirectoryTree
 
 
+def typed_path(value: str) -> Path:
+    """A path as a person types or pastes it: surrounding quotes removed ('~/My Letter.pdf', as a
+    shell or a file manager's "copy as path" gives it), backslash-escaped spaces (a file dragged
+    onto the terminal) unescaped, ``~`` expanded."""
+    text = value.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    elif "\\ " in text and not os.path.exists(os.path.expanduser(text)):
+        text = text.replace("\\ ", " ")
+    return Path(os.path.expanduser(text))
+
+
 class PathSuggester(Suggester):
     """Completes the last path component from the folder's listing; folders get a trailing ``/``."""
 

@@ -16,7 +16,7 @@ from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, St
 
 from c2m_tui.core.errors import describe
 from c2m_tui.core.preflight import human_size
-from c2m_tui.tui.widgets.path_input import FileTree, PathSuggester
+from c2m_tui.tui.widgets.path_input import FileTree, PathSuggester, typed_path
 
 
 def pdf_facts(path: Path):
@@ -82,7 +82,15 @@ class PdfStep(Vertical):
     def _typed(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         if value:
-            self.inspect(Path(value).expanduser())
+            self.inspect(typed_path(value))
+
+    @on(Input.Changed, "#pdf-path")
+    def _typing(self, event: Input.Changed) -> None:
+        """A new path is being typed: an old "no such file" under the box no longer applies."""
+        facts = self.query_one("#pdf-facts", Static)
+        if facts.has_class("error-text"):
+            facts.update("Press enter to check this path (tab: the upload button).")
+            facts.set_classes("hint")
 
     @work(group="pdf-info", thread=True, exclusive=True, exit_on_error=False)
     def inspect(self, path: Path) -> None:

@@ -21,13 +21,24 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from c2m_tui.core.timefmt import local_time
 from c2m_tui.core.tracking_rows import PieceRow
 
 _GAP = 2
-_DATE_WIDTH = 19  # 2026-11-28T13:07:58
+_DATE_WIDTH = 16  # 2026-11-28 13:07 (core.timefmt.local_time: the clock alone when today)
 _EVENTS_WIDTH = 6
 _RECIPIENT_MAX = 22
 _DAY_WIDTH = 10  # 2026-11-28: with a recipient column the time and the scan count make room for it
+_BARCODE_MIN = 21  # narrower terminals cut the barcode in the middle (the history pane shows it whole)
+_LOCATION_MIN = 14  # what the Location column keeps at 80 columns
+
+
+def middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, cut in the middle when longer ("00300902…1201000001")."""
+    if len(text) <= width:
+        return text.ljust(width)
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
 def recipient_text(row: PieceRow) -> str:
@@ -132,15 +143,27 @@ class TrackingView(ScrollView, can_focus=True):
         (the history pane has both), so a name fits in 100 columns."""
         return (_DAY_WIDTH, 0) if self._widths[2] else (_DATE_WIDTH, _EVENTS_WIDTH)
 
-    def _line_width(self) -> int:
-        """The columns' width, stretched to the widget's so the location column takes the rest."""
-        barcode, status, recipient = self._widths
+    def _available(self) -> int:
+        # always leave room for the vertical scrollbar, so showing it never adds a horizontal one
+        return self.content_region.width - self.styles.scrollbar_size_vertical
+
+    def _fixed(self, barcode: int) -> int:
+        _, status, recipient = self._widths
         date_w, scans_w = self._tail_columns()
         fixed = barcode + _GAP + status + _GAP + date_w + _GAP + (scans_w + _GAP if scans_w else 0)
-        fixed += recipient + _GAP + 12 if recipient else 16
-        # always leave room for the vertical scrollbar, so showing it never adds a horizontal one
-        available = self.content_region.width - self.styles.scrollbar_size_vertical
-        return max(fixed, available)
+        return fixed + (recipient + _GAP if recipient else 0)
+
+    def _barcode_width(self) -> int:
+        """The barcode column: whole when there is room, else cut down (not under _BARCODE_MIN) so
+        the Location column keeps _LOCATION_MIN cells."""
+        barcode = self._widths[0]
+        short = self._fixed(barcode) + _LOCATION_MIN - self._available()
+        return barcode if short <= 0 else max(min(barcode, _BARCODE_MIN), barcode - short)
+
+    def _line_width(self) -> int:
+        """The columns' width, stretched to the widget's so the location column takes the rest."""
+        fixed = self._fixed(self._barcode_width()) + (12 if self._widths[2] else 16)
+        return max(fixed, self._available())
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._line_width(), len(self._rows) + 1)
@@ -177,7 +200,8 @@ class TrackingView(ScrollView, can_focus=True):
 
     def _header_strip(self, base: Style) -> Strip:
         style = base + self.get_component_rich_style("tracking-view--header")
-        barcode, status, recipient = self._widths
+        _, status, recipient = self._widths
+        barcode = self._barcode_width()
         date_w, scans_w = self._tail_columns()
         text = (
             "Barcode".ljust(barcode) + " " * _GAP
@@ -190,20 +214,21 @@ class TrackingView(ScrollView, can_focus=True):
 
     def _row_strip(self, index: int, base: Style) -> Strip:
         selected = index == self.cursor
-        key = (index, selected, self._line_width())
+        key = (index, selected, self._line_width(), self._barcode_width())
         cached = self._strips.get(key)
         if cached is not None:
             return cached
         row = self._rows[index]
-        barcode_w, status_w, recipient_w = self._widths
+        _, status_w, recipient_w = self._widths
+        barcode_w = self._barcode_width()
         style = base + self.get_component_rich_style("tracking-view--cursor") if selected else base
         status_style = style if selected else style + self.get_component_rich_style(f"tracking-view--{row.category}")
         gap = " " * _GAP
         date_w, scans_w = self._tail_columns()
-        tail = gap + row.date_time[:date_w].replace("T", " ").ljust(date_w) + gap
+        tail = gap + local_time(row.date_time)[:date_w].ljust(date_w) + gap
         if scans_w:
             tail += str(row.events).rjust(scans_w) + gap
-        head = row.barcode[:barcode_w].ljust(barcode_w) + gap
+        head = middle(row.barcode, barcode_w) + gap
         if recipient_w:
             head += recipient_text(row)[:recipient_w].ljust(recipient_w) + gap
         used = len(head) + status_w + len(tail)

@@ -1,0 +1,98 @@
+"""The command palette has every app action (commands_palette.AppCommands) and the current screen's
+keys; ``[keymap]`` in config.toml moves keys (Textual's set_keymap), shown in help and the footer."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+from c2m_tui.config.settings import update_settings
+from c2m_tui.tui.screens.help import HelpScreen
+from c2m_tui.tui.screens.home import HomeScreen
+from c2m_tui.tui.screens.login import LoginScreen
+from c2m_tui.tui.screens.open_batch import OpenBatchScreen
+from c2m_tui.tui.screens.status import StatusScreen
+from c2m_tui.tui.screens.wizard import WizardScreen
+from c2m_tui.tui.widgets.key_footer import KeyFooter
+from tests.tui.shell_harness import FIXED_URL, app_on, notifications, wait_for
+
+
+async def _run_from_palette(pilot, app, words: str) -> None:
+    await pilot.press("ctrl+p")
+    palette = await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen, what="palette")
+    await pilot.press(*words)
+    # the first hit is the command searched for (its name matches best)
+    await wait_for(pilot, lambda: palette._list_visible and palette.query_one("CommandList").option_count,
+                   what=f"hits for {words!r}")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), what="the palette to close")
+
+
+async def test_palette_lists_every_app_action():
+    from c2m_tui.tui.commands_palette import app_commands
+
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        names = [c.name for c in app_commands(app)]
+        for wanted in ("New batch", "Open batch by id", "Resume batch", "Switch profile", "Log in", "Theme", "Help"):
+            assert wanted in names
+
+
+async def test_palette_commands_open_their_screens(sim):
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await _run_from_palette(pilot, app, "new batch")
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
+        # the wizard's own keys are palette commands too: "Do this step" creates the batch
+        await _run_from_palette(pilot, app, "do this step")
+        await wait_for(pilot, lambda: wizard.done[0], what="the batch created from the palette")
+        batch_id = wizard.batch_id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+
+        await _run_from_palette(pilot, app, "open batch by id")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, OpenBatchScreen) and app.screen)
+        dialog.query_one("#batch-id", Input).value = str(batch_id)
+        await pilot.press("enter")
+        board = await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen) and app.screen, what="board")
+        assert board.batch_id == str(batch_id)
+
+        await _run_from_palette(pilot, app, "log in")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        await pilot.press("escape")
+        await _run_from_palette(pilot, app, "help")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+
+
+async def test_a_keymap_in_the_config_moves_a_key():
+    update_settings(keymap={"home.new-batch": "ctrl+y", "no.such-id": "x", "home.login": 5})
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen)
+        problems = [n for n in notifications(app) if n.startswith("Keymap|")]
+        assert any("no.such-id" in n for n in problems) and any("home.login" in n for n in problems)
+        await pilot.press("n")  # the old key does nothing now
+        await pilot.pause()
+        assert app.screen is home
+        await wait_for(pilot, lambda: "^y New" in "".join(str(k.render()) for k in home.query_one(KeyFooter).children)
+                       or "^y New batch" in "".join(str(k.render()) for k in home.query_one(KeyFooter).children),
+                       what="the footer showing the new key")
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: isinstance(app.screen, (WizardScreen, LoginScreen)), what="the wizard by ctrl+y")
+        app.pop_screen()
+        await pilot.press("f1")
+        helpscreen = await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen)
+        assert "^y" in str(helpscreen.table.columns[0]._cells)
+
+
+def test_readme_names_every_binding_id():
+    """The keymap's ids are documented: every one that is not a second key's alias is in README."""
+    from pathlib import Path
+
+    from c2m_tui.tui.commands_palette import known_binding_ids
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [i for i in sorted(known_binding_ids()) if not i.endswith("-alias") and f"`{i}`" not in readme]
+    assert not missing, missing
