@@ -26,6 +26,7 @@ SCREENS = (
     ("Open by id", "c2m_tui.tui.screens.open_batch", "OpenBatchScreen"),
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
+    ("Page viewer (pages, proofs)", "c2m_tui.tui.screens.page_viewer", "PageViewerScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
     ("Tracking: filter by status", "c2m_tui.tui.screens.tracking_dialogs", "StatusFilterDialog"),
