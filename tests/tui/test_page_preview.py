@@ -39,12 +39,13 @@ async def test_first_page_of_a_1000_page_pdf_without_a_stall(tmp_path):
         started = time.monotonic()
         await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
         first_page_s = time.monotonic() - started
+        await wait_until(pilot, lambda: "▀" in screen_text(app), what="the page painted")
         text = " ".join(screen_text(app).split())
         await pilot.press("n")  # job 2: its first page, page 501, clear
-        await wait_until(pilot, lambda: widget.shown >= 2, what="job 2's page")
+        await wait_until(pilot, lambda: widget.shown >= 2 and "page 501" in screen_text(app), what="job 2's page")
         text2 = " ".join(screen_text(app).split())
         await pilot.press("right")
-        await wait_until(pilot, lambda: widget.shown >= 3, what="the next page")
+        await wait_until(pilot, lambda: widget.shown >= 3 and "page 502" in screen_text(app), what="the next page")
         text3 = screen_text(app)
         timer.stop()
     assert "page 1 of 1000" in text and "to Ada Lovelace" in text
@@ -69,7 +70,7 @@ async def test_status_board_opens_the_servers_proof(sim_factory, tmp_path):
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, PageViewerScreen), what="the viewer")
         widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the proof")
+        await wait_until(pilot, lambda: widget.shown >= 1 and "▀" in screen_text(app), timeout=20, what="the proof")
         text = screen_text(app)
         proof_dir = app.screen._proof_dir
         await pilot.press("escape")
