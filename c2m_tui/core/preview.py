@@ -11,6 +11,7 @@ edited PDF is a new key, and nothing is hashed (hashing would read the whole fil
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 from collections import OrderedDict
@@ -259,3 +260,6 @@ def annotated_png(path, page: int, overlays: tuple[Overlay, ...] = (), dpi: int 
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+atexit.register(forget)  # close the documents before PDFium's own exit handler warns about them
