@@ -64,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     size = shutil.get_terminal_size((80, 24))
     columns = args.width or size.columns
-    grid, _ = preview.page_grid(pdf, page, columns, max(4, size.lines - 2 - len(notes)), overlays)
+    head_lines = -(-len(head) // max(1, size.columns))  # a long head wraps
+    rows = max(4, size.lines - 2 - head_lines - len(notes))  # and a line is left for the prompt
+    grid, _ = preview.page_grid(pdf, page, columns, rows, overlays)
     out = sys.stdout
     out.write(head + "\n")
     for line in halfblock.ansi_lines(grid, args.colors or halfblock.colour_depth()):
