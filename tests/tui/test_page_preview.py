@@ -22,7 +22,7 @@ async def test_first_page_of_a_1000_page_pdf_without_a_stall(tmp_path):
     xml = batch_xml(tmp_path / "b.xml", [(1, 500, FIRST, "#10 Double Window", "Ada Lovelace"),
                                          (501, 1000, FIRST, "#10 Double Window", "Bob Clean")]).read_bytes()
     core_preview.forget()  # nothing cached: the PDF is opened and drawn for this test
-    app = BatchScreensApp(None, lambda: PageViewerScreen(PageRequest(pdf, xml)))
+    app = BatchScreensApp(None, lambda: PageViewerScreen())
     lags: list[float] = []
     async with app.run_test(size=(80, 24)) as pilot:
         loop = asyncio.get_running_loop()
@@ -36,7 +36,11 @@ async def test_first_page_of_a_1000_page_pdf_without_a_stall(tmp_path):
 
         timer = app.set_interval(0.01, tick)
         widget = app.screen.query_one(PagePreview)
+        await pilot.pause(0.5)  # the machine's own noise first (a busy 2-core box delays timers too)
+        baseline = max(lags, default=0.0)
+        lags.clear()
         started = time.monotonic()
+        widget.show(PageRequest(pdf, xml))
         await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
         first_page_s = time.monotonic() - started
         await wait_until(pilot, lambda: "▀" in screen_text(app), what="the page painted")
@@ -48,11 +52,13 @@ async def test_first_page_of_a_1000_page_pdf_without_a_stall(tmp_path):
         await wait_until(pilot, lambda: widget.shown >= 3 and "page 502" in screen_text(app), what="the next page")
         text3 = screen_text(app)
         timer.stop()
+        print(f"first page {first_page_s * 1000:.0f} ms, max loop lag {max(lags) * 1000:.1f} ms, idle {baseline * 1000:.1f} ms")
     assert "page 1 of 1000" in text and "to Ada Lovelace" in text
     assert "INK IN THE ZONE" in text and "▀" in text
     assert "page 501 of 1000" in text2 and "job 2 of 2" in text2 and "INK" not in text2
     assert "page 502 of 1000" in text3
-    assert lags and max(lags) < 0.1, f"event loop stalled {max(lags) * 1000:.0f} ms"
+    assert lags and max(lags) < 0.1 + baseline, (
+        f"event loop stalled {max(lags) * 1000:.0f} ms (idle noise {baseline * 1000:.0f} ms)")
     assert first_page_s < 10
 
 
