@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "proof": "proof",
     "cancel": "cancel",
     "cost": "cost",
+    "preview": "preview",
 }
 
 

@@ -157,6 +157,9 @@ async def shell_screens(shots: Shots, session) -> str | None:
             await until(pilot, lambda: wiz.done[2], "the XML upload")
             await wiz.action_next_step()
             await until(pilot, lambda: wiz.current == 3, "the review step")
+            preview = wiz.query_one("#review-preview")
+            await until(pilot, lambda: preview.shown >= 1, "the review's page preview")
+            await pilot.pause()
             shots.save(app, "wizard-4-review")
             wiz.action_do_step()
             await until(pilot, lambda: type(app.screen).__name__ == "ConfirmSubmitScreen", "the confirmation")
@@ -278,6 +281,34 @@ async def address_screens(shots: Shots, session) -> None:
             await shots.step("addresses-problems", problems_screen)
 
 
+async def preview_screens(shots: Shots, session) -> None:
+    """The page viewer on a letter whose text sits where Click2Mail prints the address."""
+    sys.path.insert(0, str(HERE.parent))
+    from c2m_tui.tui.app import C2MApp
+    from c2m_tui.tui.screens.page_viewer import PageViewerScreen
+    from c2m_tui.tui.widgets.page_preview import PageRequest
+    from tests.pdf_maker import letter
+
+    folder = SCRATCH_HOME / "preview"
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = letter(folder / "letter-with-text-in-the-window.pdf", 2, in_zone=True)
+    xml = session.samples["xml"].read_bytes().replace(b"Address on Separate Page", b"Address on First Page")
+    install_client(session)
+    app = C2MApp(session, theme="c2m-dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "the home screen")
+
+        async def flagged() -> None:
+            app.push_screen(PageViewerScreen(PageRequest(pdf, xml)))
+            await until(pilot, lambda: type(app.screen).__name__ == "PageViewerScreen", "the page viewer")
+            widget = app.screen.query_one("#viewer-preview")
+            await until(pilot, lambda: widget.shown >= 1, "the page")
+            await pilot.pause()
+            shots.save(app, "preview-zone-flagged")
+
+        await shots.step("preview-zone-flagged", flagged)
+
+
 async def send_demo_batch(session) -> str:
     """A batch of the demo samples, sent straight through the client (when the wizard could not)."""
     install_client(session)
@@ -304,6 +335,7 @@ async def generate(out: Path, only: set[str] | None) -> Shots:
             batch_id = await send_demo_batch(session)  # the wizard did not get to submit one
         await batch_screens(shots, session, batch_id)
         await address_screens(shots, session)
+        await preview_screens(shots, session)
     finally:
         await session.aclose()
         simulator.stop()

@@ -13,6 +13,7 @@ EXPECTED = {
     "home", "help", "login",
     "wizard-1-create", "wizard-2-pdf", "wizard-3-jobs", "wizard-4-review", "wizard-5-confirm", "wizard-6-submitted",
     "status", "details", "tracking", "tracking-not-available", "addresses-mapping", "addresses-problems",
+    "preview-zone-flagged",
 }
 
 
@@ -35,5 +36,7 @@ def test_generate_writes_every_screen(tmp_path):
     assert "mailed" in status and "Last" in status
     assert "Tracking" in svg_text(out / "tracking-not-available.svg")
     assert "Delivered" in svg_text(out / "tracking.svg")
+    assert "INK IN THE ZONE" in svg_text(out / "preview-zone-flagged.svg")
+    assert "sample-letters.pdf · page 1 of" in svg_text(out / "wizard-4-review.svg")
     # the committed screenshots are the same set
     assert {p.stem for p in (REPO / "screenshots").glob("*.svg")} == EXPECTED

@@ -342,3 +342,93 @@ def _field_problem(
         f'{name} "{value}" is not in the product catalog' + (f' (did you mean "{guess}"?)' if guess else ""),
         guess, unknown=True,
     )
+
+
+# --------------------------------------------------------------------------------- address zones
+#
+# Where Click2Mail puts the recipient's address on a piece, as a rectangle on the page of the PDF
+# (inches from the page's top-left corner, the page upright). No Click2Mail template or document
+# specification with measurements could be found (searched: Click2Mail's help and knowledge base,
+# its SDKs, its API documentation); every rectangle below is therefore INFERRED, from:
+#   [W10] the standard #10 window: 4½ × 1⅛ in, ⅞ in from the left and ½ in from the bottom of a
+#         4⅛ × 9½ in envelope (USPS and envelope makers' common specification);
+#   [PM]  a comparable print-and-mail service's letter guide (PostalMethods): the recipient block
+#         0.5 in from the left and 2.042 in from the top, at most 3.5 × 0.875 in, the return
+#         block 0.5 in / 0.5 in, 3.5 × 0.792 in; both already allow for the sheet shifting;
+#   [USPS] the address-side clear zone of cards and self-mailers: 4 × 2⅝ in in the bottom-right
+#         corner, for the address and the barcode;
+#   [SIM] our simulator's proof, which prints the block 0.75 in from the left, 2 in from the top.
+# A letter tri-folded into a #10 envelope shows through the window the band about 2.0-3.6 in
+# from the top (the sheet moves about ½ in up and down, 1 in sideways), hence the recipient zone.
+
+@dataclass(slots=True, frozen=True)
+class AddressZone:
+    """A rectangle of a page where an address goes. ``page``: "first" (the job's first page),
+    "last" (its last page: a postcard's address side) or "separate" (a page Click2Mail adds, so
+    nothing of the PDF is under it). ``prints_over``: Click2Mail prints the block over whatever the
+    PDF has there (ink there is an error); otherwise the zone is only seen through a window
+    (a warning)."""
+
+    name: str
+    left: float
+    top: float
+    width: float
+    height: float
+    page: str
+    prints_over: bool
+    source: str
+    inferred: bool = True
+
+    def box(self, width_in: float, height_in: float) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in inches on a page of that size; a zone given from the right
+        or bottom (negative left/top) is placed from those edges."""
+        left = self.left if self.left >= 0 else width_in + self.left - self.width
+        top = self.top if self.top >= 0 else height_in + self.top - self.height
+        return left, top, left + self.width, top + self.height
+
+    def describe(self) -> str:
+        where = "the first page" if self.page == "first" else "the last page" if self.page == "last" else "an added page"
+        return (f"{self.name} zone, {self.width:g} × {self.height:g} in on {where}"
+                f"{' (inferred)' if self.inferred else ''}")
+
+
+_LETTER_RECIPIENT = AddressZone("recipient address", 0.5, 1.75, 4.0, 1.5, "first", True,
+                                "[W10] tri-folded, with the sheet's shift; [PM]; [SIM]")
+_LETTER_RETURN = AddressZone("return address", 0.5, 0.5, 3.5, 0.875, "first", False,
+                             "[PM] return window of a #10 double window envelope")
+_SEPARATE_RECIPIENT = AddressZone("recipient address", 0.5, 1.75, 4.0, 1.5, "separate", False,
+                                  "[W10] on the address page Click2Mail adds")
+_CARD_ADDRESS = AddressZone("address and barcode", -0.0, -0.0, 4.0, 2.625, "last", True,
+                            "[USPS] bottom-right clear zone of the address side")
+
+_FIRST_PAGE_LAYOUTS = ("Address on First Page", "Picture and Address First Page")
+_SEPARATE_LAYOUTS = ("Address on Separate Page", "Address on Separate Page w/EQC")
+_DOUBLE_WINDOWS = ("#10 Double Window", "6 x 9.5 Double Window", "Best Fit")
+
+
+def address_zones(document_class: str, layout: str, envelope: str | None) -> tuple[AddressZone, ...]:
+    """The zones of a job's print options, most important first; () where none is known (the
+    address printed on the envelope, a back page, a self-mailer's panel: not modelled)."""
+    doc_class = resolve_document_class(document_class or "") or (document_class or "")
+    layout = (layout or "").strip()
+    if layout in _FIRST_PAGE_LAYOUTS and not doc_class.startswith(("Postcard", "Rack Card")):
+        double = (envelope or "").strip() in _DOUBLE_WINDOWS
+        return (_LETTER_RECIPIENT, _LETTER_RETURN) if double else (_LETTER_RECIPIENT,)
+    if layout in _SEPARATE_LAYOUTS:
+        return (_SEPARATE_RECIPIENT,)
+    if layout in _DOUBLE_SIDED:
+        return (_CARD_ADDRESS,)
+    return ()
+
+
+def page_size_in(document_class: str) -> tuple[float, float] | None:
+    """A product's sheet size in inches from its name (``Letter 8.5 x 11`` -> (8.5, 11.0)), or None."""
+    import re
+
+    match = re.search(r"(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)", document_class or "")
+    return (float(match.group(1)), float(match.group(2))) if match else None
+
+
+def is_card(document_class: str) -> bool:
+    """Cards are drawn either way up (a 4.25 x 6 postcard is as often 6 wide as 4.25)."""
+    return (document_class or "").startswith(("Postcard", "Rack Card", "Reply Mail Postcard", "Note Card", "Brochure"))

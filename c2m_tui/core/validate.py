@@ -147,14 +147,19 @@ def validate_batch(xml: str | Path | bytes, pdf: Path | None = None, *, source: 
 
             pdf_pages = pdf_info(pdf).pages
         report = _validate_streaming(fh, source, pdf_pages, allow_unknown_options)
-        if report is not None:
-            return report
-        fh.seek(0)
-        try:
-            data = fh.read()
-        except OSError as err:
-            raise InputError(f"{source}: cannot read: {err.strerror}") from None
-    return validate_tree(data, source, pdf_pages, allow_unknown_options)
+        if report is None:
+            fh.seek(0)
+            try:
+                data = fh.read()
+            except OSError as err:
+                raise InputError(f"{source}: cannot read: {err.strerror}") from None
+    if report is None:
+        report = validate_tree(data, source, pdf_pages, allow_unknown_options)
+    if pdf is not None:
+        from c2m_tui.core.zone_check import add_zone_problems
+
+        add_zone_problems(report, xml, pdf)  # ink in the address zone, page sizes (rendered pages)
+    return report
 
 
 class _Collect:

@@ -129,6 +129,8 @@ def test_wizard_step4_review(snap_compare, files, size):
 
     async def ready(pilot):
         await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
+        await settle(pilot, lambda: app.screen.query("#review-preview") and app.screen.query_one("#review-preview").shown,
+                     "the page preview")  # drawn in a worker
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 

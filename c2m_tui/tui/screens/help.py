@@ -30,6 +30,7 @@ SCREENS = (
     ("Switch profile", "c2m_tui.tui.screens.profile_picker", "ProfilePickerScreen"),
     ("Add a profile", "c2m_tui.tui.screens.new_profile", "NewProfileScreen"),
     ("Status board", "c2m_tui.tui.screens.status", "StatusScreen"),
+    ("Page viewer (pages, proofs)", "c2m_tui.tui.screens.page_viewer", "PageViewerScreen"),
     ("Details", "c2m_tui.tui.screens.details", "DetailsScreen"),
     ("Tracking", "c2m_tui.tui.screens.tracking", "TrackingScreen"),
     ("Tracking: the list of pieces", "c2m_tui.tui.widgets.tracking_view", "TrackingView"),

@@ -45,6 +45,7 @@ class StatusScreen(Screen):
         Binding("d", "details", "Details", id="status.details"),
         Binding("t", "tracking", "Tracking", id="status.tracking"),
         Binding("c", "copy_id", "Copy batch id", id="status.copy-id"),
+        Binding("v", "view_proof", "View proof", id="status.view-proof"),
         Binding("escape", "back", "Back", id="status.back"),
         Binding("q", "back", "Back", show=False, id="status.back-alias"),
     ]
@@ -225,6 +226,12 @@ class StatusScreen(Screen):
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.batch_id)  # OSC 52: works over SSH where the terminal allows it
         self.notify(f"Batch id {self.batch_id} copied (if your terminal allows it, OSC 52).", title="Copied")
+
+    def action_view_proof(self) -> None:
+        """Click2Mail's proof of the job under the cursor, in the page viewer."""
+        from c2m_tui.tui.screens.page_viewer import open_proof
+
+        open_proof(self, self.batch_id, self.query_one(JobTable))
 
     def action_back(self) -> None:
         self.dismiss()

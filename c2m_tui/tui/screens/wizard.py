@@ -42,6 +42,7 @@ class WizardScreen(Screen):
         Binding("ctrl+t", "cancel_upload", "Cancel upload", id="wizard.cancel-upload"),
         Binding("f9", "cancel_upload", "Cancel upload", show=False, id="wizard.cancel-upload-alias"),
         Binding("escape", "leave", "Home", id="wizard.home"),
+        Binding("v", "preview_pages", "View pages", id="wizard.view-pages"),
     ]
 
     def __init__(self, *, resume: ResumePoint | None = None) -> None:
@@ -220,6 +221,17 @@ class WizardScreen(Screen):
             self.ask_submit()
 
     @on(PdfStep.CancelRequested)
+    def action_preview_pages(self) -> None:
+        """The page viewer on the chosen PDF, with the jobs' zones when the XML is checked."""
+        from c2m_tui.tui.screens.page_viewer import PageViewerScreen
+        from c2m_tui.tui.widgets.page_preview import PageRequest
+
+        if self.pdf is None:
+            self.app.notify("Choose the PDF first.", severity="warning")
+            return
+        xml = self.check.xml if self.check is not None else None
+        self.app.push_screen(PageViewerScreen(PageRequest(Path(self.pdf.path), xml)))
+
     def action_cancel_upload(self) -> None:
         uploads = [w for w in self.workers if w.group in ("upload", "upload-xml") and w.is_running]
         if not uploads:

@@ -90,6 +90,21 @@ def _option_lines(xml: bytes | None) -> list[tuple[str, str]]:
     return [("Options", t) for t in seen]
 
 
+def review_preview() -> ComposeResult:
+    """The first page of job 1 under the summary, with its address zone (v opens the viewer)."""
+    from c2m_tui.tui.widgets.page_preview import PagePreview
+
+    yield PagePreview(id="review-preview", max_rows=24)
+
+
+def show_review_preview(step, pdf, check) -> None:
+    from c2m_tui.tui.widgets.page_preview import PagePreview, PageRequest
+
+    for preview in step.query(PagePreview):
+        if pdf is not None:
+            preview.show(PageRequest(Path(pdf.path), check.xml if check is not None else None))
+
+
 class ReviewStep(VerticalScroll):
     duplicate: str | None = None  # the duplicate warning shown, if any (tests read it)
 
@@ -103,6 +118,7 @@ class ReviewStep(VerticalScroll):
         with Horizontal(classes="step-buttons"):
             yield Button("Submit batch", id="submit", variant="error", disabled=True)
             yield Button("Open status board", id="open-status", variant="primary")
+        yield from review_preview()
 
     def on_mount(self) -> None:
         self.query_one("#open-status", Button).display = False
@@ -117,6 +133,7 @@ class ReviewStep(VerticalScroll):
         submit = self.query(Button).filter("#submit")
         if submit:
             submit.first().disabled = not ready
+        show_review_preview(self, pdf, check)
 
     @work(group="review-duplicate", thread=True, exclusive=True, exit_on_error=False)
     def check_duplicate(self, session, pdf_path: Path, xml: bytes) -> None:

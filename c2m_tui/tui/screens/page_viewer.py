@@ -1,0 +1,118 @@
+"""The page viewer: one page of the batch's PDF (or of Click2Mail's proof), full screen, with the
+address zone and the recipient's block drawn over it. Arrows page, n/p move between jobs."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from c2m_tui.tui.widgets.page_preview import PagePreview, PageRequest
+
+
+class PageViewerScreen(Screen):
+    DEFAULT_CSS = """
+    PageViewerScreen > #viewer-body { height: 1fr; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("right", "page(1)", "Next page", id="viewer.next-page"),
+        Binding("left", "page(-1)", "Previous page", id="viewer.previous-page"),
+        Binding("n", "job(1)", "Next job", id="viewer.next-job"),
+        Binding("p", "job(-1)", "Previous job", id="viewer.previous-job"),
+        Binding("escape", "back", "Back", id="viewer.back"),
+        Binding("q", "back", "Back", show=False, id="viewer.back-alias"),
+    ]
+
+    def __init__(self, request: PageRequest | None = None, *, proof_of: tuple[str, str] | None = None) -> None:
+        """``request``: a page of the batch's PDF; ``proof_of``: (batch id, job id) to fetch
+        Click2Mail's proof of that job and show it instead."""
+        super().__init__()
+        self.request = request
+        self.proof_of = proof_of
+        self._proof_dir: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="viewer-body"):
+            yield PagePreview(id="viewer-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        preview = self.query_one(PagePreview)
+        preview.max_rows = max(8, self.app.size.height - 4)
+        preview.max_columns = max(20, self.app.size.width - 4)
+        if self.request is not None:
+            preview.show(self.request)
+        elif self.proof_of is not None:
+            self.query_one("#pp-head").update(f"Asking Click2Mail for the proof of job {self.proof_of[1]}…")
+            self.fetch_proof(*self.proof_of)
+
+    @work(group="proof", exclusive=True, exit_on_error=False)
+    async def fetch_proof(self, batch_id: str, job_id: str) -> None:
+        from c2m_tui.core.errors import describe
+
+        try:
+            rest = session_rest_client(self.app.session)
+            async with rest:
+                pdf = await rest.proof(job_id)
+        except Exception as err:  # noqa: BLE001 - shown in place of the page
+            self.query_one("#pp-head").update(f"No proof of job {job_id}: {describe(err)}")
+            return
+        self._proof_dir = tempfile.mkdtemp(prefix="c2m-proof-")  # 0700: the proof shows an address
+        path = Path(self._proof_dir) / f"proof-{batch_id}-{job_id}.pdf"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+        self.query_one(PagePreview).show(PageRequest(path, title=f"Click2Mail's proof of job {job_id}"))
+
+    def action_page(self, delta: int) -> None:
+        self.query_one(PagePreview).step_page(delta)
+
+    def action_job(self, delta: int) -> None:
+        self.query_one(PagePreview).step_job(delta)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_unmount(self) -> None:
+        if self._proof_dir:
+            import shutil
+
+            from c2m_tui.core import preview
+
+            preview.forget()
+            shutil.rmtree(self._proof_dir, ignore_errors=True)
+
+
+def session_rest_client(session):
+    """A RestClient for the app's session (the profile's REST host, as the CLI finds it); a
+    UsageError when none is known."""
+    from c2m_tui.config.profiles import normalize_base_url
+    from c2m_tui.core.errors import UsageError
+    from c2m_tui.core.rest import RestClient, rest_url_for
+
+    profile = session.profile
+    override = getattr(profile, "rest_url", None)
+    url = rest_url_for(session.environment, session.base_url, normalize_base_url(override) if override else None)
+    if url is None:
+        raise UsageError(f"no REST API host is known for {session.base_url}: set rest_url in the profile")
+    creds = session.credentials
+    return RestClient(url, creds.username, creds.password)
+
+
+def open_proof(screen, batch_id: str, table) -> None:
+    """From the status board: the proof of the job under ``table``'s cursor (a JobTable, rows keyed
+    by job id), when the batch has job ids (Click2Mail gives them once it has received it)."""
+    if not table.row_count:
+        screen.app.notify("No job ids yet: Click2Mail gives them once it has received the batch.",
+                          severity="warning")
+        return
+    row = min(max(0, table.cursor_row), table.row_count - 1)
+    job_id = table.coordinate_to_cell_key((row, 0)).row_key.value
+    screen.app.push_screen(PageViewerScreen(proof_of=(batch_id, str(job_id))))

@@ -1,0 +1,179 @@
+"""A page of the batch's PDF drawn in half-block characters, with the address zone over it.
+
+Every page is drawn in a thread worker (group ``page-preview``, the newest request wins): the
+event loop only swaps in the finished text, so the first page of a 1,000-page PDF appears without
+a stall. The pixels come from the core's cache (per file version, page and width), the zones and
+the ink check from core.zone_check; this widget only turns the grid into Rich text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+
+def grid_text(grid) -> Text:
+    """A half-block grid as Rich text (one style per colour pair, cached)."""
+    styles: dict[tuple, Style] = {}
+    text = Text(no_wrap=True, overflow="crop")
+    for r, row in enumerate(grid):
+        if r:
+            text.append("\n")
+        for cell in row:
+            key = (cell.fg, cell.bg)
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = Style(color=Color.from_rgb(*cell.fg), bgcolor=Color.from_rgb(*cell.bg))
+            text.append(cell.char, style)
+    return text
+
+
+@dataclass(slots=True)
+class PageRequest:
+    pdf: Path
+    xml: bytes | None = None
+    job: int = 1
+    page: int | None = None  # None: the job's first page (a postcard's address side)
+    title: str = ""
+
+
+class PagePreview(Vertical):
+    """``show(PageRequest)`` draws a page; ``step_page(±1)`` and ``step_job(±1)`` move."""
+
+    DEFAULT_CSS = """
+    PagePreview { height: auto; }
+    PagePreview > #pp-head { height: auto; text-style: bold; }
+    PagePreview > #pp-page { height: auto; width: auto; }
+    PagePreview > #pp-notes { height: auto; }
+    """
+
+    @dataclass
+    class Rendered(Message):
+        token: int
+        head: str
+        picture: Text
+        notes: list[str] = field(default_factory=list)
+        page: int = 1
+        pages: int = 1
+        jobs: int = 0
+
+    @dataclass
+    class Failed(Message):
+        token: int
+        error: Exception
+
+    def __init__(self, *, max_rows: int = 22, max_columns: int = 80, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.max_rows = max_rows
+        self.max_columns = max_columns
+        self.request: PageRequest | None = None
+        self.pages = 0
+        self.jobs = 0
+        self._token = 0
+        self._facts_for: tuple[bytes, list] | None = None  # (the xml bytes, their job facts)
+        self.shown = 0  # pictures shown so far (tests wait on it)
+
+    def compose(self) -> ComposeResult:
+        yield Static("No PDF chosen yet.", id="pp-head", markup=False)
+        yield Static("", id="pp-page")
+        yield Static("", id="pp-notes", markup=False)
+
+    # ------------------------------------------------------------------ asking
+
+    def show(self, request: PageRequest) -> None:
+        self.request = request
+        self._token += 1
+        width = self.content_size.width or self.max_columns
+        self._draw_page(self._token, request, max(10, min(self.max_columns, width)), self.max_rows)
+
+    def step_page(self, delta: int) -> None:
+        if self.request is None:
+            return
+        current = self.request.page or 1
+        target = min(max(1, current + delta), max(1, self.pages))
+        if target != current or self.request.page is None:
+            self.show(PageRequest(self.request.pdf, self.request.xml, self.request.job, target, self.request.title))
+
+    def step_job(self, delta: int) -> None:
+        if self.request is None or not self.jobs:
+            return
+        target = min(max(1, self.request.job + delta), self.jobs)
+        self.show(PageRequest(self.request.pdf, self.request.xml, target, None, self.request.title))
+
+    # ------------------------------------------------------------------ drawing (thread)
+
+    def _job_facts(self, xml: bytes) -> list:
+        from c2m_tui.core.zone_check import read_job_facts
+
+        cached = self._facts_for
+        if cached is not None and cached[0] is xml:
+            return cached[1]
+        facts = read_job_facts(xml)
+        self._facts_for = (xml, facts)
+        return facts
+
+    @work(thread=True, group="page-preview", exclusive=True, exit_on_error=False)
+    def _draw_page(self, token: int, request: PageRequest, columns: int, rows: int) -> None:
+        from c2m_tui.core import preview, zone_check
+
+        try:
+            pages = preview.page_count(request.pdf)
+            job = None
+            jobs = 0
+            if request.xml:
+                facts = self._job_facts(request.xml)
+                jobs = len(facts)
+                job = next((j for j in facts if j.index == request.job), None)
+            page = request.page or (job.start if job else 1)
+            page = min(max(1, page), pages)
+            overlays = zone_check.job_overlays(request.pdf, job, page) if job else ()
+            notes = [f"{o.label}: {'INK IN THE ZONE: Click2Mail prints over it' if o.ink else 'clear'}"
+                     for o in overlays]
+            if job and (note := zone_check.separate_page_note(job)):
+                notes.append(note)
+            grid, page_facts = preview.page_grid(request.pdf, page, columns, rows - 2, overlays)
+            head = request.title or request.pdf.name
+            head += f" · page {page} of {pages} · {page_facts.size_text()}"
+            if job:
+                head += f" · job {job.index} of {jobs} (pages {job.start}-{job.end}) to {job.who()}"
+            self.post_message(self.Rendered(token, head, grid_text(grid), notes, page, pages, jobs))
+        except Exception as err:  # noqa: BLE001 - any failure is shown in place of the page
+            self.post_message(self.Failed(token, err))
+
+    # ------------------------------------------------------------------ showing (event loop)
+
+    @on(Rendered)
+    def _rendered(self, message: Rendered) -> None:
+        message.stop()
+        if message.token != self._token:
+            return  # an older request finished late
+        self.pages, self.jobs = message.pages, message.jobs
+        if self.request is not None and self.request.page is None:
+            self.request = PageRequest(self.request.pdf, self.request.xml, self.request.job, message.page,
+                                       self.request.title)
+        self.query_one("#pp-head", Static).update(message.head)
+        self.query_one("#pp-page", Static).update(message.picture)
+        self.query_one("#pp-notes", Static).update("\n".join(message.notes))
+        self.shown += 1
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        message.stop()
+        if message.token != self._token:
+            return
+        from c2m_tui.core.errors import describe
+
+        self.query_one("#pp-head", Static).update(f"Cannot show the page: {describe(message.error)}")
+        self.query_one("#pp-page", Static).update("")
+        self.query_one("#pp-notes", Static).update("")
+        self.shown += 1

@@ -1,0 +1,86 @@
+"""The page preview in the app: drawn in a worker (no event-loop stall on a 1,000-page PDF), the
+viewer's keys, and Click2Mail's proof opened from the status board."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from types import SimpleNamespace
+
+from c2m_tui.core import preview as core_preview
+from c2m_tui.core.polling import Backoff
+from c2m_tui.tui.screens.page_viewer import PageViewerScreen
+from c2m_tui.tui.screens.status import StatusScreen
+from c2m_tui.tui.widgets.page_preview import PagePreview, PageRequest
+from tests.pdf_maker import letter
+from tests.tui.batch_harness import BatchScreensApp, client_for, screen_text, send_batch, wait_until
+from tests.unit.test_zone_check import FIRST, batch_xml
+
+
+async def test_first_page_of_a_1000_page_pdf_without_a_stall(tmp_path):
+    pdf = letter(tmp_path / "big.pdf", 1000, in_zone=True)
+    xml = batch_xml(tmp_path / "b.xml", [(1, 500, FIRST, "#10 Double Window", "Ada Lovelace"),
+                                         (501, 1000, FIRST, "#10 Double Window", "Bob Clean")]).read_bytes()
+    core_preview.forget()  # nothing cached: the PDF is opened and drawn for this test
+    app = BatchScreensApp(None, lambda: PageViewerScreen())
+    lags: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+
+        def tick() -> None:  # a 10 ms timer: any stall of the loop shows as a late tick
+            nonlocal last
+            now = loop.time()
+            lags.append(now - last - 0.01)
+            last = now
+
+        timer = app.set_interval(0.01, tick)
+        widget = app.screen.query_one(PagePreview)
+        await pilot.pause(0.5)  # the machine's own noise first (a busy 2-core box delays timers too)
+        baseline = max(lags, default=0.0)
+        lags.clear()
+        started = time.monotonic()
+        widget.show(PageRequest(pdf, xml))
+        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
+        first_page_s = time.monotonic() - started
+        await wait_until(pilot, lambda: "▀" in screen_text(app), what="the page painted")
+        text = " ".join(screen_text(app).split())
+        await pilot.press("n")  # job 2: its first page, page 501, clear
+        await wait_until(pilot, lambda: widget.shown >= 2 and "page 501" in screen_text(app), what="job 2's page")
+        text2 = " ".join(screen_text(app).split())
+        await pilot.press("right")
+        await wait_until(pilot, lambda: widget.shown >= 3 and "page 502" in screen_text(app), what="the next page")
+        text3 = screen_text(app)
+        timer.stop()
+        print(f"first page {first_page_s * 1000:.0f} ms, max loop lag {max(lags) * 1000:.1f} ms, idle {baseline * 1000:.1f} ms")
+    assert "page 1 of 1000" in text and "to Ada Lovelace" in text
+    assert "INK IN THE ZONE" in text and "▀" in text
+    assert "page 501 of 1000" in text2 and "job 2 of 2" in text2 and "INK" not in text2
+    assert "page 502 of 1000" in text3
+    assert lags and max(lags) < 0.1 + baseline, (
+        f"event loop stalled {max(lags) * 1000:.0f} ms (idle noise {baseline * 1000:.0f} ms)")
+    assert first_page_s < 10
+
+
+async def test_status_board_opens_the_servers_proof(sim_factory, tmp_path):
+    sim = sim_factory("--queue-seconds", "0", "--job-seconds", "30")
+    client = client_for(sim)
+    batch_id = await send_batch(client, tmp_path, recipients=1)
+    app = BatchScreensApp(client, lambda: StatusScreen(batch_id, backoff=Backoff(first=0.05, ceiling=0.2)))
+    app.session.profile = SimpleNamespace(rest_url=None)
+    app.session.credentials = SimpleNamespace(username=sim.username, password=sim.password)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.status is not None and screen.status.jobs, timeout=30,
+                         what="the job ids")
+        await pilot.press("v")
+        await wait_until(pilot, lambda: isinstance(app.screen, PageViewerScreen), what="the viewer")
+        widget = app.screen.query_one(PagePreview)
+        await wait_until(pilot, lambda: widget.shown >= 1 and "▀" in screen_text(app), timeout=20, what="the proof")
+        text = screen_text(app)
+        proof_dir = app.screen._proof_dir
+        await pilot.press("escape")
+        await pilot.pause()
+    assert "Click2Mail's proof of job" in text and "page 1 of" in text, text
+    assert "▀" in text
+    assert proof_dir and not __import__("os").path.exists(proof_dir)  # the proof is not left on disk
