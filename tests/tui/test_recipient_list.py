@@ -1,6 +1,6 @@
 """Issue 11: one recipient list per batch. Enter on a path with problems opens the problems screen
 (nobody dropped silently); a second import asks replace / add and replace really replaces;
-duplicates are found across the whole list; delete removes a row, ctrl+l clears the list."""
+duplicates are found across the whole list; delete removes a row, ctrl+k clears the list."""
 
 from __future__ import annotations
 
@@ -62,13 +62,13 @@ async def test_enter_opens_problems_and_reimport_asks_then_replaces(tmp_path):
         await wait_for(pilot, lambda: "already in the list" in note(), what="the merge")
         assert len(form.recipients) == 3 and "0 will be mailed" in note() and "3 already in the list" in note()
 
-        # delete removes the highlighted row; ctrl+l clears the list
+        # delete removes the highlighted row; ctrl+k clears the list
         table = wizard.query_one("#rcp-table", DataTable)
         await focus_on(pilot, table)
         await pilot.press("delete")
         await wait_for(pilot, lambda: len(form.recipients) == 2, what="delete")
         assert [a.name for a in form.recipients] == ["Li Wei", "Bob Ray"] and table.row_count == 2
-        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: not form.recipients, what="cleared")
         assert "Cleared the list (2 recipient(s) removed)" in note()
 

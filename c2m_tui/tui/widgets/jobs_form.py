@@ -110,11 +110,11 @@ def import_counts(name: str, report, duplicates: int = 0, mode: str = "replace")
 
 class JobsForm(Vertical):
     """The recipients are ONE list per batch: an import replaces it, or (asked) is added to it with
-    duplicates looked for across the whole list; delete removes the highlighted row, ctrl+l clears."""
+    duplicates looked for across the whole list; delete removes the highlighted row, ctrl+k clears."""
 
     BINDINGS = [
         Binding("delete", "remove_selected", "Remove recipient", show=False),
-        Binding("ctrl+l", "clear_recipients", "Clear the recipient list", show=False),
+        Binding("ctrl+k", "clear_recipients", "Clear the recipient list", show=False, id="jobs.clear-list"),
     ]
 
     @dataclass
@@ -258,7 +258,7 @@ class JobsForm(Vertical):
         self.query_one("#rcp-clear", Button).display = bool(self.recipients)
         n = len(self.recipients)
         self.query_one("#rcp-count", Static).update(
-            f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+l: clear the list" if n
+            f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+k: clear the list" if n
             else "No recipients yet.")
         self.post_message(self.Changed())
 
