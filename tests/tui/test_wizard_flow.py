@@ -261,17 +261,19 @@ async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_pat
         wizard.query_one("#csv-path", Input).focus()
         await pilot.press("enter")
         note = lambda: str(wizard.query_one("#csv-note", Static).render())  # noqa: E731
-        await wait_for(pilot, lambda: "Imported 2 recipient(s)" in note(), what="import")
+        await wait_for(pilot, lambda: "people.csv: 2 row(s) read, 2 will be mailed, 0 skipped" in note(),
+                       what="import")
+        # 4 pages = 2 rows x 2: the mail merge that fits is proposed, and says why (issue 11)
         await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid
-                       and wizard.check.counts[1] == 2, what="two pieces")
+                       and wizard.check.counts == (2, 2, 4), what="one job per recipient")
         assert [a.name for a in wizard.query_one("#jobs-form").recipients] == ["Ada Lovelace", "Grace Hopper"]
-        assert wizard.check.counts == (1, 2, 8)  # the same 4 pages to both
-        # a mail merge instead: 2 pages each, suggested from 4 pages / 2 recipients
+        assert wizard.query_one("#page-spec", Input).value == "2"
+        assert "2 rows x 2" in str(wizard.query_one("#page-hint", Static).render())
+        # the same 4 pages to both instead
         from textual.widgets import Select
 
-        wizard.query_one("#page-mode", Select).value = "each"
-        await wait_for(pilot, lambda: wizard.check.counts == (2, 2, 4), what="one job per recipient")
-        assert wizard.query_one("#page-spec", Input).value == "2"
+        wizard.query_one("#page-mode", Select).value = "same"
+        await wait_for(pilot, lambda: wizard.check.counts == (1, 2, 8), what="the same pages to both")
 
 
 async def test_path_input_completes_from_the_folder_listing(tmp_path, pdf_factory, monkeypatch):
