@@ -280,10 +280,13 @@ async def test_password_lookup_happens_after_the_first_screen(sim):
         assert not staging.credentials_pending
 
 
-async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
+async def test_a_submit_with_no_answer_is_settled_by_the_status_before_the_wizard_resumes(sim):
+    """As ``c2m-tui resume`` does: the home screen's r reads the status first. Here the server says
+    the batch was never submitted, so the submit is settled as not taken and the wizard opens where
+    the batch stands (its PDF was never recorded); nothing is submitted."""
     from c2m_tui.core.client import BatchClient
-    from c2m_tui.core.journal import DONE, Journal
-    from c2m_tui.tui.screens.status import StatusScreen
+    from c2m_tui.core.journal import DONE, NOT_TAKEN, Journal
+    from c2m_tui.tui.screens.wizard import WizardScreen
 
     async with BatchClient(sim.base_url, "demo", "demo") as client:
         batch_id = (await client.create_batch()).id
@@ -303,8 +306,12 @@ async def test_a_submit_with_no_answer_is_not_resumed_in_the_wizard(sim):
         assert table.get_row(str(batch_id))[1] == "ambiguous"
         table.focus()
         await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status instead of the wizard")
-        assert any("Not resumed here" in n and "no answer" in n for n in notifications(app))
+        wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
+        assert wizard.batch_id == str(batch_id) and wizard.current == 1  # the PDF step: none was recorded
+    journal = Journal.open(journal_file())
+    assert journal.get(key).latest("submit").outcome == NOT_TAKEN
+    journal.close()
+    assert [b for b in sim.state()["batches"] if str(b["id"]) == str(batch_id)][0]["submit_count"] == 0
 
 
 async def test_a_profile_is_added_in_the_app_without_a_keyring(sim):
