@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from c2m_tui.commands._common import add_network_arguments
+from c2m_tui.commands.validate import ALLOW_UNKNOWN_HELP
 from c2m_tui.commands._rest import add_rest_argument, quote_before_send
 
 HELP = "finish an interrupted send on the same batch id (uploads only what is missing)"
@@ -30,6 +31,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--xml", metavar="BATCH.xml",
                         help="the batch XML, when the journal has none (validated against the PDF first)")
     parser.add_argument("--yes", action="store_true", help="do not ask; say what is done and do it")
+    parser.add_argument("--allow-unknown-options", action="store_true", help=ALLOW_UNKNOWN_HELP)
     parser.add_argument(
         "--allow-duplicate", action="store_true",
         help="submit even though the same PDF and XML were already submitted to this environment",
@@ -105,10 +107,11 @@ def _given_content(args, journal, entry):
                              "against it")
         return content
     if args.xml:
-        prepared = prepare(pdf, args.xml)
+        prepared = prepare(pdf, args.xml, allow_unknown_options=args.allow_unknown_options)
         where = str(args.xml)
     elif entry.has_xml:
-        prepared = prepare_bytes(pdf, journal.xml_copy(entry.key), Path(f"batch-{entry.batch_id}.xml"))
+        prepared = prepare_bytes(pdf, journal.xml_copy(entry.key), Path(f"batch-{entry.batch_id}.xml"),
+                                 allow_unknown_options=args.allow_unknown_options)
         where = f"the journal's XML of batch {entry.batch_id}"
     else:
         return content

@@ -117,11 +117,10 @@ def sigkill_app(tmux: Tmux, journal_pid: int, in_flight: str | None = None) -> N
 
 
 def choose_pdf(tmux: Tmux, pdf: Path) -> None:
-    """Step 2 with no PDF yet: the focus is in the file tree; tab to the path field and type the name
-    (the app runs in the PDF's folder)."""
+    """Step 2 with no PDF yet: the focus starts in the path field; type the name (the app runs in the
+    PDF's folder)."""
     tmux.wait_for("Pick a PDF in the tree")
     tmux.wait_for(f"📄 {pdf.name}")
-    tmux.press_and_wait_restyle("Tab")
     enter_until(tmux, pdf.name, f"{PAGES} page(s)")
 
 
