@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 
 import pytest
 
@@ -42,7 +43,12 @@ def test_full_wizard_at_80x24_with_the_keys_on_screen(app_home):
     try:
         tmux.start(f"{sys.executable} -m c2m_tui --demo --no-mouse; echo C2M-EXIT=$?; sleep 30", width=80, height=24)
         shown("n New")
-        home = shown("f1 Help")
+        shown("f1 Help")  # the home screen's own links say it too: wait for the footer itself
+        deadline = time.monotonic() + 30
+        home = tmux.screen()
+        while not all(e in footer(home) for e in ("q Quit", "f1 Help", "n New")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            home = tmux.screen()
         for essential in ("q Quit", "f1 Help", "n New"):
             assert essential in footer(home), home
         tmux.keys("n")

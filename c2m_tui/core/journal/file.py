@@ -125,7 +125,10 @@ def _check_file(path: Path, marker: Path | None) -> None:
             raise _refuse(path, "is missing, though a journal was kept there before",
                           f"restore it (from a backup) before sending; only if you are sure no batch of it could be "
                           f"sent again, delete {where} to start a new journal") from None
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:  # made just now by an opener without the open lock (not POSIX)
+            return
         os.close(fd)
         return
     if stat.S_ISLNK(st.st_mode):
@@ -163,8 +166,8 @@ def open_journal_connection(path: Path, schema: str, version: int, *, marker: Pa
     that says a journal was kept here; it is written once the journal is open."""
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _check_file(path, marker)
-        with _open_lock(path):
+        with _open_lock(path):  # one opener at a time: two first runs must not race to create the file
+            _check_file(path, marker)
             conn = _open_and_prepare(path, schema, version, wait)
         (path.parent / LOCKS_NAME).mkdir(mode=0o700, exist_ok=True)
         if marker is not None and not marker.exists():
