@@ -52,6 +52,7 @@ class WizardScreen(Screen):
         self.pdf = None  # PdfInfo once chosen
         self.check = None  # the last XmlCheck
         self.reviewed = None  # ReviewRecord: the hashes the submit must still match
+        self.duplicate: str | None = None  # the same letters sent before, in words (found with the review)
         # finished steps: create, pdf upload, xml upload, submit
         self.done = [False, False, False, False]
         self.journal = None  # c2m_tui.core.journal.Journal, opened on mount
@@ -401,11 +402,14 @@ class WizardScreen(Screen):
     def prepare_review(self) -> None:
         """Hash what will be submitted (off the event loop: a PDF may be hundreds of MB)."""
         from c2m_tui.core.sending import review_entry
-
-        def done(reviewed) -> None:
-            self.reviewed = reviewed
-
         from c2m_tui.tui.session import open_journal
+        from c2m_tui.tui.widgets.review_step import duplicate_text
+
+        def done(reviewed, duplicate: str | None) -> None:
+            self.reviewed = reviewed
+            self.duplicate = duplicate  # said on the review before any Submit, from the hashes just taken
+            for step in self.query(ReviewStep):
+                step.show_duplicate(duplicate)
 
         try:
             journal, _notice = open_journal()  # the one journal of this process (the create opened it)
@@ -415,13 +419,20 @@ class WizardScreen(Screen):
         except Exception as err:
             self.app.call_from_thread(self.app.show_error, err, "review")
             return
-        self.app.call_from_thread(done, reviewed)
+        try:
+            duplicate = duplicate_text(journal, self.app.session.target, reviewed.pdf_sha256, reviewed.xml_sha256,
+                                       self.key)
+        except Exception:  # noqa: BLE001 - the submit itself enforces the guard; this is a warning ahead of it
+            duplicate = None
+        self.app.call_from_thread(done, reviewed, duplicate)
 
     # ------------------------------------------------------------------ step 4: review and submit
 
     def _show_review(self) -> None:
         ready = all(self.done[:3]) and not self.done[3]
-        self.query_one(ReviewStep).show(self.app.session, self.batch_id, self.pdf, self.check, ready)
+        step = self.query_one(ReviewStep)
+        step.show(self.app.session, self.batch_id, self.pdf, self.check, ready)
+        step.show_duplicate(self.duplicate)
 
     @on(Button.Pressed, "#submit")
     def ask_submit(self) -> None:

@@ -51,19 +51,13 @@ def mail_lines(xml: bytes | None) -> list[tuple[str, str]]:
         return []
 
 
-def duplicate_text(session, pdf_path: Path, xml: bytes) -> str | None:
-    """The duplicate guard's finding for these files, in words, or None (runs in a thread: it
-    hashes the PDF)."""
-    from c2m_tui.core.sending.plan import sha256_bytes, sha256_file
+def duplicate_text(journal, target, pdf_sha256: str, xml_sha256: str, exclude_key: int | None) -> str | None:
+    """The duplicate guard's finding for these hashes (the review's: nothing is hashed again), in
+    words, or None. Blocking (SQLite): the wizard's review worker calls it."""
     from c2m_tui.core.journal.views import earlier_submit
-    from c2m_tui.tui.session import open_journal
 
-    journal, _notice = open_journal()
-    if journal is None:
-        return None
-    target = session.target
-    pdf_sha, _size = sha256_file(pdf_path)
-    earlier = earlier_submit(journal, target.environment, target.base_url.rstrip("/"), pdf_sha, sha256_bytes(xml))
+    earlier = earlier_submit(journal, target.environment, target.base_url.rstrip("/"), pdf_sha256, xml_sha256,
+                             exclude_key)
     if earlier is None:
         return None
     return (f"Already sent: {earlier.describe()}. Submitting again mails every letter a second time "
@@ -128,22 +122,13 @@ class ReviewStep(VerticalScroll):
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
         self.query_one("#review-summary", Static).update(summary_table(session, batch_id, pdf, check))
         self._xml = check.xml if check is not None else None
-        if pdf is not None and self._xml:
-            self.check_duplicate(session, Path(pdf.path), self._xml)
         submit = self.query(Button).filter("#submit")
         if submit:
             submit.first().disabled = not ready
         show_review_preview(self, pdf, check)
 
-    @work(group="review-duplicate", thread=True, exclusive=True, exit_on_error=False)
-    def check_duplicate(self, session, pdf_path: Path, xml: bytes) -> None:
-        try:
-            text = duplicate_text(session, pdf_path, xml)
-        except Exception:  # the submit itself enforces the guard; the warning is a courtesy ahead of it
-            text = None
-        self.app.call_from_thread(self._show_duplicate, text)
-
-    def _show_duplicate(self, text: str | None) -> None:
+    def show_duplicate(self, text: str | None) -> None:
+        """The wizard's review worker found (or not) the same letters sent before."""
         self.duplicate = text
         box = self.query_one("#review-duplicate", Static)
         box.update(text or "")
