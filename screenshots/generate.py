@@ -281,6 +281,35 @@ async def address_screens(shots: Shots, session) -> None:
             await shots.step("addresses-problems", problems_screen)
 
 
+async def address_check_screen(shots: Shots, session) -> None:
+    """Click2Mail's address check of a recipient list (the embedded simulator's corrections)."""
+    sys.path.insert(0, str(HERE.parent))
+    from c2m_tui.core.rest import RestClient, rest_url_for
+    from c2m_tui.tui.app import C2MApp
+    from c2m_tui.tui.screens.address_check import AddressCheckScreen
+    from tests.tui.test_address_check import realistic_list
+
+    if not shots.wanted("addresses-check"):
+        return
+    rest_url = rest_url_for("demo", session.real_base_url)
+    install_client(session)
+    app = C2MApp(session, theme="c2m-dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "the home screen")
+
+        async def check() -> None:
+            screen = AddressCheckScreen(realistic_list(), rest_client=lambda _s: RestClient(rest_url, "demo", "demo"))
+            app.push_screen(screen)
+            await until(pilot, lambda: screen.result is not None or screen.error, "the answers")
+            if screen.error:
+                raise RuntimeError(screen.error)
+            await pilot.press("tab", "down")  # Li Wei's row: a lower-case street and city corrected
+            await until(pilot, lambda: screen.highlighted_row() == 1, "the second row")
+            shots.save(app, "addresses-check")
+
+        await shots.step("addresses-check", check)
+
+
 async def preview_screens(shots: Shots, session) -> None:
     """The page viewer on a letter whose text sits where Click2Mail prints the address."""
     sys.path.insert(0, str(HERE.parent))
@@ -335,6 +364,7 @@ async def generate(out: Path, only: set[str] | None) -> Shots:
             batch_id = await send_demo_batch(session)  # the wizard did not get to submit one
         await batch_screens(shots, session, batch_id)
         await address_screens(shots, session)
+        await address_check_screen(shots, session)
         await preview_screens(shots, session)
     finally:
         await session.aclose()

@@ -13,7 +13,7 @@ EXPECTED = {
     "home", "help", "login",
     "wizard-1-create", "wizard-2-pdf", "wizard-3-jobs", "wizard-4-review", "wizard-5-confirm", "wizard-6-submitted",
     "status", "details", "tracking", "tracking-not-available", "addresses-mapping", "addresses-problems",
-    "preview-zone-flagged",
+    "addresses-check", "preview-zone-flagged",
 }
 
 

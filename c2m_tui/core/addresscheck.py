@@ -92,3 +92,90 @@ def corrected_rows(result: CheckResult):
         use = item.corrected.fields if item.kind == "standard" else item.original
         message = item.corrected.fine_message or item.corrected.coarse_message
         yield (item.where, item.original.get("name", ""), *(use.get(k, "") for k in ADDRESS_FIELDS), item.kind, message)
+
+
+# --------------------------------------------------------------------------- choosing what to use
+# The app's recipients step: every address is kept as given, corrected or excluded. A careful
+# default: no correction is used until it is accepted; a non-mailable address is excluded (and
+# shown, with the reason); everything else is kept as given.
+
+USE, KEEP, EXCLUDE = "use", "keep", "exclude"
+CHOICE_WORDS = {USE: "use correction", KEEP: "keep as given", EXCLUDE: "exclude"}
+# the groups a person decides on, in the order shown: (key, label)
+GROUPS = (("corrected", "standard, corrected"), ("standard", "standard, no change"),
+          ("international", "international"), ("nonMailable", "not mailable"), ("unknown", "not classified"))
+
+
+def group_of(item: Checked) -> str:
+    """``corrected`` (standard, Click2Mail changed something), else the item's kind."""
+    return "corrected" if item.kind == "standard" and item.changed else item.kind
+
+
+def choices_for(item: Checked) -> tuple[str, ...]:
+    """What can be done with an address: a correction can be used only when there is one (a
+    standard address Click2Mail changed); an international or non-mailable one is never rewritten."""
+    group = group_of(item)
+    if group == "corrected":
+        return (KEEP, USE, EXCLUDE)
+    if group == "nonMailable":
+        return (EXCLUDE, KEEP)
+    return (KEEP, EXCLUDE)
+
+
+def default_choice(item: Checked) -> str:
+    return choices_for(item)[0]
+
+
+def reason(item: Checked) -> str:
+    """Why an address is what it is, in Click2Mail's words when it gave any."""
+    message = item.corrected.coarse_message or item.corrected.fine_message
+    if message:
+        return message
+    return {"nonMailable": "not mailable", "international": "international address",
+            "unknown": "Click2Mail did not say whether it is standard"}.get(item.kind, "")
+
+
+def corrected_address(address, item: Checked):
+    """``address`` (a models.Address) with Click2Mail's corrected lines; the name, organization,
+    address3 and unique id are kept, and so is the country when the answer leaves it blank."""
+    from dataclasses import replace
+
+    fields = item.corrected.fields
+    return replace(address, address1=fields.get("address1", ""), address2=fields.get("address2", ""),
+                   city=fields.get("city", ""), state=fields.get("state", ""), postal_code=fields.get("zip", ""),
+                   country=fields.get("country") or address.country)
+
+
+@dataclass
+class Applied:
+    """The list after the choices: the addresses kept, in their order, and what happened to the rest."""
+
+    addresses: list  # models.Address, the kept ones in the checked list's order
+    origins: list[int]  # each kept address's index in the checked list
+    corrected: list[int]  # indexes whose correction was used
+    excluded: list[tuple[int, Checked]]  # (index, what Click2Mail said) of each one left out
+    checked: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.corrected or self.excluded)
+
+
+def apply_choices(addresses: list, result: CheckResult, choices: list[str]) -> Applied:
+    """The checked ``addresses`` (models.Address, in the order they were checked) with each one's
+    choice (USE, KEEP, EXCLUDE) applied; a choice an address does not allow is refused."""
+    if not (len(addresses) == len(result.items) == len(choices)):
+        raise ValueError(f"{len(addresses)} address(es), {len(result.items)} answer(s), {len(choices)} choice(s)")
+    out = Applied([], [], [], [], checked=len(addresses))
+    for index, (address, item, choice) in enumerate(zip(addresses, result.items, choices)):
+        if choice not in choices_for(item):
+            raise ValueError(f"address {index + 1}: {choice!r} is not one of {choices_for(item)}")
+        if choice == EXCLUDE:
+            out.excluded.append((index, item))
+            continue
+        if choice == USE:
+            address = corrected_address(address, item)
+            out.corrected.append(index)
+        out.addresses.append(address)
+        out.origins.append(index)
+    return out

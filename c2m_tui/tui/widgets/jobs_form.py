@@ -115,6 +115,7 @@ class JobsForm(Vertical):
     BINDINGS = [
         Binding("delete", "remove_selected", "Remove recipient", show=False),
         Binding("ctrl+k", "clear_recipients", "Clear the recipient list", show=False, id="jobs.clear-list"),
+        Binding("f6", "check_addresses", "Check addresses with Click2Mail", show=False, id="jobs.check-addresses"),
     ]
 
     @dataclass
@@ -129,6 +130,7 @@ class JobsForm(Vertical):
         self.merge_rows: tuple[dict[int, int], int] | None = None
         self.pdf_name = ""
         self.pdf_pages: int | None = None
+        self.checked: list[Address] = []  # the list as Click2Mail's address check left it
 
     def compose(self) -> ComposeResult:
         defaults = PrintOptions()
@@ -148,6 +150,8 @@ class JobsForm(Vertical):
         yield Static("No recipients yet.", id="rcp-count", classes="hint", markup=False)
         yield DataTable(id="rcp-table", cursor_type="row")
         yield Button("Clear list", id="rcp-clear")  # its own line: three buttons do not fit at 80x24
+        yield Button("Check addresses with Click2Mail (f6)", id="rcp-check")
+        yield Static("", id="rcp-check-note", classes="hint", markup=False)
         with Horizontal(classes="form-row"):
             yield Input(placeholder="recipients.csv", id="csv-path")
             yield Button("Import CSV", id="csv-import")
@@ -173,6 +177,7 @@ class JobsForm(Vertical):
             table.add_column(title, key=key)
         # shown (and a Tab stop) even while empty: its place in the form does not move
         self.query_one("#rcp-clear", Button).display = False
+        self.query_one("#rcp-check", Button).display = False
         self._fill_options(PrintOptions().document_class)
 
     # ------------------------------------------------------------------ options from the catalog
@@ -246,6 +251,8 @@ class JobsForm(Vertical):
     def set_recipients(self, rows: list[Address]) -> None:
         """The whole recipient list, replaced (the table is rebuilt to match it exactly)."""
         self.merge_rows = None
+        if not {id(a) for a in self.checked} & {id(a) for a in rows}:
+            self.query_one("#rcp-check-note", Static).update("")  # another list: that check was not of it
         table = self.query_one("#rcp-table", DataTable)
         table.clear()
         self.recipients = list(rows)
@@ -256,6 +263,7 @@ class JobsForm(Vertical):
 
     def _list_changed(self) -> None:
         self.query_one("#rcp-clear", Button).display = bool(self.recipients)
+        self.query_one("#rcp-check", Button).display = bool(self.recipients)
         n = len(self.recipients)
         self.query_one("#rcp-count", Static).update(
             f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+k: clear the list" if n
@@ -282,6 +290,34 @@ class JobsForm(Vertical):
             n = len(self.recipients)
             self.set_recipients([])
             self.query_one("#csv-note", Static).update(f"Cleared the list ({n} recipient(s) removed)")
+
+    @on(Button.Pressed, "#rcp-check")
+    def action_check_addresses(self) -> None:
+        """Click2Mail's address correction of the whole list (its own screen); nothing changes
+        until the person applies what they chose there."""
+        from c2m_tui.tui.screens.address_check import AddressCheckScreen
+
+        if not self.recipients:
+            self.app.notify("No recipients to check yet.", severity="warning")
+            return
+        before = list(self.recipients)
+        self.app.push_screen(AddressCheckScreen(before), callback=lambda applied: self._take_check(before, applied))
+
+    def _take_check(self, before: list[Address], applied) -> None:
+        from c2m_tui.tui.screens.address_check import merge_rows_after, outcome_lines, ranges_after
+
+        note = self.query_one("#rcp-check-note", Static)
+        if applied is not None and applied.changed:
+            rows = merge_rows_after(before, applied, self.merge_rows)  # each keeps its pages
+            spec = self.query_one("#page-spec", Input)
+            ranges = self.query_one("#page-mode", Select).value == "ranges" and ranges_after(spec.value, applied)
+            self.set_recipients(applied.addresses)
+            self.merge_rows = rows
+            if ranges:  # one range per recipient: the excluded ones' ranges go with them
+                spec.value = ranges
+        self.checked = list(self.recipients)
+        note.update("\n".join(outcome_lines(applied, before)))
+        self.call_after_refresh(note.scroll_visible)  # what the check did, in view
 
     @on(Button.Pressed, "#csv-import")
     @on(Input.Submitted, "#csv-path")
