@@ -2,11 +2,16 @@
 pty_terminal.py): the terminal answers the queries as Kitty, as a Sixel terminal, as one without
 graphics, or not at all; what the program writes is read back: Kitty's transmission decoded to
 the PNG, Sixel decoded to pixels, both at the terminal's cell size; the app asks before Textual
-starts, and its page viewer sends, replaces and deletes its pictures through Textual's writer."""
+starts, and its page viewer sends, replaces and deletes its pictures through Textual's writer;
+inside a real tmux, Kitty's protocol only with allow-passthrough."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -159,3 +164,40 @@ def test_the_app_asks_before_textual_starts(tmp_path, kind, reason):
         term.close()
     assert out.index("\x1b[c") < out.index("\x1b[?1049h")
     assert f"page previews: {reason}" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.realpart
+@pytest.mark.parametrize("passthrough", ["on", "off"])
+def test_preview_inside_tmux_uses_kitty_only_through_passthrough(tmp_path, job, passthrough):
+    """A real tmux inside the pretend Kitty terminal: with allow-passthrough the query and the
+    picture go through tmux to the terminal; without it nothing is asked and tmux shows half-blocks."""
+    from tests.conftest import require_tool
+
+    require_tool("tmux")
+    pdf, xml = job
+    conf = tmp_path / "tmux.conf"
+    conf.write_text(f"set -g allow-passthrough {passthrough}\nset -g status off\n", encoding="utf-8")
+    done = tmp_path / "done"
+    inner = (f"cd {REPO} && {sys.executable} -m c2m_tui preview {pdf} --xml {xml}; echo $? > {done}; sleep 30")
+    socket = f"c2m-test-{os.getpid()}-{passthrough}"
+    env = child_env()
+    term = PtyTerminal(["/usr/bin/env", "tmux", "-L", socket, "-f", str(conf), "new-session", "-x", "80", "-y", "24",
+                        inner], env=env, kind="kitty")
+    try:
+        deadline = time.monotonic() + 60
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done.exists() and done.read_text().strip() == "0", term.text()[-2000:]
+        if passthrough == "on":
+            term.wait_for(lambda t: kitty_images(t), what="the picture through tmux")
+        out = term.text()
+    finally:
+        term.close()
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, env=env, timeout=20)
+    if passthrough == "on":
+        assert "\x1b_Gi=31,s=1,v=1,a=q" in out  # Kitty's query reached the terminal outside tmux
+        [sent] = kitty_images(out)  # tmux unwrapped the passthrough: the terminal got the picture itself
+        assert sent.image().size == (int(sent.keys["c"]) * CELL[0], int(sent.keys["r"]) * CELL[1])
+    else:
+        assert "\x1b_G" not in out and term.queries_answered == 0
+        assert "▀" in out  # tmux drew the half-blocks

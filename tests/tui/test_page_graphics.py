@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from textual.screen import ModalScreen
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from c2m_tui.core.graphics import HALFBLOCK, TerminalGraphics, kitty
@@ -142,3 +143,41 @@ async def test_half_blocks_stay_the_default(tmp_path):
         text = screen_text(app)
         images = len(app.screen.query(TerminalImage))
     assert "▀" in text and images == 0
+
+
+class Scrolled(Screen):
+    """A page preview below a tall block of text, in a scrolling column (as on the review step)."""
+
+    def __init__(self, request: PageRequest) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self):
+        with VerticalScroll(id="column"):
+            yield Static("\n".join(f"line {n}" for n in range(30)))
+            yield PagePreview(id="scrolled-preview", max_rows=16)
+
+    def on_mount(self) -> None:
+        self.query_one(PagePreview).show(self.request)
+
+
+async def test_sixel_partly_scrolled_away_is_half_blocks(tmp_path):
+    pdf = letter(tmp_path / "letter.pdf", 1, in_zone=True)
+    xml = batch_xml(tmp_path / "b.xml", [(1, 1, FIRST, "#10 Double Window", "Ada Lovelace")]).read_bytes()
+    app = BatchScreensApp(None, lambda: Scrolled(PageRequest(pdf, xml)))
+    app.graphics = TerminalGraphics("sixel", CELL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        widget = app.screen.query_one(PagePreview)
+        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the page")
+        column = app.screen.query_one("#column", VerticalScroll)
+        image = app.screen.query_one(TerminalImage)
+        await pilot.pause()
+        top = image.region.y - column.region.y  # the picture's top, in the column's lines (not scrolled yet)
+        column.scroll_to(y=top - (column.region.height - 10), animate=False)  # its top 10 lines in view
+        await pilot.pause()
+        partly = [seg.text for seg in segments(app)]
+        column.scroll_to(y=top - 1, animate=False)  # all of it in view
+        await pilot.pause()
+        whole = [seg.text for seg in segments(app)]
+    assert not any("\x1bP" in t for t in partly) and any("▀" in t for t in partly)
+    assert any("\x1bP0;1;0q" in t for t in whole)
