@@ -1,4 +1,4 @@
-"""Graphics protocols end to end, in a real pseudo-terminal played by the test (tests/e2e/
+"""Graphics protocols end to end, in a real pseudo-terminal played by the test (tests/
 pty_terminal.py): the terminal answers the queries as Kitty, as a Sixel terminal, as one without
 graphics, or not at all; what the program writes is read back: Kitty's transmission decoded to
 the PNG, Sixel decoded to pixels, both at the terminal's cell size; the app asks before Textual
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from c2m_tui.core.graphics import kitty
-from tests.e2e.pty_terminal import PtyTerminal, child_env, python_argv
+from tests.pty_terminal import PtyTerminal, child_env, python_argv
 from tests.graphics_decode import decode_sixel, kitty_deletes, kitty_images
 from tests.pdf_maker import letter
 from tests.unit.test_zone_check import FIRST, batch_xml

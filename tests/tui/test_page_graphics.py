@@ -30,6 +30,14 @@ def viewer(tmp_path, graphics: TerminalGraphics) -> BatchScreensApp:
     return app
 
 
+async def first_page(pilot) -> PagePreview:
+    """The viewer's preview, once its first page is shown and painted."""
+    widget = pilot.app.screen.query_one(PagePreview)
+    await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
+    await pilot.pause()
+    return widget
+
+
 def segments(app):
     update = app.screen._compositor.render_update(full=True)
     return [seg for line in update.strips for strip in line for seg in strip]
@@ -44,9 +52,7 @@ async def test_kitty_placeholders_carry_the_picture(tmp_path, monkeypatch):
     monkeypatch.setenv("COLORTERM", "truecolor")  # as Kitty and Ghostty set it
     app = viewer(tmp_path, TerminalGraphics("kitty", CELL))
     async with app.run_test(size=(80, 24)) as pilot:
-        widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
-        await pilot.pause()
+        widget = await first_page(pilot)
         image = app.screen.query_one(TerminalImage)
         first = image.shown
         text = screen_text(app)
@@ -76,9 +82,7 @@ async def test_kitty_placeholders_carry_the_picture(tmp_path, monkeypatch):
 async def test_sixel_is_written_over_the_widgets_blank_cells(tmp_path):
     app = viewer(tmp_path, TerminalGraphics("sixel", CELL))
     async with app.run_test(size=(80, 24)) as pilot:
-        widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
-        await pilot.pause()
+        widget = await first_page(pilot)
         image = app.screen.query_one(TerminalImage)
         region = image.region
         controls = [seg.text for seg in segments(app) if "\x1bP" in seg.text]
@@ -104,9 +108,7 @@ class Covering(ModalScreen):
 async def test_sixel_gives_way_to_half_blocks_under_a_dialog(tmp_path):
     app = viewer(tmp_path, TerminalGraphics("sixel", CELL))
     async with app.run_test(size=(80, 24)) as pilot:
-        widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
-        await pilot.pause()
+        widget = await first_page(pilot)
         app.push_screen(Covering())
         await pilot.pause()
         update = app.screen._compositor.render_update(full=True)
@@ -125,9 +127,7 @@ async def test_kitty_needs_truecolour_for_its_ids(tmp_path, monkeypatch, term):
     monkeypatch.setenv("TERM", term)
     app = viewer(tmp_path, TerminalGraphics("kitty", CELL))
     async with app.run_test(size=(80, 24)) as pilot:
-        widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
-        await pilot.pause()
+        widget = await first_page(pilot)
         text = screen_text(app)
         system = app.console.color_system
     assert system != "truecolor"
@@ -137,9 +137,7 @@ async def test_kitty_needs_truecolour_for_its_ids(tmp_path, monkeypatch, term):
 async def test_half_blocks_stay_the_default(tmp_path):
     app = viewer(tmp_path, HALFBLOCK)
     async with app.run_test(size=(80, 24)) as pilot:
-        widget = app.screen.query_one(PagePreview)
-        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
-        await pilot.pause()
+        widget = await first_page(pilot)
         text = screen_text(app)
         images = len(app.screen.query(TerminalImage))
     assert "▀" in text and images == 0

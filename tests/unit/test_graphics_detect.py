@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
-import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from c2m_tui.core.graphics import detect as graphics_detect
 from c2m_tui.core.graphics.detect import choice_problem, parse_replies
+from tests.pty_terminal import PtyTerminal
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,71 +36,27 @@ DA1_PLAIN = b"\x1b[?62;22c"
 DA1_SIXEL = b"\x1b[?62;4;22c"
 
 
-def run_in_pty(tmp_path, answer, *, choice="auto", timeout=0.4, env=None, stdin_devnull=False,
+def run_in_pty(tmp_path, reply: bytes | None, *, choice="auto", timeout=0.4, env=None, stdin_devnull=False,
                pixels=(0, 0)):
-    """Run the detection in a child on a fresh pty; ``answer(seen) -> bytes | None`` is the
-    terminal: called with everything the child wrote so far, once per write. Returns (result,
-    everything the terminal saw)."""
+    """Run the detection in a child on a fresh pty whose terminal sends ``reply`` (None: nothing)
+    when the child asks for the device attributes. Returns (result, everything the terminal saw)."""
     out = tmp_path / "result.json"
     code = CHILD.format(repo=str(REPO), choice=choice, timeout=timeout, out=str(out))
     child_env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "LANG": "C.UTF-8",
                  **(env or {})}
-    pid, master = pty.fork()
-    if pid == 0:  # the child: the pty is its controlling terminal, its stdin, its stdout
-        try:
-            import fcntl
-            import struct
-            import termios
-
-            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, *pixels))
-            if stdin_devnull:
-                fd = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(fd, 0)
-            os.execve(sys.executable, [sys.executable, "-c", code], child_env)
-        finally:
-            os._exit(127)
-    seen = b""
-    answered = False
-    deadline = time.monotonic() + 60
+    term = PtyTerminal([sys.executable, "-c", code], env=child_env, answers={b"\x1b[c": reply} if reply else {},
+                       pixels=pixels, stdin_devnull=stdin_devnull)
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-                if not answered and b"\x1b[c" in seen:
-                    reply = answer(seen)
-                    answered = True
-                    if reply:
-                        os.write(master, reply)
-            done, _status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                # what is left in the pty (an echo would show here)
-                while select.select([master], [], [], 0.05)[0]:
-                    try:
-                        chunk = os.read(master, 65536)
-                    except OSError:
-                        break
-                    if not chunk:
-                        break
-                    seen += chunk
-                break
-        else:
-            os.kill(pid, signal.SIGKILL)
-            pytest.fail(f"the detection did not finish; the terminal saw {seen!r}")
+        term.wait_exit(60)  # the detection's own deadline ends it; 60 s only catches a hang
     finally:
-        os.close(master)
+        term.close()
+    seen = term.output  # to the end: an echo of the replies would show here
     assert out.exists(), f"the child wrote no result; the terminal saw {seen!r}"
     return json.loads(out.read_text()), seen
 
 
 def test_kitty_answers_ok(tmp_path):
-    result, seen = run_in_pty(tmp_path, lambda seen: KITTY_OK + b"\x1b[6;18;9t" + DA1_PLAIN)
+    result, seen = run_in_pty(tmp_path, KITTY_OK + b"\x1b[6;18;9t" + DA1_PLAIN)
     assert result["protocol"] == "kitty" and not result["tmux"]
     assert result["cell"] == [9, 18]  # from CSI 16 t's answer (the pty says no pixel size)
     assert result["modes_restored"]
@@ -113,32 +66,32 @@ def test_kitty_answers_ok(tmp_path):
 
 
 def test_sixel_in_the_device_attributes(tmp_path):
-    result, _ = run_in_pty(tmp_path, lambda seen: DA1_SIXEL)
+    result, _ = run_in_pty(tmp_path, DA1_SIXEL)
     assert result["protocol"] == "sixel"
     assert result["cell"] == [10, 20]  # nothing said: a VT340's cell
 
 
 def test_sixel_preferred_when_both_are_offered(tmp_path):
     # WezTerm and Konsole answer Kitty's query but draw no placeholders; they do draw Sixel
-    result, _ = run_in_pty(tmp_path, lambda seen: KITTY_OK + DA1_SIXEL)
+    result, _ = run_in_pty(tmp_path, KITTY_OK + DA1_SIXEL)
     assert result["protocol"] == "sixel"
 
 
 def test_cell_size_from_the_window_size_in_pixels(tmp_path):
-    result, _ = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, pixels=(800, 480))
+    result, _ = run_in_pty(tmp_path, DA1_SIXEL, pixels=(800, 480))
     assert result["cell"] == [10, 20]  # 800 px / 80 columns, 480 px / 24 rows
-    result, _ = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, pixels=(720, 432))
+    result, _ = run_in_pty(tmp_path, DA1_SIXEL, pixels=(720, 432))
     assert result["cell"] == [9, 18]
 
 
 def test_a_terminal_without_graphics(tmp_path):
-    result, _ = run_in_pty(tmp_path, lambda seen: DA1_PLAIN)
+    result, _ = run_in_pty(tmp_path, DA1_PLAIN)
     assert result["protocol"] == "halfblock"
     assert "no graphics protocol" in result["reason"]
 
 
 def test_no_answer_is_half_blocks_by_the_deadline(tmp_path):
-    result, seen = run_in_pty(tmp_path, lambda seen: None, timeout=0.3)
+    result, seen = run_in_pty(tmp_path, None, timeout=0.3)
     assert result["protocol"] == "halfblock"
     assert "no answer from the terminal in 0.3 s" in result["reason"]
     assert result["modes_restored"]
@@ -147,17 +100,17 @@ def test_no_answer_is_half_blocks_by_the_deadline(tmp_path):
 
 def test_a_late_or_partial_answer_is_not_taken(tmp_path):
     # Kitty's reply cut short and no DA1: nothing is believed
-    result, _ = run_in_pty(tmp_path, lambda seen: b"\x1b_Gi=31;O", timeout=0.3)
+    result, _ = run_in_pty(tmp_path, b"\x1b_Gi=31;O", timeout=0.3)
     assert result["protocol"] == "halfblock"
 
 
 def test_keys_typed_around_the_replies_do_not_confuse_it(tmp_path):
-    result, _ = run_in_pty(tmp_path, lambda seen: b"jk" + KITTY_OK + b"x" + DA1_PLAIN + b"q")
+    result, _ = run_in_pty(tmp_path, b"jk" + KITTY_OK + b"x" + DA1_PLAIN + b"q")
     assert result["protocol"] == "kitty"
 
 
 def test_stdin_not_a_terminal_asks_nothing(tmp_path):
-    result, seen = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, stdin_devnull=True)
+    result, seen = run_in_pty(tmp_path, DA1_SIXEL, stdin_devnull=True)
     assert result["protocol"] == "halfblock" and "not a terminal" in result["reason"]
     assert b"\x1b" not in seen  # not one escape written
 
@@ -165,31 +118,31 @@ def test_stdin_not_a_terminal_asks_nothing(tmp_path):
 def test_tmux_without_passthrough_asks_nothing(tmp_path):
     # TMUX names a server that is not there: tmux cannot say passthrough is on, so it is off
     env = {"TMUX": str(tmp_path / "no-such-tmux-socket") + ",1,0", "TMUX_PANE": "%0", "TERM": "tmux-256color"}
-    result, seen = run_in_pty(tmp_path, lambda seen: KITTY_OK + DA1_SIXEL, env=env)
+    result, seen = run_in_pty(tmp_path, KITTY_OK + DA1_SIXEL, env=env)
     assert result["protocol"] == "halfblock" and "tmux without allow-passthrough" in result["reason"]
     assert b"\x1b" not in seen
 
 
 @pytest.mark.parametrize("term", ["dumb", "linux"])
 def test_terminals_that_cannot_answer_are_not_asked(tmp_path, term):
-    result, seen = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, env={"TERM": term})
+    result, seen = run_in_pty(tmp_path, DA1_SIXEL, env={"TERM": term})
     assert result["protocol"] == "halfblock" and f"TERM={term}" in result["reason"]
     assert b"\x1b" not in seen
 
 
 def test_gnu_screen_is_not_asked(tmp_path):
-    result, seen = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, env={"TERM": "screen-256color", "STY": "1.pts"})
+    result, seen = run_in_pty(tmp_path, DA1_SIXEL, env={"TERM": "screen-256color", "STY": "1.pts"})
     assert result["protocol"] == "halfblock" and "GNU screen" in result["reason"]
     assert b"\x1b" not in seen
 
 
 def test_forced_protocols_ask_only_for_the_cell_size(tmp_path):
-    result, seen = run_in_pty(tmp_path, lambda seen: b"\x1b[6;16;8t" + DA1_PLAIN, choice="sixel")
+    result, seen = run_in_pty(tmp_path, b"\x1b[6;16;8t" + DA1_PLAIN, choice="sixel")
     assert result["protocol"] == "sixel" and result["cell"] == [8, 16] and "setting" in result["reason"]
     assert b"\x1b_G" not in seen  # Kitty's query is not sent when the protocol is forced
-    result, seen = run_in_pty(tmp_path, lambda seen: DA1_SIXEL, choice="halfblock")
+    result, seen = run_in_pty(tmp_path, DA1_SIXEL, choice="halfblock")
     assert result["protocol"] == "halfblock" and b"\x1b" not in seen
-    result, seen = run_in_pty(tmp_path, lambda seen: DA1_PLAIN, choice="kitty", stdin_devnull=True)
+    result, seen = run_in_pty(tmp_path, DA1_PLAIN, choice="kitty", stdin_devnull=True)
     assert result["protocol"] == "kitty" and b"\x1b" not in seen and result["cell"] == [10, 20]
 
 

@@ -25,9 +25,13 @@ ANSWERS = {
 
 
 class PtyTerminal:
-    def __init__(self, argv: list[str], *, env: dict[str, str], kind: str = "plain", size=(80, 24),
-                 pixels=(720, 432), cwd: str | None = None) -> None:
-        self.kind = kind
+    def __init__(self, argv: list[str], *, env: dict[str, str], kind: str = "plain",
+                 answers: dict[bytes, bytes] | None = None, size=(80, 24), pixels=(720, 432),
+                 cwd: str | None = None, stdin_devnull: bool = False) -> None:
+        """``kind``: a terminal of ANSWERS; ``answers``: or these (query -> reply); ``pixels``:
+        the window's size in pixels the kernel reports (0, 0: unknown); ``stdin_devnull``: the
+        program's stdin is not the terminal."""
+        self.answers = ANSWERS[kind] if answers is None else answers
         self.output = b""
         self.queries_answered = 0
         self._lock = threading.Lock()
@@ -41,6 +45,8 @@ class PtyTerminal:
                 fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], *pixels))
                 if cwd:
                     os.chdir(cwd)
+                if stdin_devnull:
+                    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
                 os.execve(argv[0], argv, env)
             finally:
                 os._exit(127)
@@ -72,7 +78,7 @@ class PtyTerminal:
 
     def _answer(self) -> None:
         """Answer each query in the order it came, as the terminal ``kind`` does."""
-        answers = ANSWERS[self.kind]
+        answers = self.answers
         while True:
             found = [(self._pending.find(q), q) for q in answers if q in self._pending]
             if not found:
