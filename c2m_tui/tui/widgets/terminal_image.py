@@ -4,8 +4,8 @@ screen.
 Kitty: the picture is sent once per showing (through Textual's own writer, so it never splits
 one of Textual's escapes) as a virtual placement, and the widget's lines are the placeholder
 cells that tell the terminal where to draw it: ordinary text, which Textual can scroll, crop and
-cover. Sixel has no placeholders: the widget's cells are blank and, when its lines are drawn,
-the Sixel stream is written over them from the widget's top-left corner. Where Sixel cannot be
+cover. Sixel has no placeholders: the widget's cells hold the page in half-blocks and, when its
+last line is drawn, the Sixel stream is written over them from the widget's top-left corner. Where Sixel cannot be
 drawn safely (the widget partly scrolled away, another screen on top, or touching the screen's
 last line, where a Sixel image would scroll the terminal) the same picture is shown in
 half-blocks instead.
@@ -121,15 +121,16 @@ class TerminalImage(Widget):
         shown = self.shown
         if shown is None or shown.protocol != "sixel":
             return super().render_lines(crop)
+        # The cells under the picture hold the same page in half-blocks: where Textual repaints
+        # only some of them (a notification going away) they show that instead of a hole.
+        lines = [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
         where = self._sixel_region(crop)
-        if where is None:  # half-blocks where the Sixel image cannot go
-            return [self.render_line(y).crop(crop.x, crop.right) for y in range(crop.y, crop.bottom)]
-        blank = Segment(" " * crop.width, self.rich_style)
-        lines = [Strip([blank], crop.width) for _ in range(crop.height)]
+        if where is None:  # half-blocks alone where the Sixel image cannot go
+            return lines
         # cursor to the top-left cell, the picture, cursor back to where the line's text left it
         sixel = (f"\x1b[{where.y + 1};{where.x + 1}H{shown.escapes}"
                  f"\x1b[{where.bottom};{where.right + 1}H")
-        lines[-1] = Strip([blank, Segment(sixel, _PLAIN, _CONTROL)], crop.width)
+        lines[-1] = Strip([*lines[-1], Segment(sixel, _PLAIN, _CONTROL)], crop.width)
         self.sixel_paints += 1
         return lines
 
