@@ -201,3 +201,20 @@ def test_preview_inside_tmux_uses_kitty_only_through_passthrough(tmp_path, job, 
     else:
         assert "\x1b_G" not in out and term.queries_answered == 0
         assert "▀" in out  # tmux drew the half-blocks
+
+
+def test_a_bad_setting_is_said_on_the_first_screen_and_the_terminal_is_asked(tmp_path, app_home):
+    config = app_home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[preview]\ngraphics = "iterm"\n', encoding="utf-8")
+    log = tmp_path / "debug.log"
+    term = PtyTerminal(python_argv("-m", "c2m_tui", "--base-url", "http://127.0.0.1:18499/v1", "--debug", str(log)),
+                       env=child_env(C2M_TUI_HOME=str(app_home), C2M_USERNAME="someone", C2M_PASSWORD="pw"),
+                       kind="sixel", cwd=str(REPO))
+    try:
+        term.wait_for(lambda t: "'iterm'" in re.sub(r"\x1b\[[\d;?]*[A-Za-z]", "", t), what="the settings notice")
+        term.type(b"\x11")
+        assert term.wait_exit(30) == 0
+    finally:
+        term.close()
+    assert "page previews: sixel (the terminal says so)" in log.read_text(encoding="utf-8")  # auto, as it says
