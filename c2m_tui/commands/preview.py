@@ -1,4 +1,4 @@
-"""``c2m-tui preview FILE.pdf [--xml BATCH.xml] [--job N] [--page P] [-o OUT.png]``"""
+"""``c2m-tui preview FILE.pdf [--xml BATCH.xml] [--job N] [--page P] [-o OUT.png] [--graphics MODE]``"""
 
 from __future__ import annotations
 
