@@ -35,15 +35,26 @@ def _listening(base_url: str) -> bool:
 
 
 def run(args) -> int:
-    from c2m_tui.tui.app import C2MApp
+    # Ask the terminal for its graphics protocol first, in a thread: its answer comes while the
+    # app's modules are imported, and must be read before Textual's input thread starts.
+    from c2m_tui.config.settings import graphics_setting
+    from c2m_tui.core.graphics.detect import Detection
 
-    session = build_session(args)
+    choice, graphics_problem = graphics_setting()
+    detection = Detection(choice)
+    try:
+        from c2m_tui.tui.app import C2MApp
+
+        session = build_session(args)
+    finally:
+        graphics = detection.result()
     if args.debug:
         from c2m_tui.config.debuglog import open_debug_log
 
         session.debug_log = open_debug_log(args.debug)
     try:
-        app = C2MApp(session, theme=args.theme)
+        app = C2MApp(session, theme=args.theme, graphics=graphics,
+                     notices=[graphics_problem] if graphics_problem else [])
         app.run(mouse=not args.no_mouse)
     finally:
         session.stop_simulator()

@@ -1,13 +1,18 @@
-"""``c2m-tui preview FILE.pdf [--xml BATCH.xml] [--job N] [--page P] [-o OUT.png]``"""
+"""``c2m-tui preview FILE.pdf [--xml BATCH.xml] [--job N] [--page P] [-o OUT.png] [--graphics MODE]``"""
 
 from __future__ import annotations
 
 import argparse
 
+from c2m_tui.core.graphics import CHOICES
+
 HELP = "show a page of the PDF in the terminal (or as a PNG) with the address zone drawn"
 DESCRIPTION = (
-    "Draw a page of the batch's PDF in the terminal in coloured half-block characters (any "
-    "terminal, SSH, tmux, 16 colours), or write it as a PNG with -o. With --xml, the page is job "
+    "Draw a page of the batch's PDF in the terminal: with the terminal's graphics protocol where "
+    "it has one (Kitty's, or Sixel: asked of the terminal, with a deadline), in coloured "
+    "half-block characters everywhere else (plain SSH, tmux, 16 colours); or write it as a PNG "
+    "with -o. --graphics (or [preview] graphics in config.toml) overrides what the terminal is "
+    "taken to support. With --xml, the page is job "
     "N's first (a postcard's address side) and the zone where Click2Mail prints the address is "
     "drawn over it, with the recipient's block as it will be printed: amber where the zone is "
     "clear, red where the PDF has ink in it. The zones are inferred (see docs); the check itself "
@@ -23,7 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT.png", help="write a PNG instead of drawing in the terminal")
     parser.add_argument("--width", type=int, metavar="COLUMNS", help="columns to use in the terminal (default: fit it)")
     parser.add_argument("--colors", choices=("16", "256", "truecolor"),
-                        help="colours to draw with (default: from COLORTERM and TERM)")
+                        help="colours for half-blocks (default: from COLORTERM and TERM)")
+    parser.add_argument("--graphics", choices=CHOICES, metavar="{" + ",".join(CHOICES) + "}",
+                        help="how to draw: ask the terminal (auto), force Kitty's protocol or Sixel, or "
+                             "half-blocks (default: [preview] graphics in config.toml, else auto)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,15 +70,53 @@ def run(args: argparse.Namespace) -> int:
         for note in notes:
             print(f"  {note}")
         return 0
+    graphics = _graphics(args.graphics)
     size = shutil.get_terminal_size((80, 24))
     columns = args.width or size.columns
     head_lines = -(-len(head) // max(1, size.columns))  # a long head wraps
     rows = max(4, size.lines - 2 - head_lines - len(notes))  # and a line is left for the prompt
-    grid, _ = preview.page_grid(pdf, page, columns, rows, overlays)
     out = sys.stdout
+    if graphics.bitmap:
+        lines = _bitmap_lines(pdf, page, columns, rows, overlays, graphics)
+    else:
+        grid, _ = preview.page_grid(pdf, page, columns, rows, overlays)
+        lines = halfblock.ansi_lines(grid, args.colors or halfblock.colour_depth())
     out.write(head + "\n")
-    for line in halfblock.ansi_lines(grid, args.colors or halfblock.colour_depth()):
+    for line in lines:
         out.write(line + "\n")
     for note in notes:
         out.write(f"  {note}\n")
     return 0
+
+
+def _graphics(flag: str | None):
+    """The flag, else the setting, else auto; what auto finds is asked of the terminal."""
+    import sys
+
+    from c2m_tui.core.graphics.detect import detect
+
+    choice = flag
+    if choice is None:
+        from c2m_tui.config.settings import graphics_setting
+
+        choice, problem = graphics_setting()
+        if problem:
+            print(f"c2m-tui preview: {problem}", file=sys.stderr)
+    sys.stdout.flush()  # nothing of ours may sit in a buffer while the terminal's replies are read
+    return detect(choice)
+
+
+def _bitmap_lines(pdf, page: int, columns: int, rows: int, overlays, graphics) -> list[str]:
+    """The page for Kitty's protocol (the transmission, then the placeholder rows) or as Sixel."""
+    from c2m_tui.core import preview
+    from c2m_tui.core.graphics import kitty, tmux_wrap
+
+    bitmap, _ = preview.page_bitmap(pdf, page, columns, rows, overlays, protocol=graphics.protocol,
+                                    cell_px=graphics.cell_px)
+    if bitmap.protocol == "kitty":
+        image_id = kitty.new_image_id()
+        rows_text = kitty.ansi_rows(image_id, bitmap.columns, bitmap.rows)
+        rows_text[0] = kitty.transmit(bitmap.data, image_id, bitmap.columns, bitmap.rows,
+                                      tmux=graphics.tmux) + rows_text[0]
+        return rows_text
+    return [tmux_wrap(bitmap.data) if graphics.tmux else bitmap.data]

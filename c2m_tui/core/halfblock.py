@@ -38,15 +38,18 @@ class Cell:
 Grid = list[list[Cell]]
 
 
-def fit(width_pt: float, height_pt: float, max_columns: int, max_rows: int) -> tuple[int, int]:
-    """The largest (columns, rows) that shows a page of this shape whole: a cell is two square
-    pixels, one wide and two tall, so a column is one pixel and a row two."""
+def fit(width_pt: float, height_pt: float, max_columns: int, max_rows: int,
+        cell: tuple[int, int] = (1, 2)) -> tuple[int, int]:
+    """The largest (columns, rows) that shows a page of this shape whole, for cells ``cell``
+    (width, height) in square pixels: a half-block cell is two pixels, one wide and two tall; a
+    graphics protocol's cell is the terminal's own size in pixels."""
     max_columns, max_rows = max(1, max_columns), max(1, max_rows)
+    cell_w, cell_h = cell
     columns = max_columns
-    rows = max(1, round(columns * height_pt / width_pt / 2))
+    rows = max(1, round(columns * cell_w * height_pt / width_pt / cell_h))
     if rows > max_rows:
         rows = max_rows
-        columns = max(1, min(max_columns, round(rows * 2 * width_pt / height_pt)))
+        columns = max(1, min(max_columns, round(rows * cell_h * width_pt / height_pt / cell_w)))
     return columns, rows
 
 

@@ -185,6 +185,8 @@ def forget(path: str | os.PathLike[str] | None = None) -> None:
         for key in keys:
             for render_key in [k for k in _RENDERS if k[0] == key]:
                 del _RENDERS[render_key]
+            for bitmap_key in [k for k in _BITMAPS if k[0] == key]:
+                del _BITMAPS[bitmap_key]
             _DOCS.pop(key).close()
 
 
@@ -231,35 +233,99 @@ def page_grid(path, page: int, max_columns: int, max_rows: int, overlays: tuple[
     return grid, facts
 
 
-def annotated_png(path, page: int, overlays: tuple[Overlay, ...] = (), dpi: int = 100) -> bytes:
-    """Page ``page`` as a PNG at ``dpi`` with each zone outlined (red where the PDF has ink in it)
-    and its lines printed in it, as Click2Mail would print the address."""
-    import io
-
+def annotated_image(path, page: int, overlays: tuple[Overlay, ...] = (), *, dpi: float = 100,
+                    size_px: tuple[int, int] | None = None) -> Image:
+    """Page ``page`` drawn at ``dpi`` (or scaled to exactly ``size_px``) with each zone outlined
+    (red where the PDF has ink in it) and its lines printed in it, as Click2Mail would print the
+    address: the PNG of ``preview -o`` and the picture a graphics protocol shows."""
+    from PIL import Image as PILImage
     from PIL import ImageDraw, ImageFont
 
     facts = page_facts(path, page)
+    if size_px is not None:
+        dpi = size_px[0] / facts.width_in
     image = render_page(path, page, round(facts.width_in * dpi)).copy()
+    if size_px is not None and image.size != size_px:
+        image = image.resize(size_px, PILImage.Resampling.LANCZOS)
     draw = ImageDraw.Draw(image, "RGBA")
     scale = image.width / facts.width_in
+    font_px = max(8, round(dpi * 10 / 72))  # 10 pt, and never smaller than 8 pixels can be read
     try:
-        font = ImageFont.load_default(size=max(8, round(dpi * 10 / 72)))
+        font = ImageFont.load_default(size=font_px)
     except (TypeError, OSError):  # a Pillow without FreeType: the small bitmap font
         font = ImageFont.load_default()
     for overlay in overlays:
         left, top, right, bottom = (round(v * scale) for v in overlay.box_in)
         colour = INK_COLOUR if overlay.ink else ZONE_COLOUR
         draw.rectangle((left, top, right, bottom), fill=(*colour, 40), outline=(*colour, 255),
-                       width=max(1, dpi // 50))
+                       width=max(1, round(dpi / 50)))
         if overlay.label:
-            draw.text((left + 2, max(0, top - dpi // 7)), overlay.label, fill=(*colour, 255), font=font)
-        y = top + dpi // 12
+            draw.text((left + 2, max(0, top - max(font_px + 1, round(dpi / 7)))), overlay.label,
+                      fill=(*colour, 255), font=font)
+        y = top + round(dpi / 12)
         for line in overlay.lines:
-            draw.text((left + dpi // 12, y), line, fill=(*TEXT_COLOUR, 255), font=font)
-            y += round(dpi * 13 / 72)
+            draw.text((left + round(dpi / 12), y), line, fill=(*TEXT_COLOUR, 255), font=font)
+            y += max(font_px + 1, round(dpi * 13 / 72))
+    return image
+
+
+def annotated_png(path, page: int, overlays: tuple[Overlay, ...] = (), dpi: int = 100) -> bytes:
+    """``annotated_image`` as PNG bytes."""
+    import io
+
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    annotated_image(path, page, overlays, dpi=dpi).save(out, format="PNG")
     return out.getvalue()
+
+
+# ------------------------------------------------------------- pictures for a graphics protocol
+
+_BITMAPS: OrderedDict[tuple, Bitmap] = OrderedDict()
+_MAX_BITMAPS = 32
+
+
+@dataclass(slots=True, frozen=True)
+class Bitmap:
+    """A page ready for a terminal's graphics protocol: ``columns`` × ``rows`` cells, ``data`` the
+    PNG (kitty) or the Sixel stream (sixel), and the same picture in half-blocks of that many
+    cells (``fallback``) for where the protocol cannot draw (a Sixel image partly scrolled away)."""
+
+    protocol: str
+    columns: int
+    rows: int
+    size_px: tuple[int, int]
+    data: bytes | str
+    fallback: tuple = ()
+
+
+def page_bitmap(path, page: int, max_columns: int, max_rows: int, overlays: tuple[Overlay, ...] = (), *,
+                protocol: str, cell_px: tuple[int, int]):
+    """Page ``page`` for ``protocol`` ("kitty" or "sixel") fitting ``max_columns`` × ``max_rows``
+    cells of ``cell_px`` pixels, the overlays drawn into its pixels: (Bitmap, PageFacts). Cached
+    per file version, page, size and overlays."""
+    from c2m_tui.core import halfblock
+    from c2m_tui.core.graphics import kitty, sixel
+
+    facts = page_facts(path, page)
+    cell_w, cell_h = max(1, cell_px[0]), max(1, cell_px[1])
+    limit = kitty.MAX_CELLS if protocol == "kitty" else 10_000
+    columns, rows = halfblock.fit(facts.width_pt, facts.height_pt, min(max_columns, limit), min(max_rows, limit),
+                                  (cell_w, cell_h))
+    key = (file_key(path), page, protocol, columns, rows, cell_w, cell_h, overlays)
+    with _LOCK:
+        hit = _BITMAPS.get(key)
+        if hit is not None:
+            _BITMAPS.move_to_end(key)
+            return hit, facts
+    image = annotated_image(path, page, overlays, size_px=(columns * cell_w, rows * cell_h))
+    data: bytes | str = kitty.png_bytes(image) if protocol == "kitty" else sixel.encode(image)
+    fallback = tuple(halfblock.grid_from_image(image, columns, rows)) if protocol == "sixel" else ()
+    bitmap = Bitmap(protocol, columns, rows, image.size, data, fallback)
+    with _LOCK:
+        _BITMAPS[key] = bitmap
+        while len(_BITMAPS) > _MAX_BITMAPS:
+            _BITMAPS.popitem(last=False)
+    return bitmap, facts
 
 
 atexit.register(forget)  # close the documents before PDFium's own exit handler warns about them

@@ -11,6 +11,7 @@ from textual.screen import Screen, SystemModalScreen
 from textual.widget import Widget
 
 from c2m_tui.core.errors import C2MError, CredentialsError, describe
+from c2m_tui.core.graphics import HALFBLOCK, TerminalGraphics
 from c2m_tui.tui.messages import SessionChanged
 from c2m_tui.tui.session import Session
 from c2m_tui.tui.widgets.env_banner import EnvironmentBanner
@@ -35,10 +36,15 @@ class C2MApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    def __init__(self, session: Session, *, theme: str | None = None) -> None:
+    def __init__(self, session: Session, *, theme: str | None = None, graphics: TerminalGraphics = HALFBLOCK,
+                 notices: list[str] | None = None) -> None:
+        """``graphics``: how page previews are drawn, found before Textual took the terminal
+        (core.graphics.detect); ``notices``: start-up warnings to show (a bad setting)."""
         super().__init__()
         self.session = session
         self.requested_theme = theme
+        self.graphics = graphics
+        self._start_notices = list(notices or [])
         self.animation_level = "none"  # SSH-friendly: nothing slides or fades
         # Themes are chosen before the first stylesheet parse: choosing later parses it all again.
         self._theme_notices = self._apply_theme()
@@ -54,6 +60,10 @@ class C2MApp(App[None]):
     def on_mount(self) -> None:
         for notice in self._theme_notices:
             self.notify(notice, title="Theme", severity="warning", timeout=12)
+        for notice in self._start_notices:
+            self.notify(notice, title="Settings", severity="warning", timeout=12)
+        if self.session.debug_log is not None:
+            self.session.debug_log.info("page previews: %s", self.graphics.reason)
         self.screen_change_signal.subscribe(self, self._ensure_banner)
         self.apply_keymap()
         from c2m_tui.tui.screens.home import HomeScreen

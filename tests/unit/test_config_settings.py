@@ -100,3 +100,19 @@ def test_writer_round_trips_through_tomllib(top, tables):
 
 def test_read_missing_file_is_empty(tmp_path):
     assert read_toml(tmp_path / "nope.toml") == {}
+
+
+def test_graphics_setting():
+    assert settings.graphics_setting() == ("auto", None)  # no file
+    settings.update_settings(preview={"graphics": "Sixel"})
+    assert settings.graphics_setting() == ("sixel", None)
+    settings.update_settings(preview={"graphics": "iterm2"})
+    value, problem = settings.graphics_setting()
+    assert value == "auto" and "graphics = 'iterm2' is not one of auto, kitty, sixel, halfblock" in problem
+    settings.update_settings(preview="kitty")
+    assert settings.graphics_setting() == ("auto", "[preview] in config.toml is not a table; graphics = auto")
+    settings.update_settings(preview={})
+    assert settings.graphics_setting() == ("auto", None)
+    paths.config_file().write_text("[preview\n", encoding="utf-8")
+    value, problem = settings.graphics_setting()
+    assert value == "auto" and problem.startswith("[preview] not read:")

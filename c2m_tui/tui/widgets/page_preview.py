@@ -1,9 +1,12 @@
-"""A page of the batch's PDF drawn in half-block characters, with the address zone over it.
+"""A page of the batch's PDF with the address zone over it: drawn with the terminal's graphics
+protocol where the app found one at start (``app.graphics``: Kitty's or Sixel), in half-block
+characters everywhere else.
 
 Every page is drawn in a thread worker (group ``page-preview``, the newest request wins): the
-event loop only swaps in the finished text, so the first page of a 1,000-page PDF appears without
-a stall. The pixels come from the core's cache (per file version, page and width), the zones and
-the ink check from core.zone_check; this widget only turns the grid into Rich text.
+event loop only swaps in the finished picture, so the first page of a 1,000-page PDF appears
+without a stall. The pixels come from the core's caches (per file version, page and size), the
+zones and the ink check from core.zone_check, drawn into the grid or the bitmap by core.preview;
+this widget only turns the grid into Rich text, or hands the bitmap to a TerminalImage.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
+
+from c2m_tui.core.graphics import HALFBLOCK, TerminalGraphics
 
 
 def grid_text(grid) -> Text:
@@ -60,7 +65,7 @@ class PagePreview(Vertical):
     class Rendered(Message):
         token: int
         head: str
-        picture: Text
+        picture: object  # Text (half-blocks) or terminal_image.Shown (a graphics protocol)
         notes: list[str] = field(default_factory=list)
         page: int = 1
         pages: int = 1
@@ -82,10 +87,18 @@ class PagePreview(Vertical):
         self._token = 0
         self._facts_for: tuple[bytes, list] | None = None  # (the xml bytes, their job facts)
         self.shown = 0  # pictures shown so far (tests wait on it)
+        self.graphics: TerminalGraphics = HALFBLOCK
 
     def compose(self) -> ComposeResult:
+        # the app found the terminal's protocol before Textual started (core.graphics.detect)
+        graphics = getattr(self.app, "graphics", None)
+        self.graphics = graphics if isinstance(graphics, TerminalGraphics) else HALFBLOCK
         yield Static("No PDF chosen yet.", id="pp-head", markup=False)
         yield Static("", id="pp-page")
+        if self.graphics.bitmap:
+            from c2m_tui.tui.widgets.terminal_image import TerminalImage
+
+            yield TerminalImage(tmux=self.graphics.tmux, id="pp-image")
         yield Static("", id="pp-notes", markup=False)
 
     # ------------------------------------------------------------------ asking
@@ -94,7 +107,10 @@ class PagePreview(Vertical):
         self.request = request
         self._token += 1
         width = self.content_size.width or self.max_columns
-        self._draw_page(self._token, request, max(10, min(self.max_columns, width)), self.max_rows)
+        graphics = self.graphics
+        if graphics.protocol == "kitty" and self.app.console.color_system != "truecolor":
+            graphics = HALFBLOCK  # Kitty's placeholders name the image by a 24-bit colour
+        self._draw_page(self._token, request, max(10, min(self.max_columns, width)), self.max_rows, graphics)
 
     def step_page(self, delta: int) -> None:
         if self.request is None:
@@ -123,7 +139,8 @@ class PagePreview(Vertical):
         return facts
 
     @work(thread=True, group="page-preview", exclusive=True, exit_on_error=False)
-    def _draw_page(self, token: int, request: PageRequest, columns: int, rows: int) -> None:
+    def _draw_page(self, token: int, request: PageRequest, columns: int, rows: int,
+                   graphics: TerminalGraphics = HALFBLOCK) -> None:
         from c2m_tui.core import preview, zone_check
 
         try:
@@ -141,12 +158,20 @@ class PagePreview(Vertical):
                      for o in overlays]
             if job and (note := zone_check.separate_page_note(job)):
                 notes.append(note)
-            grid, page_facts = preview.page_grid(request.pdf, page, columns, rows - 2, overlays)
+            if graphics.bitmap:
+                from c2m_tui.tui.widgets.terminal_image import prepare
+
+                bitmap, page_facts = preview.page_bitmap(request.pdf, page, columns, rows - 2, overlays,
+                                                         protocol=graphics.protocol, cell_px=graphics.cell_px)
+                picture: object = prepare(bitmap, graphics.tmux)
+            else:
+                grid, page_facts = preview.page_grid(request.pdf, page, columns, rows - 2, overlays)
+                picture = grid_text(grid)
             head = request.title or request.pdf.name
             head += f" · page {page} of {pages} · {page_facts.size_text()}"
             if job:
                 head += f" · job {job.index} of {jobs} (pages {job.start}-{job.end}) to {job.who()}"
-            self.post_message(self.Rendered(token, head, grid_text(grid), notes, page, pages, jobs))
+            self.post_message(self.Rendered(token, head, picture, notes, page, pages, jobs))
         except Exception as err:  # noqa: BLE001 - any failure is shown in place of the page
             self.post_message(self.Failed(token, err))
 
@@ -162,7 +187,7 @@ class PagePreview(Vertical):
             self.request = PageRequest(self.request.pdf, self.request.xml, self.request.job, message.page,
                                        self.request.title)
         self.query_one("#pp-head", Static).update(message.head)
-        self.query_one("#pp-page", Static).update(message.picture)
+        self._picture(message.picture)
         self.query_one("#pp-notes", Static).update("\n".join(message.notes))
         self.shown += 1
 
@@ -174,6 +199,17 @@ class PagePreview(Vertical):
         from c2m_tui.core.errors import describe
 
         self.query_one("#pp-head", Static).update(f"Cannot show the page: {describe(message.error)}")
-        self.query_one("#pp-page", Static).update("")
+        self._picture(Text())
         self.query_one("#pp-notes", Static).update("")
         self.shown += 1
+
+    def _picture(self, picture) -> None:
+        """Half-block text into #pp-page, or a graphics picture into #pp-image (the other emptied)."""
+        page = self.query_one("#pp-page", Static)
+        images = self.query("#pp-image")
+        bitmap = not isinstance(picture, Text)
+        page.update(Text() if bitmap else picture)
+        page.display = not bitmap
+        for image in images:
+            image.show(picture if bitmap else None)
+            image.display = bitmap
