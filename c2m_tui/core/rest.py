@@ -362,13 +362,24 @@ class CancelOutcome:
 
     job: object  # the batch status's JobStatus (label(), job_id)
     cancelled: bool
-    words: str  # the answer's description, or the refusal
+    words: str  # the answer's description, or the refusal (the whole error: host, call, HTTP status)
+    reason: str = ""  # a refusal in the server's own words (the REST error's <description>), else ``words``
 
     def text(self) -> str:
         name = f"{self.job.label()} (id {self.job.job_id})"  # type: ignore[attr-defined]
         if self.cancelled:
             return f"{name}: cancelled" + (f" ({self.words})" if self.words else "")
         return f"{name}: not cancelled: {self.words}"
+
+
+def _description(body: str) -> str:
+    """The ``<description>`` of a REST error answer (``<status>9</status><description>…``), or ""."""
+    if not body or "<" not in body:
+        return ""
+    try:
+        return _texts(_root(body.encode("utf-8"), "read the refusal")).get("description", "")
+    except Exception:  # noqa: BLE001 - not the REST shape: the whole error stands
+        return ""
 
 
 async def cancel_jobs(rest: "RestClient", jobs: Iterable, *,
@@ -384,7 +395,7 @@ async def cancel_jobs(rest: "RestClient", jobs: Iterable, *,
         except E.C2MError as err:
             if err.exit_code != 1:
                 raise
-            outcome = CancelOutcome(job, False, str(err))
+            outcome = CancelOutcome(job, False, str(err), _description(getattr(err, "body", "")) or str(err))
         out.append(outcome)
         if on_job:
             on_job(outcome)

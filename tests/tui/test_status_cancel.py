@@ -68,7 +68,9 @@ async def test_cancel_before_production_and_refused_after(sim_factory, tmp_path)
         await wait_for(pilot, lambda: len(screen.cancel_outcomes) == 1 and not screen.cancel_outcomes[0].cancelled
                          and app.screen is screen, what="the refusal")
         shown = str(screen.query_one("#status-cancel", Static).render())
-        assert "job 2 (id" in shown and "not cancelled" in shown and "IN_PRODUCTION" in shown, shown
+        assert "job 2 (id" in shown and "not cancelled: Job " in shown, shown
+        assert "cannot be cancelled: it is IN_PRODUCTION (only before production)." in shown  # the server's words
+        assert "HTTP 400" not in shown  # not the whole error: the CLI prints that
         await wait_for(pilot, lambda: any("0 job(s) cancelled, 1 not|" in n for n in app.notifications_seen),
                        what="the summary")
 

@@ -14,9 +14,10 @@ from textual.widgets.selection_list import Selection
 
 
 def job_words(job) -> str:
-    """``job 2 (id 1002) · Ada Lovelace, Baltimore 21201 · ORDER_SUBMITTED``."""
+    """``job 2 (id 1002) · ORDER_SUBMITTED · Ada Lovelace, Baltimore 21201``: one line (a selection
+    list's rows are), the recipient last, so a narrow terminal cuts a long name, not the status."""
     who = job.recipient_text()
-    return " · ".join(p for p in (f"{job.label()} (id {job.job_id})", who, job.job_status or "no status yet") if p)
+    return " · ".join(p for p in (f"{job.label()} (id {job.job_id})", job.job_status or "no status yet", who) if p)
 
 
 class CancelJobsScreen(ModalScreen["list[str] | None"]):

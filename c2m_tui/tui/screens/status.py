@@ -89,6 +89,7 @@ class StatusScreen(Screen):
         self._wake = asyncio.Event()
         self._poller: Worker | None = None
         self.cancel_outcomes: list = []  # core.rest.CancelOutcome of the last cancel, in order
+        self._names: dict = {}  # who each job went to (the journal's), once the poller has read it
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="status-body"):
@@ -126,6 +127,7 @@ class StatusScreen(Screen):
 
         previous: tuple | None = None
         names = await asyncio.to_thread(journal_names, self, self.batch_id)  # who each job went to
+        self._names = names
         while True:
             try:
                 status = name_jobs(await self.app.session.client.status(self.batch_id), names)
@@ -246,14 +248,28 @@ class StatusScreen(Screen):
         open_proof(self, self.batch_id, self.query_one(JobTable))
 
     def action_cancel_jobs(self) -> None:
-        """Ask which jobs to cancel: those still in progress, the ones before production checked."""
+        """Ask which jobs to cancel, from a fresh status: those still in progress, the ones before
+        production checked (the board's last answer may be seconds old; production does not wait)."""
+        if any(w.group in ("cancel", "cancel-ask") and w.is_running for w in self.workers):
+            self.notify("Still cancelling the jobs asked for.", severity="warning")
+            return
+        self.ask_which_jobs()
+
+    @work(group="cancel-ask", exclusive=True, exit_on_error=False)
+    async def ask_which_jobs(self) -> None:
+        from c2m_tui.core.journal.views import name_jobs
         from c2m_tui.core.rest import cancellable
         from c2m_tui.tui.screens.cancel_jobs import CancelJobsScreen
 
-        if any(w.group == "cancel" and w.is_running for w in self.workers):
-            self.notify("Still cancelling the jobs asked for.", severity="warning")
-            return
-        jobs = self.status.jobs if self.status is not None else []
+        try:
+            status = name_jobs(await self.app.session.client.status(self.batch_id), self._names)
+        except C2MError as err:  # the board's last answer will do; the server decides anyway
+            self.notify(f"The status could not be read again ({err}); the jobs are as last shown.",
+                        severity="warning")
+            status = self.status
+        else:
+            self.post_message(self.Polled(status, self.clock()))
+        jobs = status.jobs if status is not None else []
         if not jobs:
             self.notify("No job ids yet: Click2Mail gives them once it has received the batch.", severity="warning")
             return
@@ -308,7 +324,8 @@ class StatusScreen(Screen):
             head = f"{done} job(s) cancelled" + (f", {refused} not" if refused else "")
             failed = bool(refused or message.error)
             box.set_classes("error-text" if failed else "ok-text")
-            self.notify("\n".join(lines), title=head, severity="warning" if failed else "information", timeout=10)
+            said = "Each job's answer is on the board." if failed else f"Batch {self.batch_id}: the board asks again."
+            self.notify(said, title=head, severity="warning" if failed else "information", timeout=10)
             self.start_polling()  # the board shows the new job states
 
     def action_back(self) -> None:
@@ -316,10 +333,14 @@ class StatusScreen(Screen):
 
 
 def _outcome_line(outcome) -> str:
-    """The core's words for one job (``job 2 (id 1002): cancelled (Job cancelled.)``), with its recipient."""
-    who = outcome.job.recipient_text()
-    text = outcome.text()
-    return text.replace(f"(id {outcome.job.job_id})", f"(id {outcome.job.job_id}, {who})", 1) if who else text
+    """``job 2 (id 1002, Ada Lovelace, Baltimore 21201): cancelled (Job cancelled.)``, or ``: not
+    cancelled:`` and the server's own words."""
+    job = outcome.job
+    who = job.recipient_text()
+    name = f"{job.label()} (id {job.job_id}{', ' + who if who else ''})"
+    if outcome.cancelled:
+        return f"{name}: cancelled" + (f" ({outcome.words})" if outcome.words else "")
+    return f"{name}: not cancelled: {outcome.reason or outcome.words}"
 
 
 def _clock_text(at: datetime) -> str:

@@ -174,9 +174,9 @@ class ReviewStep(VerticalScroll):
         if quote is None:
             box.update(PRICE_LOADING)
             box.set_classes("hint")
-            return
-        box.update(price_view(quote))
-        box.set_classes("" if quote.affordable else "error-text")
+        else:
+            box.update(price_view(quote))
+            box.set_classes("" if quote.affordable else "error-text")
         for button in self.query("#submit"):  # the rows above it grew: keep the focused Submit in sight
             if button.has_focus:
                 self.call_after_refresh(button.scroll_visible, animate=False)
