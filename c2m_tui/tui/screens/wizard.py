@@ -537,6 +537,7 @@ class WizardScreen(Screen):
             result = self.query_one("#review-result", Static)
             result.update(str(err))
             result.set_classes("error-text")
+            result.display = True
             self.app.show_error(err, "not submitted")
             return
         from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen

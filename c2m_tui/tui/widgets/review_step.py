@@ -157,6 +157,7 @@ class ReviewStep(VerticalScroll):
         self.query_one("#open-status", Button).display = False
         self.query_one("#review-duplicate", Static).display = False
         self.query_one("#review-price", Static).display = False
+        self.query_one("#review-result", Static).display = False  # two blank rows above Submit until it says something
         self._xml: bytes | None = None
 
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
@@ -177,9 +178,12 @@ class ReviewStep(VerticalScroll):
         else:
             box.update(price_view(quote))
             box.set_classes("" if quote.affordable else "error-text")
-        for button in self.query("#submit"):  # the rows above it grew: keep the focused Submit in sight
+        self.call_after_refresh(self._keep_submit_in_sight)  # the rows above it grew
+
+    def _keep_submit_in_sight(self) -> None:
+        for button in self.query("#submit"):
             if button.has_focus:
-                self.call_after_refresh(button.scroll_visible, animate=False)
+                button.scroll_visible(animate=False)
 
     def show_duplicate(self, text: str | None) -> None:
         """The wizard's review worker found (or not) the same letters sent before."""
@@ -211,6 +215,7 @@ class ReviewStep(VerticalScroll):
         result = self.query_one("#review-result", Static)
         result.update(f"Batch {batch_id} submitted. It is mailed as Click2Mail processes it.")
         result.set_classes("ok-text")
+        result.display = True
         status = self.query_one("#open-status", Button)
         status.display = True
         status.focus()
