@@ -76,15 +76,18 @@ async def until(pilot, check: Callable[[], object], what: str, timeout: float = 
 
 
 def make_session(base_url: str):
-    """A demo session on our simulator; the banner shows the usual demo address."""
+    """A demo session on our simulator; the banner shows the usual demo address (the REST calls, the
+    review's estimate, go to the simulator's own /molpro, as a profile's rest_url sends them)."""
+    from dataclasses import replace
+
     from c2m_tui.config.credentials import Credentials
     from c2m_tui.config.paths import data_dir
     from c2m_tui.config.profiles import get_profile
     from c2m_tui.tui.demo import DEMO_PASSWORD, DEMO_USER, write_samples
     from c2m_tui.tui.session import Session
 
-    session = Session(get_profile("demo"), SHOWN_BASE_URL, Credentials(DEMO_USER, DEMO_PASSWORD, "demo"), "demo",
-                      demo=True)
+    profile = replace(get_profile("demo"), rest_url=base_url[: -len("/v1")] + "/molpro")
+    session = Session(profile, SHOWN_BASE_URL, Credentials(DEMO_USER, DEMO_PASSWORD, "demo"), "demo", demo=True)
     session.samples = write_samples(data_dir() / "demo")
     session.real_base_url = base_url
     return session
@@ -159,6 +162,10 @@ async def shell_screens(shots: Shots, session) -> str | None:
             await until(pilot, lambda: wiz.current == 3, "the review step")
             preview = wiz.query_one("#review-preview")
             await until(pilot, lambda: preview.shown >= 1, "the review's page preview")
+            await until(pilot, lambda: wiz.quote is not None and wiz.reviewed is not None, "the estimate")
+            await pilot.pause()
+            # the estimate and Submit, with the page preview's heading below them
+            wiz.query_one("#step-review").scroll_to_widget(preview.query_one("#pp-head"), animate=False)
             await pilot.pause()
             shots.save(app, "wizard-4-review")
             wiz.action_do_step()
@@ -169,7 +176,65 @@ async def shell_screens(shots: Shots, session) -> str | None:
             shots.save(app, "wizard-6-submitted")
 
         await shots.step("wizard", wizard)
+
+        async def estimate() -> None:
+            """The review of a batch in two price groups with pieces abroad: the estimate per group."""
+            from c2m_tui.core.journal.views import ResumePoint
+            from c2m_tui.tui.screens.wizard import WizardScreen
+
+            pdf, xml = two_group_files()
+            client = session.client
+            deadline = time.monotonic() + 30
+            while batch_id is not None and not (await client.status(batch_id)).received:
+                if time.monotonic() > deadline:  # charged on receipt: the balance shown must not depend on timing
+                    raise TimeoutError(f"batch {batch_id} was not received in time")
+                await asyncio.sleep(0.05)
+            created = await client.create_batch()
+            await client.upload_pdf(created.id, pdf)
+            await client.upload_xml(created.id, xml)
+            while type(app.screen).__name__ != "HomeScreen":
+                app.pop_screen()
+                await pilot.pause()
+            wiz = WizardScreen(resume=ResumePoint(created.id, next_step="submit", pdf=pdf, xml=xml))
+            app.push_screen(wiz)
+            await until(pilot, lambda: app.screen is wiz and wiz.quote is not None, "the estimate")
+            await until(pilot, lambda: wiz.query_one("#review-preview").shown >= 1, "the review's page preview")
+            wiz.query_one("#submit").scroll_visible(animate=False)
+            await pilot.pause()
+            shots.save(app, "wizard-4-review-estimate")
+
+        if shots.wanted("wizard-4-review-estimate"):
+            await shots.step("wizard-4-review-estimate", estimate)
     return batch_id
+
+
+def two_group_files() -> tuple[Path, bytes]:
+    """The demo's letters in two price groups (black and white First Class; colour Standard), with
+    pieces to Canada and the United Kingdom."""
+    from c2m_tui.config.paths import data_dir
+    from c2m_tui.core.batchxml import batch_xml_bytes
+    from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
+    from c2m_tui.tui.demo import write_samples
+
+    pdf = write_samples(data_dir() / "demo")["pdf"]
+    sender = ReturnAddress(name="c2m-tui demo", address1="1 Sample St", city="Oakton", state="VA",
+                           postal_code="22124")
+    home = [Address(name="Ada Lovelace", address1="12 Analytical Way", city="Baltimore", state="MD",
+                    postal_code="21201"),
+            Address(name="Grace Hopper", address1="400 Compiler Ct", city="Arlington", state="VA",
+                    postal_code="22201"),
+            Address(name="Margaret Hamilton", address1="7 Apollo Rd", city="Boston", state="MA",
+                    postal_code="02134"),
+            Address(name="Lise Meitner", address1="55 Rue Curie", city="Montreal", state="QC",
+                    postal_code="H2X 1Y4", country="Canada")]
+    colour = [Address(name="Alan Turing", address1="1 Bletchley Ln", city="Princeton", state="NJ",
+                      postal_code="08540"),
+              Address(name="Tim Berners-Lee", address1="10 Downing Way", city="London", state="",
+                      postal_code="SW1A 2AA", country="United Kingdom")]
+    jobs = [Job(1, 2, PrintOptions(), home[:2] + home[3:], return_address=sender),
+            Job(3, 4, PrintOptions(color="Full Color", mail_class="Standard"), colour, return_address=sender),
+            Job(5, 6, PrintOptions(), home[2:3], return_address=sender)]  # the same group as the first job
+    return pdf, batch_xml_bytes(Batch(filename=pdf.name, jobs=jobs))
 
 
 async def batch_screens(shots: Shots, session, batch_id: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EXPECTED = {
     "home", "help", "login",
-    "wizard-1-create", "wizard-2-pdf", "wizard-3-jobs", "wizard-4-review", "wizard-5-confirm", "wizard-6-submitted",
+    "wizard-1-create", "wizard-2-pdf", "wizard-3-jobs", "wizard-4-review", "wizard-4-review-estimate", "wizard-5-confirm", "wizard-6-submitted",
     "status", "details", "tracking", "tracking-not-available", "addresses-mapping", "addresses-problems",
     "addresses-check", "preview-zone-flagged",
 }
@@ -38,5 +38,8 @@ def test_generate_writes_every_screen(tmp_path):
     assert "Delivered" in svg_text(out / "tracking.svg")
     assert "INK IN THE ZONE" in svg_text(out / "preview-zone-flagged.svg")
     assert "sample-letters.pdf · page 1 of" in svg_text(out / "wizard-4-review.svg")
+    estimate = svg_text(out / "wizard-4-review-estimate.svg")  # the simulator's price table, two groups
+    assert "Price group 2" in estimate and "1 international" in estimate and "After this batch" in estimate
+    assert "Estimated" in svg_text(out / "wizard-5-confirm.svg")
     # the committed screenshots are the same set
     assert {p.stem for p in (REPO / "screenshots").glob("*.svg")} == EXPECTED

@@ -12,7 +12,6 @@ DESCRIPTION = (
     "printed. Exit 0 every job asked for was cancelled; 1 any was refused (in production, mailed, "
     "already cancelled) or none can be; 2 usage; 3 credentials; 4 unreachable."
 )
-CANCELLABLE = frozenset({"", "EDITING", "ORDER_SUBMITTED", "SUBMITTED", "QUEUED", "PENDING", "AWAITING_PRODUCTION"})
 
 
 def add_arguments(parser) -> None:
@@ -30,14 +29,15 @@ def run(args) -> int:
     from c2m_tui.commands._common import stderr
     from c2m_tui.commands._rest import rest_client_from_args
     from c2m_tui.commands.jobs_rest import batch_jobs, pick_job
-    from c2m_tui.core.errors import C2MError, UsageError
+    from c2m_tui.core.errors import UsageError
+    from c2m_tui.core.rest import cancel_jobs, cancellable
 
     rest = rest_client_from_args(args)
     jobs = batch_jobs(args, args.id)
     if args.job is not None:
         chosen = [pick_job(jobs, args.job)]  # asked for by number: the server says whether it can be
     else:
-        chosen = [j for j in jobs if (j.job_status or "").strip().upper() in CANCELLABLE]
+        chosen = [j for j in jobs if cancellable(j.job_status)]
         if not chosen:
             stderr(f"c2m-tui: no job of batch {args.id} can still be cancelled (all are in production or later)")
             return 1
@@ -53,18 +53,8 @@ def run(args) -> int:
             return 1
 
     async def main() -> int:
-        refused = 0
-        async with rest:
-            for job in chosen:
-                try:
-                    answer = await rest.cancel(job.job_id)
-                    print(f"{job.label()} (id {job.job_id}): cancelled" +
-                          (f" ({answer.description})" if answer.description else ""), flush=True)
-                except C2MError as err:
-                    if err.exit_code != 1:
-                        raise  # credentials, unreachable: the rest would fail the same way
-                    refused += 1
-                    print(f"{job.label()} (id {job.job_id}): not cancelled: {err}", flush=True)
-        return 1 if refused else 0
+        async with rest:  # credentials, unreachable: raised (the rest would fail the same way)
+            outcomes = await cancel_jobs(rest, chosen, on_job=lambda outcome: print(outcome.text(), flush=True))
+        return 0 if all(o.cancelled for o in outcomes) else 1
 
     return asyncio.run(main())

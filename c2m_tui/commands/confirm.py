@@ -30,6 +30,14 @@ def mailed_rows(prepared) -> list[tuple[str, str]]:
         return []
 
 
+def price_words(quote) -> str:
+    """", estimated $12.34" or ", and the price is unknown" for a production prompt ("" without a quote)."""
+    if quote is None:
+        return ""
+    words = quote.confirmation_words()
+    return f", {words}" if quote.estimate is not None else f", and {words}"
+
+
 def _ask(prompt: str) -> str:
     sys.stderr.write(prompt)
     sys.stderr.flush()

@@ -32,6 +32,15 @@ PAYMENT_TYPE = "User Credit"
 OPTION_NAMES = ("documentClass", "layout", "productionTime", "envelope", "color", "paperType", "printOption",
                 "mailClass")
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "zip", "country")
+# a batch status's job words before production: the jobs ``cancel`` offers (the server decides: it
+# refuses a job already in production, and that refusal is the job's outcome)
+CANCELLABLE_STATUSES = frozenset({"", "EDITING", "ORDER_SUBMITTED", "SUBMITTED", "QUEUED", "PENDING",
+                                  "AWAITING_PRODUCTION"})
+
+
+def cancellable(job_status: str | None) -> bool:
+    """True when a job of a batch status may still be cancelled, as far as its word says."""
+    return (job_status or "").strip().upper() in CANCELLABLE_STATUSES
 
 
 def rest_url_for(environment: str, base_url: str, override: str | None = None) -> str | None:
@@ -347,10 +356,56 @@ class RestClient(BoundedClient):
         return out
 
 
+@dataclass
+class CancelOutcome:
+    """What became of one job asked to be cancelled: cancelled, or refused in the server's words."""
+
+    job: object  # the batch status's JobStatus (label(), job_id)
+    cancelled: bool
+    words: str  # the answer's description, or the refusal (the whole error: host, call, HTTP status)
+    reason: str = ""  # a refusal in the server's own words (the REST error's <description>), else ``words``
+
+    def text(self) -> str:
+        name = f"{self.job.label()} (id {self.job.job_id})"  # type: ignore[attr-defined]
+        if self.cancelled:
+            return f"{name}: cancelled" + (f" ({self.words})" if self.words else "")
+        return f"{name}: not cancelled: {self.words}"
+
+
+def _description(body: str) -> str:
+    """The ``<description>`` of a REST error answer (``<status>9</status><description>…``), or ""."""
+    if not body or "<" not in body:
+        return ""
+    try:
+        return _texts(_root(body.encode("utf-8"), "read the refusal")).get("description", "")
+    except Exception:  # noqa: BLE001 - not the REST shape: the whole error stands
+        return ""
+
+
+async def cancel_jobs(rest: "RestClient", jobs: Iterable, *,
+                      on_job: Callable[[CancelOutcome], None] | None = None) -> list[CancelOutcome]:
+    """Cancel each job in turn (``cancel`` and the status board alike). A refusal (in production,
+    mailed, already cancelled: exit code 1) is that job's outcome and the next is asked; bad
+    credentials or an unreachable server are raised (the rest would fail the same way)."""
+    out = []
+    for job in jobs:
+        try:
+            answer = await rest.cancel(job.job_id)
+            outcome = CancelOutcome(job, True, answer.description)
+        except E.C2MError as err:
+            if err.exit_code != 1:
+                raise
+            outcome = CancelOutcome(job, False, str(err), _description(getattr(err, "body", "")) or str(err))
+        out.append(outcome)
+        if on_job:
+            on_job(outcome)
+    return out
+
+
 def _form() -> dict:
     """An empty form body, as the SDKs POST these calls (``application/x-www-form-urlencoded``)."""
     return {"content": lambda: b"", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}
 
 
 __all__ = ["Answer", "RestClient", "RestAnswerError", "rest_url_for", "Credit", "JobCost", "JobInfo",
-           "CorrectedAddress"]
+           "CorrectedAddress", "CancelOutcome", "cancel_jobs", "cancellable"]

@@ -8,6 +8,7 @@ the differences by eye.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,11 @@ def files(tmp_path, monkeypatch):
     return {k: Path(v.name) for k, v in samples.items()}
 
 
-def wizard_app(resume: ResumePoint | None = None) -> C2MApp:
+def wizard_app(resume: ResumePoint | None = None, rest_url: str | None = None) -> C2MApp:
+    """The wizard on FIXED_URL (never called); ``rest_url``: a simulator's /molpro for the review's price."""
     app = app_on(FIXED_URL)
+    if rest_url:
+        app.session.profile = replace(app.session.profile, rest_url=rest_url)
 
     def open_wizard() -> None:
         app.push_screen(WizardScreen(resume=resume))
@@ -122,15 +126,49 @@ def test_wizard_step3_jobs(snap_compare, files, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+def molpro_of(sim) -> str:
+    """The simulator's REST calls: the review's estimate and balance come from its price table."""
+    return sim.base_url[: -len("/v1")] + "/molpro"
+
+
+async def review_ready(pilot, app) -> None:
+    await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
+    await settle(pilot, lambda: app.screen.query("#review-preview") and app.screen.query_one("#review-preview").shown,
+                 "the page preview")  # drawn in a worker
+    await settle(pilot, lambda: app.screen.quote is not None, "the estimate")
+
+
 @WIZARD_SIZES
-def test_wizard_step4_review(snap_compare, files, size):
+def test_wizard_step4_review(snap_compare, files, size, sim):
     xml = files["xml"].read_bytes()
-    app = wizard_app(ResumePoint("100001", next_step="submit", pdf=files["pdf"], xml=xml))
+    app = wizard_app(ResumePoint("100001", next_step="submit", pdf=files["pdf"], xml=xml), rest_url=molpro_of(sim))
 
     async def ready(pilot):
-        await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
-        await settle(pilot, lambda: app.screen.query("#review-preview") and app.screen.query_one("#review-preview").shown,
-                     "the page preview")  # drawn in a worker
+        await review_ready(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@WIZARD_SIZES
+def test_wizard_confirm_production(snap_compare, files, size, sim_factory):
+    """Production's confirmation names the estimated amount (the review's quote) and wants the pieces typed."""
+    from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
+
+    sim = sim_factory("--user", "acme-mail:x")  # the account the banner names
+
+    profile = replace(get_profile("production"), rest_url=molpro_of(sim))
+    session = Session(profile, profile.base_url, Credentials("acme-mail", "x", "keyring"), "production")
+    app = C2MApp(session, theme="c2m-dark")
+    xml = files["xml"].read_bytes()
+    app.call_later(lambda: app.push_screen(WizardScreen(resume=ResumePoint("100001", next_step="submit",
+                                                                             pdf=files["pdf"], xml=xml))))
+
+    async def ready(pilot):
+        await review_ready(pilot, app)
+        wizard = app.screen
+        app.push_screen(ConfirmSubmitScreen("100001", wizard.check.counts[1], production=True, label=session.label,
+                                            quote=wizard.quote))  # what the wizard's Submit opens
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), "the confirmation")
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 

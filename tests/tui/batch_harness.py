@@ -25,11 +25,14 @@ class BatchScreensApp(App[None]):
     """Pushes ``make_screen()`` on start; ``app.session.client`` is the given client."""
 
     def __init__(self, client: Any, make_screen: Callable[[], Screen], *, theme: str = "c2m-dark",
-                 environment: str = "demo", color_system: str = "truecolor") -> None:
+                 environment: str = "demo", color_system: str = "truecolor", sim: Any = None) -> None:
         super().__init__()
         self.animation_level = "none"
+        # with ``sim``: its credentials, for the REST calls (proof, cancel) on the loopback /molpro
+        credentials = SimpleNamespace(username=sim.username, password=sim.password) if sim is not None else None
         self.session = SimpleNamespace(client=client, environment=environment, label=environment.upper(),
-                                       base_url=getattr(client, "base_url", ""))
+                                       base_url=getattr(client, "base_url", ""), credentials=credentials,
+                                       profile=SimpleNamespace(name="test", rest_url=None))
         self.theme_problems = register_themes(self)
         self.theme = theme
         self.color_system = color_system

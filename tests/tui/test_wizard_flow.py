@@ -367,7 +367,22 @@ async def test_bad_files_are_named_not_crashes(tmp_path, monkeypatch):
         assert wizard.query_one("#pdf-upload", Button).disabled and app.is_running
 
 
-async def test_the_same_content_twice_needs_a_second_explicit_confirmation(sim, pdf_factory):
+def record_dialogs(app) -> list[str]:
+    """The names of the screens pushed from now on (the app's own push_screen, observed)."""
+    pushed: list[str] = []
+    push = app.push_screen
+
+    def observed(screen, *args, **kw):
+        pushed.append(type(screen).__name__)
+        return push(screen, *args, **kw)
+
+    app.push_screen = observed
+    return pushed
+
+
+async def test_the_same_content_twice_is_one_confirmation_that_says_so(sim, pdf_factory):
+    """The review found the same letters sent before: the one confirmation carries the warning and
+    its Submit sends them again; no second look-alike dialog follows."""
     pdf = pdf_factory(2, "invoice.pdf")
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -380,24 +395,54 @@ async def test_the_same_content_twice_needs_a_second_explicit_confirmation(sim, 
         await wait_for(pilot, lambda: not isinstance(app.screen, WizardScreen), what="home")
 
         second = await walk_to_review(pilot, app, sim, pdf)  # the very same letters again
+        await wait_for(pilot, lambda: second.duplicate, what="the duplicate found by the review")
+        pushed = record_dialogs(app)
+        await pilot.press("ctrl+g")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen) and app.screen,
+                                what="the confirmation")
+        assert dialog.again and f"batch {first.batch_id}" in dialog.warning
+        assert str(dialog.query_one("#confirm-submit").label) == "Submit again"
+        await activate(pilot, "#confirm-cancel")  # no: nothing is sent
+        await wait_for(pilot, lambda: app.screen is second, what="back on the review")
+        assert not second.done[3] and sim_batch(sim, second.batch_id)["submit_count"] == 0
+
+        await pilot.press("ctrl+g")  # yes, on purpose: one confirmation that says what it does
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: second.done[3], what="second submit")
+        assert pushed == ["ConfirmSubmitScreen", "ConfirmSubmitScreen"]  # one per Submit, never a second look-alike
+        assert sim_batch(sim, second.batch_id)["submit_count"] == 1
+        assert sim_batch(sim, first.batch_id)["submit_count"] == 1
+
+
+async def test_a_duplicate_found_only_at_submit_gets_its_own_dialog(sim, pdf_factory, tmp_path):
+    """The same letters sent from the command line after the review looked: the core's guard stops
+    the submit, and the dialog that asks is not the confirmation again: its own title, Cancel first."""
+    import asyncio
+
+    from c2m_tui.tui.screens.send_again import SendAgainScreen
+    from tests.e2e.helpers import run_cli
+
+    pdf = pdf_factory(2, "invoice.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf)
+        assert wizard.duplicate is None
+        xml = tmp_path / "same.xml"
+        xml.write_bytes(wizard.check.xml)
+        sent = await asyncio.to_thread(run_cli, "send", "--pdf", str(pdf), "--xml", str(xml), "--yes", sim=sim)
+        assert sent.code == 0, sent.err
+        pushed = record_dialogs(app)
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
         await activate(pilot, "#confirm-submit")
-        dialog = await wait_for(
-            pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen) and app.screen.warning and app.screen,
-            what="duplicate warning",
-        )
-        assert f"batch {first.batch_id}" in dialog.warning
-        assert sim_batch(sim, second.batch_id)["submit_count"] == 0
-        await activate(pilot, "#confirm-cancel")  # no: nothing is sent
-        await pilot.pause(0.2)
-        assert not second.done[3] and sim_batch(sim, second.batch_id)["submit_count"] == 0
-
-        await pilot.press("ctrl+g")  # yes, on purpose: confirm twice
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
-        await activate(pilot, "#confirm-submit")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen) and app.screen.warning, what="warning")
-        await activate(pilot, "#confirm-submit")
-        await wait_for(pilot, lambda: second.done[3], what="second submit")
-        assert sim_batch(sim, second.batch_id)["submit_count"] == 1
-        assert sim_batch(sim, first.batch_id)["submit_count"] == 1
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, SendAgainScreen) and app.screen,
+                                what="the late duplicate")
+        assert f"batch {sent.last_line}" in dialog.found
+        assert dialog.focused is dialog.query_one("#send-again-cancel")
+        assert "Stopped: these letters were already sent" in str(dialog.query_one("#send-again-title").render())
+        assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0
+        await pilot.press("enter")  # the focused button: do not send
+        await wait_for(pilot, lambda: app.screen is wizard, what="back on the review")
+        assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0 and not wizard.done[3]
+        assert pushed == ["ConfirmSubmitScreen", "SendAgainScreen"]

@@ -46,6 +46,7 @@ class StatusScreen(Screen):
         Binding("t", "tracking", "Tracking", id="status.tracking"),
         Binding("c", "copy_id", "Copy batch id", id="status.copy-id"),
         Binding("v", "view_proof", "View proof", id="status.view-proof"),
+        Binding("x", "cancel_jobs", "Cancel jobs", id="status.cancel-jobs"),
         Binding("escape", "back", "Back", id="status.back"),
         Binding("q", "back", "Back", show=False, id="status.back-alias"),
     ]
@@ -59,6 +60,14 @@ class StatusScreen(Screen):
     class PollFailed(Message):
         error: C2MError
         at: datetime
+
+    @dataclass
+    class Cancelled(Message):
+        """One job's outcome (core.rest.CancelOutcome), or ``error`` when the rest could not be asked."""
+
+        outcome: object | None = None
+        error: BaseException | None = None
+        finished: bool = False
 
     def __init__(
         self,
@@ -79,6 +88,8 @@ class StatusScreen(Screen):
         self.polls = 0
         self._wake = asyncio.Event()
         self._poller: Worker | None = None
+        self.cancel_outcomes: list = []  # core.rest.CancelOutcome of the last cancel, in order
+        self._names: dict = {}  # who each job went to (the journal's), once the poller has read it
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="status-body"):
@@ -86,6 +97,7 @@ class StatusScreen(Screen):
             yield Static("asking the server…", id="status-phase", classes="phase-created")
             yield Static("", id="status-facts")
             yield Static("", id="status-problem")
+            yield Static("", id="status-cancel", markup=False)  # what became of the jobs asked to be cancelled
             yield Static("Jobs", classes="section-title")
             yield JobTable(id="status-jobs")
             yield Static("No jobs yet: they appear once Click2Mail has received the batch.", id="status-no-jobs")
@@ -93,6 +105,7 @@ class StatusScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#status-problem").display = False
+        self.query_one("#status-cancel").display = False
         self._render_facts()
         self.start_polling()
 
@@ -114,6 +127,7 @@ class StatusScreen(Screen):
 
         previous: tuple | None = None
         names = await asyncio.to_thread(journal_names, self, self.batch_id)  # who each job went to
+        self._names = names
         while True:
             try:
                 status = name_jobs(await self.app.session.client.status(self.batch_id), names)
@@ -233,8 +247,100 @@ class StatusScreen(Screen):
 
         open_proof(self, self.batch_id, self.query_one(JobTable))
 
+    def action_cancel_jobs(self) -> None:
+        """Ask which jobs to cancel, from a fresh status: those still in progress, the ones before
+        production checked (the board's last answer may be seconds old; production does not wait)."""
+        if any(w.group in ("cancel", "cancel-ask") and w.is_running for w in self.workers):
+            self.notify("Still cancelling the jobs asked for.", severity="warning")
+            return
+        self.ask_which_jobs()
+
+    @work(group="cancel-ask", exclusive=True, exit_on_error=False)
+    async def ask_which_jobs(self) -> None:
+        from c2m_tui.core.journal.views import name_jobs
+        from c2m_tui.core.rest import cancellable
+        from c2m_tui.tui.screens.cancel_jobs import CancelJobsScreen
+
+        try:
+            status = name_jobs(await self.app.session.client.status(self.batch_id), self._names)
+        except C2MError as err:  # the board's last answer will do; the server decides anyway
+            self.notify(f"The status could not be read again ({err}); the jobs are as last shown.",
+                        severity="warning")
+            status = self.status
+        else:
+            self.post_message(self.Polled(status, self.clock()))
+        jobs = status.jobs if status is not None else []
+        if not jobs:
+            self.notify("No job ids yet: Click2Mail gives them once it has received the batch.", severity="warning")
+            return
+        open_jobs = [j for j in jobs if j.state == "processing"]
+        if not open_jobs:
+            self.notify(f"No job of batch {self.batch_id} can still be cancelled: each is mailed, cancelled or "
+                        "failed.", severity="warning")
+            return
+        checked = {j.job_id for j in open_jobs if cancellable(j.job_status)}
+        by_id = {j.job_id: j for j in open_jobs}
+
+        def chosen(ids: list[str] | None) -> None:
+            if ids:
+                self.cancel_outcomes = []
+                self.cancel_chosen([by_id[i] for i in ids])
+
+        self.app.push_screen(CancelJobsScreen(self.batch_id, open_jobs, checked), callback=chosen)
+
+    @work(group="cancel", exclusive=True, exit_on_error=False)
+    async def cancel_chosen(self, jobs: list) -> None:
+        """The core's cancel_jobs, job by job, each outcome shown as it comes; then the board asks again."""
+        from c2m_tui.core.rest import cancel_jobs
+        from c2m_tui.tui.screens.page_viewer import session_rest_client
+
+        box = self.query_one("#status-cancel", Static)
+        box.update(f"Cancelling {len(jobs)} job(s)…")
+        box.set_classes("")
+        box.display = True
+        try:
+            rest = session_rest_client(self.app.session)  # the proof's client: the same REST host
+            async with rest:
+                await cancel_jobs(rest, jobs, on_job=lambda outcome: self.post_message(self.Cancelled(outcome)))
+        except Exception as err:  # noqa: BLE001 - credentials, unreachable, no REST host: said, then refreshed
+            self.post_message(self.Cancelled(error=err, finished=True))
+        else:
+            self.post_message(self.Cancelled(finished=True))
+
+    @on(Cancelled)
+    def _show_cancelled(self, message: Cancelled) -> None:
+        from c2m_tui.core.errors import describe
+
+        if message.outcome is not None:
+            self.cancel_outcomes.append(message.outcome)
+        lines = [_outcome_line(o) for o in self.cancel_outcomes]
+        if message.error is not None:
+            lines.append(f"Stopped: {describe(message.error)}")
+        box = self.query_one("#status-cancel", Static)
+        box.update("\n".join(lines) or "Cancelling…")
+        if message.finished:
+            done = sum(1 for o in self.cancel_outcomes if o.cancelled)
+            refused = len(self.cancel_outcomes) - done
+            head = f"{done} job(s) cancelled" + (f", {refused} not" if refused else "")
+            failed = bool(refused or message.error)
+            box.set_classes("error-text" if failed else "ok-text")
+            said = "Each job's answer is on the board." if failed else f"Batch {self.batch_id}: the board asks again."
+            self.notify(said, title=head, severity="warning" if failed else "information", timeout=10)
+            self.start_polling()  # the board shows the new job states
+
     def action_back(self) -> None:
         self.dismiss()
+
+
+def _outcome_line(outcome) -> str:
+    """``job 2 (id 1002, Ada Lovelace, Baltimore 21201): cancelled (Job cancelled.)``, or ``: not
+    cancelled:`` and the server's own words."""
+    job = outcome.job
+    who = job.recipient_text()
+    name = f"{job.label()} (id {job.job_id}{', ' + who if who else ''})"
+    if outcome.cancelled:
+        return f"{name}: cancelled" + (f" ({outcome.words})" if outcome.words else "")
+    return f"{name}: not cancelled: {outcome.reason or outcome.words}"
 
 
 def _clock_text(at: datetime) -> str:

@@ -9,12 +9,14 @@ batch left anywhere. Leaving while a call is in flight asks first (keep waiting,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, ContentSwitcher, Static
 
@@ -53,6 +55,10 @@ class WizardScreen(Screen):
         self.check = None  # the last XmlCheck
         self.reviewed = None  # ReviewRecord: the hashes the submit must still match
         self.duplicate: str | None = None  # the same letters sent before, in words (found with the review)
+        self.quote = None  # core.pricing.Quote of the reviewed XML, once asked
+        self._quote_xml: bytes | None = None  # the XML that quote is (being) asked for
+        self._submit_waiting = False  # Submit was pressed before the review was ready: it opens when it is
+        self._submit_waiting_price = False  # ... waiting for the price: a second press goes on without it
         # finished steps: create, pdf upload, xml upload, submit
         self.done = [False, False, False, False]
         self.journal = None  # c2m_tui.core.journal.Journal, opened on mount
@@ -410,6 +416,7 @@ class WizardScreen(Screen):
             self.duplicate = duplicate  # said on the review before any Submit, from the hashes just taken
             for step in self.query(ReviewStep):
                 step.show_duplicate(duplicate)
+            self._submit_when_ready()
 
         try:
             journal, _notice = open_journal()  # the one journal of this process (the create opened it)
@@ -426,6 +433,58 @@ class WizardScreen(Screen):
             duplicate = None
         self.app.call_from_thread(done, reviewed, duplicate)
 
+    @dataclass
+    class Quoted(Message):
+        """The estimate and the balance of ``xml`` (core.pricing.Quote), from the estimate worker."""
+
+        xml: bytes
+        quote: object
+
+    def _ask_price(self) -> None:
+        """Start asking the price of the XML under review, unless it is asked for (or known) already."""
+        check = self.check
+        if check is None or not check.valid or not check.xml or self.done[3] or check.xml == self._quote_xml:
+            return
+        self._quote_xml, self.quote, self._submit_waiting_price = check.xml, None, False
+        self.query_one(ReviewStep).show_quote(None)
+        self.estimate_price(check.xml)
+
+    @work(group="estimate", exclusive=True, thread=True, exit_on_error=False)
+    def estimate_price(self, xml: bytes) -> None:
+        """The core's estimate_for (one costEstimate per price group, then the balance), in a thread:
+        a big XML is parsed off the event loop. Never fails: what could not be had is said in the Quote."""
+        import asyncio
+
+        from c2m_tui.core.errors import describe
+        from c2m_tui.core.pricing import Quote, estimate_for
+        from c2m_tui.tui.screens.page_viewer import session_rest_client
+
+        async def ask():
+            rest = session_rest_client(self.app.session)  # the status board's proof uses the same
+            async with rest:
+                return await estimate_for(rest, xml)
+
+        try:
+            quote = asyncio.run(ask())
+        except Exception as err:  # noqa: BLE001 - no REST host known, bad XML, a bug: the price is unknown, said why
+            quote = Quote(estimate_problem=describe(err), credit_problem=describe(err))
+        self.post_message(self.Quoted(xml, quote))
+
+    @on(Quoted)
+    def _quoted(self, message: Quoted) -> None:
+        if message.xml != self._quote_xml:
+            return  # the XML changed since: its own worker answers
+        self.quote = message.quote
+        for step in self.query(ReviewStep):
+            step.show_quote(message.quote)
+        self._submit_when_ready()
+
+    def _submit_when_ready(self) -> None:
+        """Submit was pressed while the review or the price was not ready: ask now, if still on the review."""
+        if self._submit_waiting and self.current == 3 and self.app.screen is self:
+            self._submit_waiting = False
+            self.ask_submit()
+
     # ------------------------------------------------------------------ step 4: review and submit
 
     def _show_review(self) -> None:
@@ -433,6 +492,9 @@ class WizardScreen(Screen):
         step = self.query_one(ReviewStep)
         step.show(self.app.session, self.batch_id, self.pdf, self.check, ready)
         step.show_duplicate(self.duplicate)
+        if self.quote is not None and self.check is not None and self.check.xml == self._quote_xml:
+            step.show_quote(self.quote)
+        self._ask_price()
 
     @on(Button.Pressed, "#submit")
     def ask_submit(self) -> None:
@@ -447,19 +509,46 @@ class WizardScreen(Screen):
             self.app.notify("Load the batch XML in step 3 so it can be reviewed first.", severity="warning")
             return
         if self.reviewed is None:
+            self._submit_waiting = True  # the confirmation opens once the files are checked
             if any(w.group == "review" and w.is_running for w in self.workers):
-                self.app.notify("Still checking the files for review; try again in a moment.", severity="warning")
+                self.app.notify("Still checking the files for review; the confirmation opens when it is done.",
+                                severity="warning")
             else:  # the check failed (its error was shown) or never ran: run it again, never wait for ever
                 self.app.notify("Checking the files for review again; submit once it is done.", severity="warning")
                 self.prepare_review()
+            return
+        quote = self.quote if self.check.xml == self._quote_xml else None
+        if quote is None and not self._submit_waiting_price:
+            self._ask_price()
+            # the confirmation opens when Click2Mail answers; never held hostage: a second press goes on
+            self._submit_waiting = self._submit_waiting_price = True
+            self.app.notify("Asking Click2Mail for the price and the balance first: the confirmation opens when "
+                            "it answers. Press Submit again to go on without them.", severity="warning")
+            return
+        self._submit_waiting = self._submit_waiting_price = False
+        from c2m_tui.core.pricing import InsufficientCreditError, Quote, check_affordable
+
+        if quote is None:
+            quote = Quote(estimate_problem="Click2Mail had not answered when you pressed Submit again",
+                          credit_problem="not answered yet")
+        try:
+            check_affordable(quote)  # the CLI's rule: refused before anything more is sent
+        except InsufficientCreditError as err:
+            result = self.query_one("#review-result", Static)
+            result.update(str(err))
+            result.set_classes("error-text")
+            result.display = True
+            self.app.show_error(err, "not submitted")
             return
         from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
 
         session = self.app.session
         pieces = self.check.counts[1] if self.check else 0
+        again = self.duplicate is not None  # said on the review: this one confirmation is "send it again"
         self.app.push_screen(
-            ConfirmSubmitScreen(self.batch_id, pieces, production=session.production, label=session.label),
-            callback=self._confirmed,
+            ConfirmSubmitScreen(self.batch_id, pieces, production=session.production, label=session.label,
+                                warning=self.duplicate, again=again, quote=quote),
+            callback=lambda yes: self._confirmed(yes, allow_duplicate=again),
         )
 
     def _confirmed(self, yes: bool | None, allow_duplicate: bool = False) -> None:
@@ -469,17 +558,12 @@ class WizardScreen(Screen):
             self.submit(allow_duplicate)
 
     def _ask_duplicate(self, err: Exception) -> None:
-        """The same content was submitted before: only an explicit second confirmation sends it again."""
-        from c2m_tui.tui.screens.confirm_submit import ConfirmSubmitScreen
+        """The core's guard found the same letters sent before, which the review had not seen (sent
+        since, from elsewhere): a dialog unlike the confirmation, Cancel first, sends it only on purpose."""
+        from c2m_tui.tui.screens.send_again import SendAgainScreen
 
-        session = self.app.session
-        self.app.push_screen(
-            ConfirmSubmitScreen(
-                self.batch_id, self.check.counts[1], production=session.production, label=session.label,
-                warning=f"Already sent: {err.message}. Submit it again anyway, mailing every letter twice?",
-            ),
-            callback=lambda yes: self._confirmed(yes, allow_duplicate=True),
-        )
+        self.app.push_screen(SendAgainScreen(self.batch_id, err.message),
+                             callback=lambda yes: self._confirmed(yes, allow_duplicate=True))
 
     @work(group="submit", exclusive=True, exit_on_error=False)
     async def submit(self, allow_duplicate: bool = False) -> None:

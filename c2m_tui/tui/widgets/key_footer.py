@@ -18,6 +18,8 @@ SHORT_LABELS = {
     "wizard.cancel-upload": "Stop upload",
     "status.refresh": "Refresh",
     "status.copy-id": "Copy id",
+    "status.view-proof": "Proof",
+    "status.cancel-jobs": "Cancel",
     "details.copy-id": "Copy id",
     "tracking.switch-type": "IMB/IMPB",
     "tracking.export": "Export",

@@ -84,6 +84,44 @@ def _option_lines(xml: bytes | None) -> list[tuple[str, str]]:
     return [("Options", t) for t in seen]
 
 
+PRICE_LOADING = "Asking Click2Mail for the estimated cost and the credit balance…"
+
+
+def price_view(quote) -> Table:
+    """The estimate per price group (pieces, pages, options, subtotal), the total, the balance and
+    what remains after, from the core's Quote; or, when a figure could not be had, why, in one line."""
+    from c2m_tui.core.pricing import money
+
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column("what", style="bold", no_wrap=True)
+    table.add_column("value")
+    if quote.estimate is None and quote.credit is None:  # one cause, as a rule (no REST host, unreachable)
+        table.add_row("Price", f"unknown: {quote.estimate_problem}; nor is the balance known. Submit still asks; "
+                               "you decide.")
+        return table
+    if quote.estimate is not None:
+        groups = quote.estimate.groups
+        # one group: its options are the summary's Options row; several: the options that set them apart
+        differ = [name for name in groups[0].options if len({g.options[name] for g in groups}) > 1]
+        for number, g in enumerate(groups, 1):
+            abroad = f" + {g.international} international" if g.international else ""
+            options = "".join(f" · {g.options[name]}" for name in differ if g.options[name])
+            name = f"Price group {number}" if len(groups) > 1 else "Price"
+            table.add_row(name, f"{money(g.subtotal)}: {g.quantity} domestic{abroad} × {g.pages} page(s){options}")
+        table.add_row("Estimated cost", f"{money(quote.estimate.total)} for {quote.estimate.pieces} piece(s)")
+    else:
+        table.add_row("Estimated cost", f"unknown: {quote.estimate_problem}. Submit still asks; you decide.")
+    if quote.credit is not None:
+        negative = " (the account may go negative)" if quote.credit.allow_negative else ""
+        table.add_row("Credit balance", money(quote.credit.balance) + negative)
+        if quote.remaining is not None:
+            short = "" if quote.affordable else ": not enough credit, Submit is refused"
+            table.add_row("After this batch", money(quote.remaining) + short)
+    else:
+        table.add_row("Credit balance", f"unknown: {quote.credit_problem}")
+    return table
+
+
 def review_preview() -> ComposeResult:
     """The first page of job 1 under the summary, with its address zone (v opens the viewer)."""
     from c2m_tui.tui.widgets.page_preview import PagePreview
@@ -106,6 +144,7 @@ class ReviewStep(VerticalScroll):
         yield Static("Upload the PDF and the XML first.", id="review-summary")
         yield Input(placeholder="search the recipients: name, street, city, ZIP…", id="review-search")
         yield Static("", id="review-found", markup=False)
+        yield Static("", id="review-price")  # the estimate and the balance, asked in a worker
         # before any Submit button: the same files were submitted before
         yield Static("", id="review-duplicate", classes="error-text", markup=False)
         yield Static("", id="review-result", markup=False)
@@ -117,6 +156,8 @@ class ReviewStep(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#open-status", Button).display = False
         self.query_one("#review-duplicate", Static).display = False
+        self.query_one("#review-price", Static).display = False
+        self.query_one("#review-result", Static).display = False  # two blank rows above Submit until it says something
         self._xml: bytes | None = None
 
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
@@ -126,6 +167,23 @@ class ReviewStep(VerticalScroll):
         if submit:
             submit.first().disabled = not ready
         show_review_preview(self, pdf, check)
+
+    def show_quote(self, quote) -> None:
+        """The wizard's estimate worker: None while it asks, then the core's Quote."""
+        box = self.query_one("#review-price", Static)
+        box.display = True
+        if quote is None:
+            box.update(PRICE_LOADING)
+            box.set_classes("hint")
+        else:
+            box.update(price_view(quote))
+            box.set_classes("" if quote.affordable else "error-text")
+        self.call_after_refresh(self._keep_submit_in_sight)  # the rows above it grew
+
+    def _keep_submit_in_sight(self) -> None:
+        for button in self.query("#submit"):
+            if button.has_focus:
+                button.scroll_visible(animate=False)
 
     def show_duplicate(self, text: str | None) -> None:
         """The wizard's review worker found (or not) the same letters sent before."""
@@ -157,6 +215,7 @@ class ReviewStep(VerticalScroll):
         result = self.query_one("#review-result", Static)
         result.update(f"Batch {batch_id} submitted. It is mailed as Click2Mail processes it.")
         result.set_classes("ok-text")
+        result.display = True
         status = self.query_one("#open-status", Button)
         status.display = True
         status.focus()
