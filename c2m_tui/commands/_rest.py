@@ -14,11 +14,9 @@ def add_rest_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def rest_url_from_args(args: argparse.Namespace, profile, base_url: str) -> str | None:
-    from c2m_tui.config.profiles import normalize_base_url
-    from c2m_tui.core.rest import rest_url_for
+    from c2m_tui.config.profiles import rest_url_of
 
-    override = getattr(args, "rest_url", None) or profile.rest_url
-    return rest_url_for(profile.environment, base_url, normalize_base_url(override) if override else None)
+    return rest_url_of(profile, profile.environment, base_url, getattr(args, "rest_url", None))
 
 
 def rest_client_from_args(args: argparse.Namespace, *, required: bool = True):

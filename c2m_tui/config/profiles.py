@@ -131,6 +131,16 @@ def check_profile_name(name: str) -> str:
     return name
 
 
+def rest_url_of(profile: "Profile", environment: str, base_url: str, override: str | None = None) -> str | None:
+    """The REST ("molpro") API's base URL for a profile: ``override`` (``--rest-url``), else the
+    profile's ``rest_url``, else the environment's own host (the core's rule); None when none is known.
+    One rule for the CLI and the app."""
+    from c2m_tui.core.rest import rest_url_for
+
+    chosen = override or profile.rest_url
+    return rest_url_for(environment, base_url, normalize_base_url(chosen) if chosen else None)
+
+
 def normalize_base_url(url: str) -> str:
     """The URL without a trailing slash; refuses what would not work or would leak the password."""
     raw = (url or "").strip()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # importing the client pulls in httpx; only the first use of 
     from c2m_tui.config.profiles import Profile
     from c2m_tui.core.client import BatchClient
     from c2m_tui.core.journal import Journal
+    from c2m_tui.core.rest import RestClient
     from c2m_tui.core.sending import Target
 
 _JOURNALS: dict[str, "Journal"] = {}
@@ -126,6 +127,21 @@ class Session:
             self._client = BatchClient(self.base_url, self.credentials.username, self.credentials.password,
                                        debug_log=self.debug_log)
         return self._client
+
+    def rest_client(self) -> "RestClient":
+        """A new RestClient (use it with ``async with``) for the REST ("molpro") API of this session's
+        profile, found as the CLI finds it. Raises CredentialsError when not logged in, UsageError
+        when no REST host is known."""
+        if not self.logged_in:
+            raise CredentialsError(f"not logged in to profile {self.profile_name!r}: press L to log in")
+        from c2m_tui.config.profiles import rest_url_of
+        from c2m_tui.core.errors import UsageError
+        from c2m_tui.core.rest import RestClient
+
+        url = rest_url_of(self.profile, self.environment, self.base_url)
+        if url is None:
+            raise UsageError(f"no REST API host is known for {self.base_url}: set rest_url in the profile")
+        return RestClient(url, self.credentials.username, self.credentials.password, debug_log=self.debug_log)
 
     def set_credentials(self, credentials: "Credentials | None") -> None:
         """Use new credentials from now on; the old client is closed with the session."""

@@ -18,6 +18,7 @@ from c2m_tui.core.client import BatchClient
 from c2m_tui.core.models import Address, Batch, BatchStatus, Job, PrintOptions, ReturnAddress
 from c2m_tui.tui.capture import export_svg
 from c2m_tui.tui.themes import register_themes
+from c2m_tui.tui.session import Session
 from tests.conftest import make_pdf
 
 
@@ -32,7 +33,10 @@ class BatchScreensApp(App[None]):
         credentials = SimpleNamespace(username=sim.username, password=sim.password) if sim is not None else None
         self.session = SimpleNamespace(client=client, environment=environment, label=environment.upper(),
                                        base_url=getattr(client, "base_url", ""), credentials=credentials,
-                                       profile=SimpleNamespace(name="test", rest_url=None))
+                                       profile=SimpleNamespace(name="test", rest_url=None),
+                                       profile_name="test", logged_in=credentials is not None, debug_log=None)
+        # the app's own way to its REST client (the real Session.rest_client, on this stand-in session)
+        self.session.rest_client = lambda: Session.rest_client(self.session)
         self.theme_problems = register_themes(self)
         self.theme = theme
         self.color_system = color_system

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from types import SimpleNamespace
 
 import pytest
 
@@ -82,9 +81,7 @@ async def test_status_board_opens_the_servers_proof(sim_factory, tmp_path):
     sim = sim_factory("--queue-seconds", "0", "--job-seconds", "30")
     client = client_for(sim)
     batch_id = await send_batch(client, tmp_path, recipients=1)
-    app = BatchScreensApp(client, lambda: StatusScreen(batch_id, backoff=Backoff(first=0.05, ceiling=0.2)))
-    app.session.profile = SimpleNamespace(rest_url=None)
-    app.session.credentials = SimpleNamespace(username=sim.username, password=sim.password)
+    app = BatchScreensApp(client, lambda: StatusScreen(batch_id, backoff=Backoff(first=0.05, ceiling=0.2)), sim=sim)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_until(pilot, lambda: screen.status is not None and screen.status.jobs, timeout=30,

@@ -38,13 +38,6 @@ WIDE_COLUMNS = (("number", "#"), ("name", "Name"), ("given", "As given"), ("thei
                 ("choice", "Choice"))
 
 
-def default_rest_client(session):
-    """The session's REST client, found as the status board's proof finds it."""
-    from c2m_tui.tui.screens.page_viewer import session_rest_client
-
-    return session_rest_client(session)
-
-
 def changed_words(item: ac.Checked) -> str:
     """``street, ZIP+4``: the fields Click2Mail changed, in a person's words."""
     words = []
@@ -79,7 +72,7 @@ class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
     def __init__(self, addresses: list[Address], *, rest_client: Callable | None = None) -> None:
         super().__init__()
         self.addresses = list(addresses)
-        self.rest_client = rest_client or default_rest_client  # session -> RestClient
+        self.rest_client = rest_client or (lambda session: session.rest_client())  # session -> RestClient
         self.result: ac.CheckResult | None = None
         self.choices: list[str] = []
         self.error: str | None = None

@@ -58,7 +58,7 @@ class PageViewerScreen(Screen):
         from c2m_tui.core.errors import describe
 
         try:
-            rest = session_rest_client(self.app.session)
+            rest = self.app.session.rest_client()
             async with rest:
                 pdf = await rest.proof(job_id)
         except Exception as err:  # noqa: BLE001 - shown in place of the page
@@ -88,22 +88,6 @@ class PageViewerScreen(Screen):
 
             preview.forget()
             shutil.rmtree(self._proof_dir, ignore_errors=True)
-
-
-def session_rest_client(session):
-    """A RestClient for the app's session (the profile's REST host, as the CLI finds it); a
-    UsageError when none is known."""
-    from c2m_tui.config.profiles import normalize_base_url
-    from c2m_tui.core.errors import UsageError
-    from c2m_tui.core.rest import RestClient, rest_url_for
-
-    profile = session.profile
-    override = getattr(profile, "rest_url", None)
-    url = rest_url_for(session.environment, session.base_url, normalize_base_url(override) if override else None)
-    if url is None:
-        raise UsageError(f"no REST API host is known for {session.base_url}: set rest_url in the profile")
-    creds = session.credentials
-    return RestClient(url, creds.username, creds.password)
 
 
 def open_proof(screen, batch_id: str, table) -> None:

@@ -292,14 +292,13 @@ class StatusScreen(Screen):
     async def cancel_chosen(self, jobs: list) -> None:
         """The core's cancel_jobs, job by job, each outcome shown as it comes; then the board asks again."""
         from c2m_tui.core.rest import cancel_jobs
-        from c2m_tui.tui.screens.page_viewer import session_rest_client
 
         box = self.query_one("#status-cancel", Static)
         box.update(f"Cancelling {len(jobs)} job(s)…")
         box.set_classes("")
         box.display = True
         try:
-            rest = session_rest_client(self.app.session)  # the proof's client: the same REST host
+            rest = self.app.session.rest_client()
             async with rest:
                 await cancel_jobs(rest, jobs, on_job=lambda outcome: self.post_message(self.Cancelled(outcome)))
         except Exception as err:  # noqa: BLE001 - credentials, unreachable, no REST host: said, then refreshed

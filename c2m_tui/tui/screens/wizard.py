@@ -457,10 +457,9 @@ class WizardScreen(Screen):
 
         from c2m_tui.core.errors import describe
         from c2m_tui.core.pricing import Quote, estimate_for
-        from c2m_tui.tui.screens.page_viewer import session_rest_client
 
         async def ask():
-            rest = session_rest_client(self.app.session)  # the status board's proof uses the same
+            rest = self.app.session.rest_client()
             async with rest:
                 return await estimate_for(rest, xml)
 
