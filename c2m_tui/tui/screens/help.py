@@ -23,6 +23,7 @@ SCREENS = (
     ("Wizard step 3: jump to a section", "c2m_tui.tui.widgets.jobs_step", "JobsStep"),
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
+    ("Address list: edit a row", "c2m_tui.tui.screens.row_edit", "RowEditScreen"),
     ("Address list: replace or add", "c2m_tui.tui.screens.replace_or_add", "ReplaceOrAddScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),
     ("Leaving during an upload", "c2m_tui.tui.screens.leave_during_call", "LeaveDuringCallScreen"),
