@@ -38,5 +38,6 @@ def test_generate_writes_every_screen(tmp_path):
     assert "Delivered" in svg_text(out / "tracking.svg")
     assert "INK IN THE ZONE" in svg_text(out / "preview-zone-flagged.svg")
     assert "sample-letters.pdf · page 1 of" in svg_text(out / "wizard-4-review.svg")
+    assert "row 5 (Ann Lee) fixed by hand" in svg_text(out / "addresses-problems.svg")
     # the committed screenshots are the same set
     assert {p.stem for p in (REPO / "screenshots").glob("*.svg")} == EXPECTED
