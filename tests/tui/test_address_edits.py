@@ -163,6 +163,8 @@ async def test_the_next_import_of_the_same_columns_starts_from_the_last_choices(
         await focus_on(pilot, kinds)
         await pilot.press("a")  # keep -> skip: no foreign mail this time
         assert problems.policy["international"] == "skip"
+        await wait_for(pilot, lambda: "^r Defaults" in "".join(str(k.render()) for k in problems.query("FooterKey")),
+                       what="ctrl+r offered once a choice differs from the defaults")
         kinds.move_cursor(row=column(kinds, "kind").index("missing-city"))
         await edit_highlighted_row(pilot)
         await pilot.press(*"Reno", "enter")  # a hand edit: kept for this file only
@@ -175,7 +177,8 @@ async def test_the_next_import_of_the_same_columns_starts_from_the_last_choices(
         second = reordered_copy(first, tmp_path / "april.csv", city="Cambridge")
         screen = await open_mapping(pilot, wizard, second)
         facts = text(screen.query_one("#mapping-facts"))
-        assert USING_REMEMBERED in facts and "ctrl+r: start from the guess" in facts
+        assert USING_REMEMBERED in facts
+        assert "^r Use the guess" in "".join(str(k.render()) for k in screen.query("FooterKey"))
         assert screen.query_one("#map-name", Select).value == ("First Name", "Last Name")
         await pilot.press("ctrl+o")
         problems = await problems_ready(pilot)
@@ -187,6 +190,8 @@ async def test_the_next_import_of_the_same_columns_starts_from_the_last_choices(
         await pilot.press("ctrl+r")  # the way back to the defaults
         await wait_for(pilot, lambda: problems.policy["international"] == "keep", what="the defaults")
         assert "back to the default choices" in text(note)
+        footer = lambda: "".join(str(k.render()) for k in problems.query("FooterKey"))  # noqa: E731
+        await wait_for(pilot, lambda: "Defaults" not in footer(), what="ctrl+r gone: nothing left to reset")
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: app.screen is wizard, what="the wizard")
 

@@ -112,7 +112,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         Binding("escape", "cancel", "Cancel", id="address-mapping.cancel"),
         Binding("ctrl+o", "accept", "OK", id="address-mapping.ok"),
         Binding("f2", "accept", "OK", show=False, id="address-mapping.ok-alias"),
-        Binding("ctrl+r", "start_from_guess", "The guess", id="address-mapping.reset"),
+        Binding("ctrl+r", "start_from_guess", "Use the guess", id="address-mapping.reset"),
     ]
 
     def __init__(self, path: Path, *, start: Mapping | None = None) -> None:
@@ -215,7 +215,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         encoding = f", {facts.encoding}" if facts.encoding else ""
         lines = [f"{facts.kind.upper()}{encoding} · {len(facts.headers)} columns · looks like: {facts.source}"]
         if self.remembered is not None:
-            lines.append(f"{USING_REMEMBERED} · ctrl+r: start from the guess")
+            lines.append(USING_REMEMBERED)  # one line at 80 columns; the footer has ctrl+r
         if facts.warning:  # before the notes: the panel shows four lines
             lines.append(f"warning: {facts.warning}")
         lines += [f"note: {n}" for n in facts.notes]

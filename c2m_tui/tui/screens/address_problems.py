@@ -108,9 +108,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             return ""
         if memory.warning:
             return memory.warning
-        if not memory.found:
-            return ""
-        return USING_REMEMBERED + (" · ctrl+r: the defaults" if self.policy != resolve_policy(None) else "")
+        return USING_REMEMBERED if memory.found else ""  # one line at 80 columns; the footer has ctrl+r
 
     def _note(self, text: str, classes: str = "hint") -> None:
         note = self.query_one("#problems-note", Static)
