@@ -337,8 +337,12 @@ async def address_screens(shots: Shots, session) -> None:
             screen = AddressProblemsScreen(contacts, mapping)
             app.push_screen(screen)
             await until(pilot, lambda: screen.scans >= 1, "the check")
-            await pilot.press("down")  # a kind with a fix on offer
-            await until(pilot, lambda: screen.highlighted_kind() == "state-name", "the state kind")
+            await until(pilot, lambda: screen.highlighted_kind() == "missing-city", "the city kind")
+            await pilot.press("e")  # Ann Lee's row has no city: typed by hand, it is imported
+            await until(pilot, lambda: type(app.screen).__name__ == "RowEditScreen", "the row editor")
+            await pilot.press(*"Reno", "enter")
+            await until(pilot, lambda: app.screen is screen and screen.highlighted_kind() == "hand-edit",
+                        "the row fixed by hand")
             shots.save(app, "addresses-problems")
             app.pop_screen()
 

@@ -41,5 +41,6 @@ def test_generate_writes_every_screen(tmp_path):
     estimate = svg_text(out / "wizard-4-review-estimate.svg")  # the simulator's price table, two groups
     assert "Price group 2" in estimate and "1 international" in estimate and "After this batch" in estimate
     assert "Estimated" in svg_text(out / "wizard-5-confirm.svg")
+    assert "row 5 (Ann Lee) fixed by hand" in svg_text(out / "addresses-problems.svg")
     # the committed screenshots are the same set
     assert {p.stem for p in (REPO / "screenshots").glob("*.svg")} == EXPECTED

@@ -43,18 +43,45 @@ def test_address_mapping(snap_compare, contacts, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-@SIZES
-def test_address_problems(snap_compare, contacts, size):
+def problems_app(contacts):
+    """The app with the problems screen of ``contacts`` (its guessed columns) pushed."""
     from c2m_tui.core.addresses import guess_mapping, open_table, preview
 
     headers = open_table(contacts).info.headers
     mapping = guess_mapping(headers, [r for _, r in preview(contacts, 10).rows]).mapping
     app = app_on(FIXED_URL)
     app.call_later(lambda: app.push_screen(AddressProblemsScreen(contacts, mapping)))
+    return app
+
+
+@SIZES
+def test_address_problems(snap_compare, contacts, size):
+    app = problems_app(contacts)
 
     async def ready(pilot):
         await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans, what="scan")
         await pilot.press("down")  # the ZIP kind, with its row
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@SIZES
+def test_address_row_edit(snap_compare, contacts, size):
+    """Row 4 (Ann Lee, no city) opened for editing from the problems screen, the city typed."""
+    from c2m_tui.tui.screens.row_edit import RowEditScreen
+
+    app = problems_app(contacts)
+
+    async def ready(pilot):
+        await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans, what="scan")
+        await pilot.press("e")  # missing-city is highlighted, with row 4
+        editor = await wait_for(pilot, lambda: isinstance(app.screen, RowEditScreen) and app.screen, what="editor")
+        await pilot.press(*"Reno")
+        await wait_for(pilot, lambda: "No problem left" in str(editor.query_one("#row-edit-check").render()),
+                       what="the check")
+        for field in editor.query("Input"):
+            field.cursor_blink = False
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

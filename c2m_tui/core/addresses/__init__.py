@@ -9,10 +9,14 @@ Typical use (what ``c2m-tui build-xml`` does)::
     plan = PagePlan(pdf_pages=pdf_info(pdf).pages, same_pages=(1, 2))
     result = build_batch_file(table, guess.mapping, plan, "out.xml", pdf_filename="letters.pdf",
                               policy={"state-name": "fix"})
+
+Hand edits of single rows (edits.py: row 8's missing city, typed) go to the checker as ``edits``;
+the choices of the last import of the same columns are kept by remembered.py.
 """
 
 from .build import BuildResult, ImportResult, build_batch_file, import_addresses, scan_rows
 from .checks import KINDS, AddressChecker, CheckedRow, CheckReport, KindInfo, RowProblem, resolve_policy
+from .edits import EDITABLE_FIELDS, check_edited_row, edit_from, find_row, row_as_read
 from .mapping import (
     TARGET_LABELS,
     TARGETS,
@@ -39,6 +43,7 @@ from .pages import (
     same_pages_warning,
 )
 from .reader import AddressTable, Preview, Row, TableInfo, iter_rows, open_table, preview
+from .remembered import USING_REMEMBERED, Remembered, recall_choices, remember_choices
 
 __all__ = [
     "AddressChecker", "AddressTable", "BuildResult", "CheckReport", "CheckedRow", "ImportResult", "KINDS",
@@ -47,4 +52,6 @@ __all__ = [
     "import_addresses", "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table",
     "parse_map_option", "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy",
     "save_mapping", "scan_rows", "PlanProposal", "merge_ranges", "propose_plan", "same_pages_warning",
+    "EDITABLE_FIELDS", "check_edited_row", "edit_from", "find_row", "row_as_read",
+    "USING_REMEMBERED", "Remembered", "recall_choices", "remember_choices",
 ]

@@ -57,10 +57,12 @@ class ImportResult:
 
 def import_addresses(path: str | Path, *, mapping: MappingABC[str, object] | None = None,
                      policy: MappingABC[str, str] | None = None, sheet: str | None = None,
-                     max_rows: int = 10_000) -> ImportResult:
+                     max_rows: int = 10_000, edits: MappingABC[int, MappingABC[str, str]] | None = None,
+                     ) -> ImportResult:
     """Read, map (guessed when ``mapping`` is None) and check a list, keeping the accepted
     Addresses in a list: for forms that show every recipient. Longer lists raise InputError
-    pointing to the streaming way (``build_batch_file``), which has no such limit."""
+    pointing to the streaming way (``build_batch_file``), which has no such limit. ``edits``
+    are hand edits of rows (row number -> {field: value}, see edits.py)."""
     table = open_table(path, sheet=sheet)
     notes = list(table.info.notes)
     if mapping is None:
@@ -70,7 +72,7 @@ def import_addresses(path: str | Path, *, mapping: MappingABC[str, object] | Non
     else:
         source = "given"
     checked_mapping = check_mapping(mapping, table.info.headers)
-    checker = AddressChecker(checked_mapping, policy)
+    checker = AddressChecker(checked_mapping, policy, edits=edits)
     addresses: list[Address] = []
     positions: list[int] = []
     for position, checked in enumerate(checker.check_rows(table.rows())):
@@ -85,9 +87,10 @@ def import_addresses(path: str | Path, *, mapping: MappingABC[str, object] | Non
 
 
 def scan_rows(table: AddressTable, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,
-              *, progress: Callable[[int], None] | None = None, every: int = 1000) -> CheckReport:
+              *, progress: Callable[[int], None] | None = None, every: int = 1000,
+              edits: MappingABC[int, MappingABC[str, str]] | None = None) -> CheckReport:
     """Check every row without writing anything (the TUI's "problems" view); streams."""
-    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy)
+    checker = AddressChecker(check_mapping(mapping, table.info.headers), policy, edits=edits)
     for n, _ in enumerate(checker.check_rows(table.rows()), 1):
         if progress is not None and n % every == 0:
             progress(n)

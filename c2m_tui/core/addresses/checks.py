@@ -23,7 +23,8 @@ from c2m_tui.core.errors import UsageError
 from c2m_tui.core.models import Address
 from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
 
-from .mapping import ADDRESS_PARTS, TARGETS, AddressFallback, address_fallback, columns_of
+from .edits import apply_edit, clean_edit
+from .mapping import ADDRESS_PARTS, TARGET_LABELS, TARGETS, AddressFallback, address_fallback, columns_of
 from .seen import FirstSeen
 
 
@@ -35,6 +36,9 @@ class KindInfo:
 
 
 KINDS: dict[str, KindInfo] = {
+    # not found by a check: a row the person edited by hand (edits.py) that then passed every check;
+    # first, because what the person did comes first in a summary
+    "hand-edit": KindInfo("fixed by hand: your edit of the row", ("fix",), "fix"),
     "missing-name": KindInfo("no name and no organization", ("skip", "keep"), "skip"),
     "missing-street": KindInfo("no street address", ("skip", "keep"), "skip"),
     "missing-city": KindInfo("no city", ("skip", "keep"), "skip"),
@@ -145,11 +149,15 @@ class CheckReport:
 
 class AddressChecker:
     """Turns mapped rows into Addresses. One checker per pass over the list (it remembers the
-    recipients it has seen, to find duplicates); its ``report`` collects the problems."""
+    recipients it has seen, to find duplicates); its ``report`` collects the problems.
+    ``edits`` (row number -> {field: value}, see edits.py) are the person's hand edits: put into
+    those rows before they are checked."""
 
     def __init__(self, mapping: MappingABC[str, object], policy: MappingABC[str, str] | None = None,
-                 report: CheckReport | None = None) -> None:
+                 report: CheckReport | None = None, *,
+                 edits: MappingABC[int, MappingABC[str, str]] | None = None) -> None:
         self.policy = resolve_policy(policy)
+        self._edits = {int(n): clean_edit(e) for n, e in edits.items() if e} if edits else None
         self.report = report if report is not None else CheckReport()
         self._columns = {t: columns_of(mapping.get(t)) for t in TARGETS}  # type: ignore[arg-type]
         self._labels = {t: " + ".join(cols) for t, cols in self._columns.items()}
@@ -229,13 +237,17 @@ class AddressChecker:
     def check(self, number: int, row: MappingABC[str, str]) -> CheckedRow:
         v = self._extract(row)
         self.report.rows_read += 1
+        edited = None
+        if self._edits is not None and number in self._edits:  # one dict lookup: rows are many, edits few
+            tidy(v)  # the edit was typed over the row as read (edits.row_as_read), street lines spread
+            edited = apply_edit(v, self._edits[number])
         used: list[RowProblem] = []
         if not v["address1"] and (self._fallback is None or self._fallback.columns or self._fallback.po_box):
             used = self._use_fallback(number, row, v)
         found: list[tuple[str, str, str, str, str | None]] = []  # kind, field, value, message, fix
         joined = "".join(v.values())
         if "\n" in joined or "\r" in joined or "\t" in joined:
-            _tidy(v)
+            tidy(v)
         if _BAD_CHAR.search(joined):
             for target in _ADDRESS_FIELDS:
                 value = v[target]
@@ -296,6 +308,13 @@ class AddressChecker:
             skipped = self._check_duplicates(number, v, later)
             if later:
                 problems = [*problems, *later]
+        if edited and not skipped:  # still wrong, its problems say so; passed, it was fixed by hand
+            who = v["name"] or v["organization"]
+            problems = [*(RowProblem(number, "hand-edit", target, self._labels.get(target, ""), old,
+                                     f"{TARGET_LABELS[target]} typed by hand"
+                                     + (f" (the file has {old!r})" if old else " (empty in the file)"),
+                                     "fixed", new, who)
+                          for target, old, new in edited), *problems]
         report = self.report
         for p in problems:
             report.add(p)
@@ -410,7 +429,7 @@ def _clean(value: str) -> str:
     return " ".join(_BAD_CHAR.sub(" ", value).split()) if _BAD_CHAR.search(value) else value
 
 
-def _tidy(v: dict[str, str]) -> None:
+def tidy(v: dict[str, str]) -> None:
     """Spread multi-line street cells over address1..3; flatten line breaks anywhere else."""
     street = (v["address1"], v["address2"], v["address3"])
     if any("\n" in s or "\r" in s for s in street):

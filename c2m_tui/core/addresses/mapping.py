@@ -33,6 +33,9 @@ TARGET_LABELS: dict[str, str] = {
 }
 
 MAPPINGS_FILE = "address-mappings.json"
+# the key of that file under which the choices of the last imports are kept (remembered.py);
+# never a mapping's name
+REMEMBERED_KEY = "(last imports)"
 
 
 def _norm(header: str) -> str:
@@ -287,7 +290,8 @@ def parse_map_option(text: str, headers: Iterable[str]) -> tuple[str, list[str]]
 # ``c2m_tui.config.paths.mappings_file()``): the core is told where, it never looks it up.
 
 
-def _read_all(path: Path) -> dict[str, Mapping]:
+def read_store(path: Path) -> dict:
+    """The whole file (named mappings and remembered choices); InputError when it is unreadable."""
     if not path.exists():
         return {}
     try:
@@ -296,7 +300,11 @@ def _read_all(path: Path) -> dict[str, Mapping]:
         raise InputError(f"{path}: saved mappings are unreadable ({err})") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: saved mappings are not a JSON object")
-    return {str(k): v for k, v in data.items() if isinstance(v, dict)}
+    return data
+
+
+def _read_all(path: Path) -> dict[str, Mapping]:
+    return {str(k): v for k, v in read_store(path).items() if isinstance(v, dict) and k != REMEMBERED_KEY}
 
 
 def list_mappings(store: Path) -> list[str]:
@@ -319,25 +327,28 @@ def save_mapping(store: Path, name: str, mapping: MappingABC[str, object]) -> Pa
     name = name.strip()
     if not name:
         raise UsageError("a saved mapping needs a name")
+    if name == REMEMBERED_KEY:
+        raise UsageError(f"{name!r} is where the last imports' choices are kept: choose another name")
     for target in mapping:
         if target not in TARGETS:
             raise UsageError(f"unknown address field {target!r}: use one of {', '.join(TARGETS)}")
-    saved = _read_all(store)
+    saved = read_store(store)
     saved[name] = {t: (v if isinstance(v, str) else list(v)) for t, v in mapping.items()}  # type: ignore[arg-type]
-    return _write_all(store, saved)
+    return write_store(store, saved)
 
 
 def delete_mapping(store: Path, name: str) -> bool:
     """Forget a saved mapping; False if there was none by that name."""
-    saved = _read_all(store)
-    if name not in saved:
+    saved = read_store(store)
+    if name == REMEMBERED_KEY or not isinstance(saved.get(name), dict):
         return False
     del saved[name]
-    _write_all(store, saved)
+    write_store(store, saved)
     return True
 
 
-def _write_all(path: Path, saved: dict) -> Path:
+def write_store(path: Path, saved: dict) -> Path:
+    """Write the whole file atomically, readable by its owner only."""
     with atomic_write(path, text=True, mode=0o600) as out:
         json.dump(saved, out.file, indent=2, ensure_ascii=False, sort_keys=True)
         out.file.write("\n")

@@ -3,7 +3,10 @@
 Opened from the wizard's recipients step. The file is read in a thread (its facts, the first
 rows and the guessed mapping come from core.addresses); the person corrects the guess with one
 Select per target field, watches the first rows as they would be mailed, may save the mapping by
-name or apply a saved one, and accepts. Dismisses with the mapping (core's plain dict) or None.
+name or apply a saved one, and accepts. A file whose columns were imported before starts from the
+mapping of that import (core.addresses.remembered), saying so in one line; ctrl+r starts from the
+guess instead. Dismisses with the mapping (core's plain dict) or None; ``remembered`` is what
+was recalled and still applies (the problems screen starts from its choices).
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import (
     TARGET_LABELS,
     TARGETS,
+    USING_REMEMBERED,
     AddressChecker,
     Mapping,
+    Remembered,
     check_mapping,
     guess_mapping,
     list_mappings,
     load_mapping,
     preview,
+    recall_choices,
     save_mapping,
 )
 from c2m_tui.core.errors import C2MError
@@ -56,19 +62,35 @@ class FileFacts:
     mapping: Mapping
     source: str
     saved: list[str]
+    guess: Mapping  # what the headers look like, whatever the screen starts from
+    remembered: Remembered | None = None  # the last import of these columns (None: not looked up)
+    warning: str = ""  # the saved-mappings file could not be used: one line
 
 
 def read_facts(path: Path, start: Mapping | None = None) -> FileFacts:
-    """Everything the screen shows first (runs in a thread: it reads the file)."""
+    """Everything the screen shows first (runs in a thread: it reads the file). Without ``start``
+    the mapping remembered for these columns is used; a damaged saved file is one note, never
+    a failure."""
     head = preview(path, GUESS_ROWS)
     info = head.info
     guess = guess_mapping(info.headers, [row for _, row in head.rows])
     notes = list(info.notes) + list(guess.notes)
     mapping, source = guess.mapping, guess.source
+    remembered = None
     if start is not None:
         mapping, source = check_mapping(start, info.headers), "your earlier choice"
+    else:
+        remembered = recall_choices(mappings_file(), info.headers)
+        if remembered.mapping is not None:
+            mapping = remembered.mapping
+    warning = remembered.warning if remembered else ""
+    try:
+        saved = list_mappings(mappings_file())
+    except C2MError as err:  # said once: recall_choices read the same file
+        saved = []
+        warning = warning or f"{err}; no saved mappings to offer"
     return FileFacts(info.kind, info.encoding, list(info.headers), notes, head.rows[:PREVIEW_ROWS], mapping,
-                     source, list_mappings(mappings_file()))
+                     source, saved, guess.mapping, remembered, warning)
 
 
 def column_choice(value: str | list[str] | None) -> str | tuple[str, ...] | None:
@@ -90,6 +112,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         Binding("escape", "cancel", "Cancel", id="address-mapping.cancel"),
         Binding("ctrl+o", "accept", "OK", id="address-mapping.ok"),
         Binding("f2", "accept", "OK", show=False, id="address-mapping.ok-alias"),
+        Binding("ctrl+r", "start_from_guess", "Use the guess", id="address-mapping.reset"),
     ]
 
     def __init__(self, path: Path, *, start: Mapping | None = None) -> None:
@@ -98,6 +121,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
         self.start = start  # the mapping chosen before (back from the problems screen)
         self.facts: FileFacts | None = None
         self.mapping: Mapping = {}
+        self.remembered: Remembered | None = None  # recalled for these columns and still in use
 
     def compose(self) -> ComposeResult:
         with Vertical(id="mapping-dialog"):
@@ -150,12 +174,9 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
 
     def _show_facts(self, facts: FileFacts) -> None:
         self.facts = facts
-        encoding = f", {facts.encoding}" if facts.encoding else ""
-        lines = [f"{facts.kind.upper()}{encoding} · {len(facts.headers)} columns · looks like: {facts.source}"]
-        lines += [f"note: {n}" for n in facts.notes]
-        panel = self.query_one("#mapping-facts", Static)
-        panel.update("\n".join(lines))
-        panel.set_classes("warning-text" if facts.notes else "hint")
+        if facts.remembered is not None and facts.remembered.found:
+            self.remembered = facts.remembered
+        self._say_facts()
         self._fill_selects(facts.mapping)
         saved = self.query_one("#map-saved", Select)
         saved.set_options([(name, name) for name in facts.saved])
@@ -187,6 +208,38 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
                 choice = column_choice(mapping.get(target))
                 select.value = choice if choice is not None else Select.NULL
                 select.disabled = False
+
+    def _say_facts(self) -> None:
+        facts = self.facts
+        assert facts is not None
+        encoding = f", {facts.encoding}" if facts.encoding else ""
+        lines = [f"{facts.kind.upper()}{encoding} · {len(facts.headers)} columns · looks like: {facts.source}"]
+        if self.remembered is not None:
+            lines.append(USING_REMEMBERED)  # one line at 80 columns; the footer has ctrl+r
+        if facts.warning:  # before the notes: the panel shows four lines
+            lines.append(f"warning: {facts.warning}")
+        lines += [f"note: {n}" for n in facts.notes]
+        panel = self.query_one("#mapping-facts", Static)
+        panel.update("\n".join(lines))
+        panel.set_classes("warning-text" if facts.notes or facts.warning else "hint")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_from_guess":  # only when the screen started from a remembered mapping
+            return self.remembered is not None
+        return True
+
+    def action_start_from_guess(self) -> None:
+        """Forget the last import's choices for this one: the guessed mapping, the default actions."""
+        if self.facts is None or self.remembered is None:
+            return
+        self.remembered = None
+        self._fill_selects(self.facts.guess)
+        self.mapping = self.current_mapping()
+        self._refresh_preview()
+        self._say_facts()
+        self.app.notify("Started from the guessed columns; the problems screen starts from the defaults.",
+                        title="Columns")
 
     # ------------------------------------------------------------------ the live preview
 

@@ -4,7 +4,13 @@ Every row is checked in a thread (core.addresses.scan_rows, streaming, with prog
 table has one line per problem kind with its count and the chosen action (only the actions the
 kind allows, cycled with a key), the lower one lists the rows of the highlighted kind. Changing
 an action checks the list again, because fixing or skipping a row changes what is a duplicate.
-Dismisses with the policy (kind -> action, for core's checker) or None.
+
+A problem row can be edited by hand (e, or enter on it: RowEditScreen): the whole list is then
+checked again with the edits (core's checker applies them), and the row is "fixed by hand" or shows
+its new problem. The edits stay in ``edits`` for this import only; the file is never written.
+The choices may start from those remembered for the last import of the same columns
+(core.addresses.remembered), which the screen says in one line; ctrl+r goes back to the defaults.
+Dismisses with the policy (kind -> action, for core's checker) or None; the caller reads ``edits``.
 """
 
 from __future__ import annotations
@@ -18,7 +24,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
-from c2m_tui.core.addresses import KINDS, CheckReport, Mapping, open_table, resolve_policy, scan_rows
+from c2m_tui.core.addresses import (
+    EDITABLE_FIELDS,
+    KINDS,
+    USING_REMEMBERED,
+    CheckReport,
+    Mapping,
+    Remembered,
+    RowProblem,
+    find_row,
+    open_table,
+    resolve_policy,
+    scan_rows,
+)
 from c2m_tui.tui.screens._common import failure_text
 from c2m_tui.tui.widgets.key_footer import KeyFooter
 
@@ -32,26 +50,37 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Back", id="address-problems.cancel"),
         Binding("a", "cycle_action", "Change action", id="address-problems.cycle"),
+        Binding("e", "edit_row", "Edit row", id="address-problems.edit"),
+        Binding("ctrl+r", "reset", "Defaults", id="address-problems.reset"),
         Binding("ctrl+o", "accept", "OK: import", id="address-problems.ok"),
         Binding("f2", "accept", "OK: import", show=False, id="address-problems.ok-alias"),
     ]
 
-    def __init__(self, path: Path, mapping: Mapping, *, policy: dict[str, str] | None = None) -> None:
+    def __init__(self, path: Path, mapping: Mapping, *, policy: dict[str, str] | None = None,
+                 edits: dict[int, dict[str, str]] | None = None, remembered: Remembered | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.mapping = mapping
-        self.policy = resolve_policy(policy)  # every kind's action, the defaults to start with
+        self.remembered = remembered
+        if policy is None and remembered is not None and remembered.found:
+            policy = remembered.policy
+        self.policy = resolve_policy(policy)  # every kind's action: given, remembered, or the defaults
+        self.edits: dict[int, dict[str, str]] = dict(edits or {})  # row number -> {field: value}, by hand
         self.report: CheckReport | None = None
         self.scans = 0  # finished checks (the tests wait on it)
         self._timer = None
+        self._listed: list[RowProblem] = []  # the problems in the rows table, in its order
+        self._last_edit: int | None = None  # the row edited last: its outcome is said after the check
+        self._focus_row: int | None = None  # the row the rows table's cursor is put on
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problems-dialog"):
             yield Static(f"Problems in {self.path.name}", id="problems-title", markup=False)
             yield Static("Checking the rows…", id="problems-summary", markup=False)
+            yield Static("", id="problems-note", markup=False)  # where the choices came from; an edit's outcome
             yield DataTable(id="problem-kinds", cursor_type="row")
             yield DataTable(id="problem-rows", cursor_type="row", zebra_stripes=True)
-            yield Static("a or enter: change the action of the highlighted kind · ctrl+o or f2: import",
+            yield Static("a/enter: change the kind's action · e: edit the row · ctrl+o/f2: import",
                          classes="hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK: import", id="problems-ok", variant="primary", disabled=True, compact=True)
@@ -69,17 +98,32 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         for key, title in (("row", "Row"), ("who", "Name"), ("column", "Column"), ("value", "Value"),
                            ("done", "Done"), ("message", "Problem")):
             rows.add_column(title, key=key)
+        self._note(self._memory_line(), "warning-text" if self.remembered and self.remembered.warning else "hint")
         kinds.focus()
         self.scan()
+
+    def _memory_line(self) -> str:
+        memory = self.remembered
+        if memory is None:
+            return ""
+        if memory.warning:
+            return memory.warning
+        return USING_REMEMBERED if memory.found else ""  # one line at 80 columns; the footer has ctrl+r
+
+    def _note(self, text: str, classes: str = "hint") -> None:
+        note = self.query_one("#problems-note", Static)
+        note.update(text)
+        note.set_classes(classes)
+        note.display = bool(text)
 
     # ------------------------------------------------------------------ checking (thread)
 
     @work(group="address-scan", thread=True, exclusive=True, exit_on_error=False)
     def scan(self) -> None:
-        policy = dict(self.policy)
+        policy, edits = dict(self.policy), dict(self.edits)
         try:
             table = open_table(self.path)
-            report = scan_rows(table, self.mapping, policy,
+            report = scan_rows(table, self.mapping, policy, edits=edits,
                                progress=lambda n: self.app.call_from_thread(self._progress, n))
         except Exception as err:  # a bug must show too, not leave the screen waiting forever
             self.app.call_from_thread(self._failed, failure_text(err, self.path))
@@ -105,6 +149,9 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         summary.update(text)
         summary.set_classes("warning-text" if skipped else "ok-text")
         self._fill_kinds(report)
+        if self._last_edit is not None:
+            self._say_edit_outcome(report, self._last_edit)
+            self._last_edit = None  # said once: changing an action later does not move the cursor back
         self.query_one("#problems-ok", Button).disabled = report.rows_accepted == 0
 
     def _counts(self, report: CheckReport) -> dict[str, int]:
@@ -124,6 +171,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         for kind in present:
             cells = (kind, str(counts[kind]), ACTION_WORDS[self.policy[kind]], " · ".join(KINDS[kind].actions),
                      KINDS[kind].label)
+            if kind == "hand-edit":  # not a choice: the person's own edits, changed with e
+                cells = (kind, cells[1], "by hand", "e: edit again", cells[4])
             if kind in table.rows:
                 for column, value in zip(("kind", "count", "action", "choices", "label"), cells):
                     table.update_cell(kind, column, value)
@@ -134,16 +183,24 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
     def _fill_rows(self) -> None:
         rows = self.query_one("#problem-rows", DataTable)
         rows.clear()
+        self._listed = []
         kind = self.highlighted_kind()
         if self.report is None or kind is None:
             return
         problems = [p for p in self.report.problems if p.kind == kind]
-        for p in problems[:MAX_LISTED]:
+        self._listed = problems[:MAX_LISTED]
+        for p in self._listed:
             done = f"fixed to {p.fixed_value}" if p.action == "fixed" else p.action
-            rows.add_row(str(p.row), p.who, p.column, p.value, done, p.message)
+            if p.kind == "hand-edit":
+                done = f"typed {p.fixed_value}"
+            rows.add_row(f"{p.row} ✎" if p.row in self.edits else str(p.row), p.who, p.column, p.value, done,
+                         p.message)
         if len(problems) > MAX_LISTED:
             rows.add_row("…", "", "", "", "", f"and {len(problems) - MAX_LISTED:,} more rows of this kind")
         rows.border_title = f"Rows with {kind} ({len(problems):,})"
+        at = next((i for i, p in enumerate(self._listed) if p.row == self._focus_row), None)
+        if at is not None:
+            rows.move_cursor(row=at)
 
     def highlighted_kind(self) -> str | None:
         table = self.query_one("#problem-kinds", DataTable)
@@ -162,20 +219,103 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         if kind is None:
             return
         actions = KINDS[kind].actions
+        if len(actions) == 1:  # nothing to choose (a hand edit, a page range the PDF lacks)
+            return
         self.policy[kind] = actions[(actions.index(self.policy[kind]) + 1) % len(actions)]
         self.query_one("#problem-kinds", DataTable).update_cell(kind, "action", ACTION_WORDS[self.policy[kind]])
+        self.refresh_bindings()
         self.query_one("#problems-ok", Button).disabled = True  # until the new check is in
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(RESCAN_DELAY, self._rescan)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reset":  # shown only when there is something to reset
+            return self.policy != resolve_policy(None)
+        return True
+
+    def action_reset(self) -> None:
+        """Every kind back to its default action (the remembered or chosen ones are dropped)."""
+        if self.policy == resolve_policy(None):
+            return
+        self.policy = resolve_policy(None)
+        self.remembered = None
+        self._note("back to the default choices")
+        self.refresh_bindings()
+        self.query_one("#problems-ok", Button).disabled = True
+        self._rescan()
+
     def _rescan(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         self.scan()
 
     @on(DataTable.RowSelected, "#problem-kinds")
     def _kind_selected(self) -> None:
         self.action_cycle_action()  # enter on a kind changes it too
+
+    # ------------------------------------------------------------------ editing a row by hand
+
+    def highlighted_problem(self) -> RowProblem | None:
+        rows = self.query_one("#problem-rows", DataTable)
+        if not rows.row_count or rows.cursor_row >= len(self._listed):
+            return None  # no rows, or the "… more rows" line
+        return self._listed[rows.cursor_row]
+
+    @on(DataTable.RowSelected, "#problem-rows")
+    def action_edit_row(self) -> None:
+        problem = self.highlighted_problem()
+        if problem is None:
+            return
+        self.read_row(problem.row, problem.field if problem.field in EDITABLE_FIELDS else None)
+
+    @work(group="address-row", thread=True, exclusive=True, exit_on_error=False)
+    def read_row(self, number: int, focus_field: str | None) -> None:
+        try:
+            row = find_row(open_table(self.path), number)
+        except Exception as err:  # the file changed or went away since the check: say so
+            self.app.call_from_thread(self._note, failure_text(err, self.path), "error-text")
+        else:
+            self.app.call_from_thread(self._open_editor, number, row, focus_field)
+
+    def _open_editor(self, number: int, row: dict[str, str], focus_field: str | None) -> None:
+        from c2m_tui.tui.screens.row_edit import RowEditScreen
+
+        editor = RowEditScreen(number, row, self.mapping, dict(self.policy), edit=self.edits.get(number),
+                               focus_field=focus_field)
+        self.app.push_screen(editor, lambda edit: self._edited(number, edit))
+
+    def _edited(self, number: int, edit: dict[str, str] | None) -> None:
+        """The edit is kept for this import and the whole list checked again with it."""
+        if edit is None:
+            return
+        if edit:
+            self.edits[number] = edit
+        else:
+            self.edits.pop(number, None)
+        self._last_edit = self._focus_row = number
+        self.query_one("#problems-ok", Button).disabled = True
+        self._rescan()
+
+    def _say_edit_outcome(self, report: CheckReport, number: int) -> None:
+        """One line: fixed by hand, or what is still wrong; the kinds cursor moves to where the row is."""
+        mine = [p for p in report.problems if p.row == number]
+        wrong = [p for p in mine if p.action == "skipped"]
+        who = next((p.who for p in mine if p.who), "")
+        label = f"row {number}" + (f" ({who})" if who else "")
+        problem = f"{wrong[0].message} ({wrong[0].kind}: row skipped)" if wrong else ""
+        if number not in self.edits:
+            self._note(f"{label}: back to the file's values" + (f": {problem}" if problem else ""))
+        elif wrong:
+            self._note(f"{label} is still wrong: {problem}", "warning-text")
+        else:
+            self._note(f"{label} fixed by hand: it will be imported", "ok-text")
+        kind = (wrong or mine or [None])[0]
+        if kind is not None:
+            kinds = self.query_one("#problem-kinds", DataTable)
+            kinds.move_cursor(row=kinds.get_row_index(kind.kind))
+            self._fill_rows()
 
     # ------------------------------------------------------------------ closing
 

@@ -24,6 +24,7 @@ SCREENS = (
     ("Wizard step 3: the recipients", "c2m_tui.tui.widgets.jobs_form", "JobsForm"),
     ("Address list: columns", "c2m_tui.tui.screens.address_mapping", "AddressMappingScreen"),
     ("Address list: problems", "c2m_tui.tui.screens.address_problems", "AddressProblemsScreen"),
+    ("Address list: edit a row", "c2m_tui.tui.screens.row_edit", "RowEditScreen"),
     ("Address list: replace or add", "c2m_tui.tui.screens.replace_or_add", "ReplaceOrAddScreen"),
     ("Address check with Click2Mail", "c2m_tui.tui.screens.address_check", "AddressCheckScreen"),
     ("Submit confirmation", "c2m_tui.tui.screens.confirm_submit", "ConfirmSubmitScreen"),

@@ -77,22 +77,37 @@ def import_mapped(path: Path, mapping: dict, policy: dict) -> tuple[list[Address
 
 
 def guess_and_scan(path: Path):
-    """The guessed columns of a list and every row checked under the default policy: (mapping, report)."""
-    from c2m_tui.core.addresses import check_mapping, guess_mapping, open_table, preview, scan_rows
+    """The columns of a list (those of the last import of the same columns, else the guess) and
+    every row checked under that import's choices or the defaults: (mapping, remembered, report)."""
+    from c2m_tui.config.paths import mappings_file
+    from c2m_tui.core.addresses import check_mapping, guess_mapping, open_table, preview, recall_choices, scan_rows
 
     table = open_table(path)
     headers = table.info.headers
+    remembered = recall_choices(mappings_file(), headers)  # a damaged file: a warning, and the guess
+    if remembered.mapping is not None:
+        return remembered.mapping, remembered, scan_rows(table, remembered.mapping, remembered.policy)
     guess = guess_mapping(headers, [row for _, row in preview(path, 50).rows])
     mapping = check_mapping(guess.mapping, headers)
-    return mapping, scan_rows(table, mapping)
+    return mapping, remembered, scan_rows(table, mapping)
 
 
-def import_list(path: Path, mapping: dict, policy: dict | None):
-    """The accepted recipients and the report of what happened to every row: (addresses, report)."""
-    from c2m_tui.core.addresses import import_addresses as import_all
+def import_list(path: Path, mapping: dict, policy: dict | None, edits: dict | None = None):
+    """The accepted recipients and the report of what happened to every row, the hand edits
+    applied, and a line when the choices could not be remembered: (addresses, report, positions,
+    line). The mapping and policy are remembered for the next import of these columns (the edits
+    are not: they belong to this file)."""
+    from c2m_tui.config.paths import mappings_file
+    from c2m_tui.core.addresses import import_addresses as import_all, remember_choices
+    from c2m_tui.core.errors import C2MError
 
-    result = import_all(path, mapping=mapping, policy=policy or {}, max_rows=MAX_FORM_RECIPIENTS)
-    return result.addresses, result.report, result.positions
+    result = import_all(path, mapping=mapping, policy=policy or {}, max_rows=MAX_FORM_RECIPIENTS, edits=edits)
+    unremembered = ""
+    try:
+        remember_choices(mappings_file(), result.info.headers, result.mapping, policy)
+    except (C2MError, OSError) as err:  # never a reason not to import; said in the import's note
+        unremembered = f"your choices were not remembered: {err}"
+    return result.addresses, result.report, result.positions, unremembered
 
 
 def import_counts(name: str, report, duplicates: int = 0, mode: str = "replace") -> list[str]:
@@ -341,14 +356,20 @@ class JobsForm(Vertical):
         from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
         from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 
-        mapping = None
+        mapping = policy = remembered = None
+        edits: dict = {}  # hand edits, kept while the person goes back to the columns and on
         while True:
-            mapping = await self.app.push_screen_wait(AddressMappingScreen(path, start=mapping))
+            columns = AddressMappingScreen(path, start=mapping)
+            mapping = await self.app.push_screen_wait(columns)
             if mapping is None:
                 return
-            policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
-            if policy is not None:
-                await self._import_and_take(path, mapping, policy)
+            if columns.start is None:  # the first time: the columns screen looked up the last import
+                remembered = columns.remembered
+            problems = AddressProblemsScreen(path, mapping, policy=policy, edits=edits, remembered=remembered)
+            done = await self.app.push_screen_wait(problems)
+            policy, edits, remembered = problems.policy, problems.edits, problems.remembered
+            if done is not None:
+                await self._import_and_take(path, mapping, done, edits)
                 return
 
     @work(group="csv-map", exclusive=True, exit_on_error=False)
@@ -357,35 +378,45 @@ class JobsForm(Vertical):
         the problems screen opens first, so nobody is dropped without the person seeing it."""
         import asyncio
 
-        from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+        from c2m_tui.core.addresses import USING_REMEMBERED
         from c2m_tui.tui.screens._common import failure_text
+        from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 
         note = self.query_one("#csv-note", Static)
+        edits: dict = {}
+        said: list[str] = []  # where the choices came from, when no screen has said it
         if mapping is None:
             note.update(f"Checking {path.name}…")
             try:
-                mapping, report = await asyncio.to_thread(guess_and_scan, path)
+                mapping, remembered, report = await asyncio.to_thread(guess_and_scan, path)
             except Exception as err:  # C2MError, OSError, or a bug: one line, never a dead worker
                 note.update(failure_text(err, path))
                 return
+            policy = remembered.policy if remembered.found else None
             if report.problems:
-                policy = await self.app.push_screen_wait(AddressProblemsScreen(path, mapping))
+                problems = AddressProblemsScreen(path, mapping, remembered=remembered)
+                policy = await self.app.push_screen_wait(problems)
                 if policy is None:
                     note.update(f"{path.name}: not imported; the list is unchanged")
                     return
-        await self._import_and_take(path, mapping, policy)
+                edits = problems.edits
+            else:
+                said = [remembered.warning] if remembered.warning else [USING_REMEMBERED] if remembered.found else []
+        await self._import_and_take(path, mapping, policy, edits, said)
 
-    async def _import_and_take(self, path: Path, mapping: dict, policy: dict | None) -> None:
+    async def _import_and_take(self, path: Path, mapping: dict, policy: dict | None, edits: dict | None = None,
+                               said: list[str] | None = None) -> None:
         """Import with the chosen columns and actions; replace the list, or ask replace / add."""
         import asyncio
 
+        from c2m_tui.core.addresses import USING_REMEMBERED
         from c2m_tui.core.addresses.checks import merge_recipients
         from c2m_tui.tui.screens._common import failure_text
         from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
 
         note = self.query_one("#csv-note", Static)
         try:
-            rows, report, positions = await asyncio.to_thread(import_list, path, mapping, policy)
+            rows, report, positions, unremembered = await asyncio.to_thread(import_list, path, mapping, policy, edits)
         except Exception as err:
             note.update(failure_text(err, path))
             return
@@ -405,7 +436,10 @@ class JobsForm(Vertical):
             self.merge_rows = ({id(a): p for a, p in zip(rows, positions)}, report.rows_read)
             self.propose_plan()
         self.import_report = report
-        lines = import_counts(path.name, report, len(dropped), mode)
+        if said and said[0] != USING_REMEMBERED:
+            unremembered = ""  # the saved file's warning is said already: one line about it
+        lines = [*(said or []), *([unremembered] if unremembered else []),
+                 *import_counts(path.name, report, len(dropped), mode)]
         note.update("\n".join(lines[:8] + ([f"… and {len(lines) - 8} more"] if len(lines) > 8 else [])))
 
     # ------------------------------------------------------------------ the values
