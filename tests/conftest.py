@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -41,6 +42,10 @@ def app_home(tmp_path_factory, monkeypatch) -> Path:
     monkeypatch.setenv("C2M_TUI_HOME", str(home))
     for var in ("C2M_USERNAME", "C2M_PASSWORD", "C2M_THEME", "C2M_PROFILE", "C2M_SIM_USERS"):
         monkeypatch.delenv(var, raising=False)
+    # pytest-xdist's workers have COLUMNS=80 LINES=24: Textual takes them over the terminal's own size,
+    # so an app in a 100x30 tmux pane drew at 80x24 (and a subprocess's output would wrap at 80).
+    for var in ("COLUMNS", "LINES"):
+        monkeypatch.delenv(var, raising=False)
     # No desktop keyring in tests unless a test starts one: keyring's fail backend.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
@@ -55,6 +60,7 @@ class SimServer:
     username: str = "demo"
     password: str = "demo"
     log: list[str] = field(default_factory=list)
+    paused: bool = False
 
     @property
     def root(self) -> str:
@@ -65,7 +71,19 @@ class SimServer:
 
         return httpx.get(f"{self.root}/__sim__/state", timeout=10).json()
 
+    def pause(self) -> None:
+        """SIGSTOP the simulator: it answers nothing until ``resume()``, so a call it is holding (an
+        armed ``delay``) stays in flight for as long as a test needs, however busy the machine."""
+        os.kill(self.proc.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        if self.paused:
+            os.kill(self.proc.pid, signal.SIGCONT)
+            self.paused = False
+
     def stop(self) -> None:
+        self.resume()
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

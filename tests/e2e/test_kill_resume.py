@@ -4,7 +4,6 @@ submitted exactly once (the simulator's submit_count) and no batch on the server
 from __future__ import annotations
 
 import signal
-import time
 
 import pytest
 from tests.e2e.sendflow import arm, cli, make_batch_files, run_driver, sim_batches, wait_until
@@ -77,7 +76,8 @@ async def test_killed_send_is_finished_exactly_once(sim, tmp_path, app_home, ste
     assert f"STEP {step} {state}" in killed.stdout and "BATCH" not in killed.stdout
 
     if in_flight:  # let the server finish what it was doing with the dead client's request
-        time.sleep(DELAY_MS / 1000)
+        wait_until(lambda: any("[fault delay]" in line for line in list(sim.log)), timeout=30,
+                   what="the held call to end on the server")
         if step == "create":
             wait_until(lambda: len(sim_batches(sim)) == 1, what="the orphan create to land")
         if step == "submit":

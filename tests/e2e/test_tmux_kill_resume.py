@@ -22,9 +22,11 @@ from tests.e2e.tmux_harness import Tmux, tmux_env
 
 pytestmark = pytest.mark.realpart
 
-# The server holds the call this long before it handles it: time enough to see the call in flight and
-# kill the app, short enough that the held call ends (it still takes effect) before the batch is finished.
-DELAY_MS = 1500
+# The server holds the call this long before it handles it; once it has the call, the test pauses the
+# simulator (SIGSTOP) until the app is killed, so the call is in flight for as long as that takes on a busy
+# machine (1.5 s without the pause was too short under load). After the resume the held call ends (it still
+# takes effect) before the batch is finished.
+DELAY_MS = 4000
 POINTS = ("after-create", "during-pdf", "after-pdf", "during-xml", "during-submit")
 PAGES = 3
 # Found by this test (see h10t's report): the app never settles a step that a killed app left
@@ -42,6 +44,13 @@ def sim():
     server = start_sim("--queue-seconds", "0.2", "--job-seconds", "0.2")
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def sim_resumed(sim):
+    """A case that failed with the simulator paused leaves it running for the next one."""
+    yield
+    sim.resume()
 
 
 @pytest.fixture
@@ -157,9 +166,11 @@ def hold(sim, op: str) -> None:
 
 
 def call_held(sim) -> None:
-    """The server has the call and is holding it: it took the armed fault off its list."""
+    """The server has the call and is holding it (it took the armed fault off its list); the simulator
+    is paused until ``sim.resume()``, so the call stays unanswered."""
     wait_until(lambda: not httpx.get(f"{sim.root}/__sim__/faults", timeout=10).json()["armed"], timeout=20,
                what="the server to receive the call")
+    sim.pause()
 
 
 def held_call_ended(sim, bid: str) -> None:
@@ -186,9 +197,10 @@ def kill_at(point: str, tmux: Tmux, sim, pdf: Path, xml: Path) -> str:
     if point == "during-pdf":
         hold(sim, "pdf")
         tmux.keys("C-g")
-        tmux.wait_for("waiting for the server")  # every byte is out, no answer yet
         call_held(sim)
+        tmux.wait_for("waiting for the server")  # every byte is out, no answer yet
         sigkill_app(tmux, wait_step("pdf", None), in_flight="pdf")
+        sim.resume()
         return bid
     tmux.keys("C-g")
     pid = wait_step("pdf", "done")
@@ -199,9 +211,10 @@ def kill_at(point: str, tmux: Tmux, sim, pdf: Path, xml: Path) -> str:
     if point == "during-xml":
         hold(sim, "xml")
         tmux.keys("C-g")
-        tmux.wait_for("Uploading…")
         call_held(sim)
+        tmux.wait_for("Uploading…")
         sigkill_app(tmux, wait_step("xml", None), in_flight="xml")
+        sim.resume()
         return bid
     tmux.keys("C-g")
     wait_step("xml", "done")
@@ -209,6 +222,7 @@ def kill_at(point: str, tmux: Tmux, sim, pdf: Path, xml: Path) -> str:
     confirm_submit(tmux)
     call_held(sim)
     sigkill_app(tmux, wait_step("submit", None), in_flight="submit")
+    sim.resume()
     return bid
 
 

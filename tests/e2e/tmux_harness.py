@@ -112,9 +112,25 @@ class Tmux:
             assert "Traceback" not in text, text
             for needle in needles:
                 if needle in text:
-                    return needle, text
+                    return needle, self._settled(needle, text)
             time.sleep(0.1)
         raise AssertionError(f"none of {needles!r} appeared; the screen was:\n{self.seen[-1] if self.seen else ''}")
+
+    def _settled(self, needle: str, text: str, timeout: float = 3.0) -> str:
+        """The screen showing ``needle`` once two reads in a row are alike: a read can catch a frame
+        half drawn (the home screen's banner before its other lines, on a busy machine)."""
+        shown = text
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            again = self.screen()
+            assert "Traceback" not in again, again
+            if again == text:
+                return again if needle in again else shown
+            if needle in again:
+                shown = again
+            text = again
+            time.sleep(0.05)
+        return shown
 
     def kill(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, env=self.env, timeout=20)

@@ -11,6 +11,7 @@ import pytest
 
 from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
 from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
+from tests.snapshots.still import until_still
 from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 from tests.tui.test_address_screens import outlook_csv
 
@@ -26,9 +27,7 @@ def contacts(tmp_path):
 
 
 async def settle(pilot) -> None:
-    await pilot.pause(0.1)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
+    await until_still(pilot)
 
 
 @SIZES

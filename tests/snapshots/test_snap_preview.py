@@ -10,7 +10,8 @@ import pytest
 from c2m_tui.tui.screens.page_viewer import PageViewerScreen
 from c2m_tui.tui.widgets.page_preview import PagePreview, PageRequest
 from tests.pdf_maker import letter
-from tests.tui.batch_harness import BatchScreensApp
+from tests.snapshots.still import until_still
+from tests.tui.batch_harness import BatchScreensApp, wait_until
 from tests.unit.test_zone_check import FIRST, batch_xml
 
 SIZE = (80, 24)
@@ -25,16 +26,12 @@ def viewer_app(folder: Path, theme: str, colours: str) -> BatchScreensApp:
 
 async def until_page(pilot) -> None:
     widget = pilot.app.screen.query_one(PagePreview)
-    await pilot.wait_for_scheduled_animations()
-    for _ in range(400):
-        if widget.shown:
-            break
-        await pilot.pause(0.02)
-    await pilot.pause()
+    await wait_until(pilot, lambda: widget.shown, timeout=20, what="the page drawn")
+    await until_still(pilot)
 
 
 @pytest.mark.parametrize("theme,colours", [("c2m-dark", "truecolor"), ("c2m-16", "16")])
-def test_page_viewer_with_a_flagged_zone(snap_compare, theme, colours):
-    # a fixed folder: the file name is on the screen, the path is not
-    app = viewer_app(Path("/tmp/c2m-tui-snap-preview") / theme, theme, colours)
+def test_page_viewer_with_a_flagged_zone(snap_compare, theme, colours, tmp_path):
+    # the file name is on the screen, its folder is not: the test's own (runs at once share no file)
+    app = viewer_app(tmp_path / theme, theme, colours)
     assert snap_compare(app, terminal_size=SIZE, run_before=until_page)

@@ -21,6 +21,7 @@ from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.screens.login import LoginScreen
 from c2m_tui.tui.screens.wizard import WizardScreen
 from c2m_tui.tui.session import Session
+from tests.snapshots.still import until_still
 from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 
 SHELL_SIZE = (80, 24)
@@ -53,9 +54,7 @@ def wizard_app(resume: ResumePoint | None = None, rest_url: str | None = None) -
 
 async def settle(pilot, predicate=lambda: True, what="ready") -> None:
     await wait_for(pilot, predicate, what=what)
-    await pilot.pause(0.1)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
+    await until_still(pilot)
 
 
 def checked(app) -> bool:

@@ -129,7 +129,8 @@ async def test_a_batch_the_server_rejects_shows_its_error(sim, tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
         await wait_until(pilot, lambda: screen.status is not None and screen.status.done, what="the verdict")
-        await pilot.pause()
+        await wait_until(pilot, lambda: any(f"Batch {created.id}: failed|" in n for n in app.notifications_seen),
+                         what="the notice of the verdict")
         text = screen_text(app)
         phase_classes = set(screen.query_one("#status-phase").classes)
     assert screen.status.phase == "failed"
