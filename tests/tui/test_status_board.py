@@ -124,10 +124,13 @@ async def test_a_batch_the_server_rejects_shows_its_error(sim, tmp_path):
     created = await client.create_batch()
     await client.upload_pdf(created.id, pdf)
     await client.upload_xml(created.id, batch_xml_bytes(batch))
-    await client.submit(created.id)
     app = BatchScreensApp(client, lambda: StatusScreen(created.id, backoff=FAST))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = app.screen
+        # the board has seen the batch before its verdict (a verdict already there when the board
+        # opens is shown, not announced), then it is submitted and the board sees it fail
+        await wait_until(pilot, lambda: screen.status is not None, what="the first status")
+        await client.submit(created.id)
         await wait_until(pilot, lambda: screen.status is not None and screen.status.done, what="the verdict")
         await wait_until(pilot, lambda: any(f"Batch {created.id}: failed|" in n for n in app.notifications_seen),
                          what="the notice of the verdict")
