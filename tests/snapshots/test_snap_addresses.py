@@ -58,8 +58,10 @@ def test_address_problems(snap_compare, contacts, size):
     app = problems_app(contacts)
 
     async def ready(pilot):
-        await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans, what="scan")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddressProblemsScreen) and app.screen.scans
+                       and app.screen.query_one("#problem-kinds").row_count >= 2, what="scan")
         await pilot.press("down")  # the ZIP kind, with its row
+        await wait_for(pilot, lambda: app.screen.query_one("#problem-kinds").cursor_row == 1, what="the ZIP kind")
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
