@@ -306,8 +306,18 @@ PARSE_IN_THREAD_BYTES = 256 * 1024
 
 async def _parse(parser: Callable[..., T], data: bytes, *args) -> T:
     if len(data) > PARSE_IN_THREAD_BYTES:
-        return await asyncio.to_thread(parser, data, *args)
+        return await asyncio.to_thread(_parse_in_bulk, parser, data, *args)
     return parser(data, *args)
+
+
+def _parse_in_bulk(parser: Callable[..., T], data: bytes, *args) -> T:
+    """A big answer's hundreds of thousands of objects made with the garbage collector held off
+    (its full collections, run in this thread with the GIL held, stalled the app's event loop for
+    up to a quarter of a second each): see ``c2m_tui.core.gcquiet``."""
+    from c2m_tui.core.gcquiet import bulk_objects
+
+    with bulk_objects():
+        return parser(data, *args)
 
 
 def _server_time(response: Answer) -> str | None:
