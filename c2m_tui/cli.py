@@ -81,35 +81,38 @@ def build_parser(with_commands: bool = True, only: str | None = None) -> argpars
     return parser
 
 
-def _opens_the_app(argv: list[str]) -> bool:
-    """Whether ``argv`` holds only the app's own options (no command, no --help, no stray word)."""
+def _not_values(argv: list[str]) -> tuple[list[str], bool]:
+    """The arguments that are not the value of a top-level option (``--profile NAME``), and whether
+    the last such option is still waiting for its value."""
+    out: list[str] = []
     expect_value = False
     for arg in argv:
         if expect_value:
             expect_value = False
         elif arg in _VALUE_OPTIONS:
             expect_value = True
-        elif not arg.startswith("--") or arg in ("--help", "--version") or arg.startswith("--h"):
-            return False
-    return not expect_value
+        else:
+            out.append(arg)
+    return out, expect_value
+
+
+def _opens_the_app(argv: list[str]) -> bool:
+    """Whether ``argv`` holds only the app's own options (no command, no --help, no stray word)."""
+    rest, dangling = _not_values(argv)
+    return not dangling and not any(
+        not arg.startswith("--") or arg in ("--help", "--version") or arg.startswith("--h") for arg in rest)
 
 
 def _command_word(argv: list[str]) -> str | None:
     """The sub-command ``argv`` runs, when it is one of COMMANDS and nothing before it asks for the
     top-level help or version (which list every command); None otherwise, and the whole parser is
     built (an unknown word then gets argparse's "invalid choice" listing them all)."""
-    expect_value = False
-    for arg in argv:
-        if expect_value:
-            expect_value = False
-        elif arg in _VALUE_OPTIONS:
-            expect_value = True
-        elif arg in _FLAG_OPTIONS or ("=" in arg and arg.split("=", 1)[0] in _VALUE_OPTIONS):
+    for arg in _not_values(argv)[0]:
+        if arg in _FLAG_OPTIONS or ("=" in arg and arg.split("=", 1)[0] in _VALUE_OPTIONS):
             continue
-        elif arg.startswith("-"):
+        if arg.startswith("-"):
             return None  # help, version, an abbreviation, an unknown option: the whole parser answers
-        else:
-            return arg if arg in COMMANDS else None
+        return arg if arg in COMMANDS else None
     return None
 
 
