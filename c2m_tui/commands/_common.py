@@ -120,40 +120,64 @@ def dumps_indented(obj: Any) -> str:
     return "".join(chunks)
 
 
-_CHUNK_PIECES = 16384  # pieces joined into one write: about 200 KB of JSON
+_CHUNK_PIECES = 16384  # pieces joined into one write: a few hundred KB of JSON
 
 
 def write_indented(obj: Any, write) -> None:
     """``json.dumps(obj, indent=2, ensure_ascii=False)`` handed to ``write`` in chunks, faster.
 
     Python 3.11's C encoder cannot indent, so json.dumps with ``indent`` runs the pure-Python one,
-    a generator per dict and list; here strings go through the C string encoder and the rest is
-    a list of pieces, written out whenever it is long. Anything but JSON's own types (dict with
-    str keys, list, str, int, float, bool, None) is left to json.dumps, so the text never differs."""
-    if not _plain(obj):
+    a generator per dict and list. Here a dict of plain values (the usual row: a job, a scan) is
+    one call of the C encoder, its item separator carrying the newline and the indent of its
+    depth, and everything else is a list of pieces. The text is made whole before anything is
+    written: a value that is not one of JSON's own types (a tuple, a non-str key, a subclass)
+    sends the whole object to json.dumps instead, so the text never differs and never stops half
+    written."""
+    parts: list[str] = []
+    try:
+        _encode(obj, parts, "\n")
+    except _NotPlain:
         write(json.dumps(obj, indent=2, ensure_ascii=False))
         return
-    parts: list[str] = []
-    _encode(obj, parts, "\n", write)
-    write("".join(parts))
+    for start in range(0, len(parts), _CHUNK_PIECES):
+        write("".join(parts[start:start + _CHUNK_PIECES]))
 
 
-def _plain(obj: Any) -> bool:
-    """Whether ``obj`` holds only JSON's own types (checked first, as nothing may be written before)."""
-    cls = obj.__class__
-    if cls is dict:
-        return all(k.__class__ is str and _plain(v) for k, v in obj.items())
-    if cls is list:
-        return all(map(_plain, obj))
-    if cls is float:
-        return obj == obj and obj not in (float("inf"), float("-inf"))
-    return cls in (str, int, bool) or obj is None
+class _NotPlain(Exception):
+    """A value json.dumps converts on its own terms: the whole object is left to it."""
 
 
 _encode_str = json.encoder.encode_basestring  # the C one where available, ensure_ascii=False
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FLAT_ENCODERS: dict[str, Any] = {}  # the C encoder of a plain dict at each depth (by its newline)
 
 
-def _encode(obj: Any, out: list[str], newline: str, write) -> None:
+def _reject(value: Any) -> Any:
+    raise _NotPlain
+
+
+def _flat_encoder(inner: str):
+    encoder = _FLAT_ENCODERS.get(inner)
+    if encoder is None:
+        make = getattr(json.encoder, "c_make_encoder", None)
+        if make is None:  # no C accelerator: the pieces below do it all
+            encoder = False
+        else:
+            # markers None: a dict of plain values cannot hold itself
+            encoder = make(None, _reject, _encode_str, None, ": ", "," + inner, False, False, True)
+        _FLAT_ENCODERS[inner] = encoder
+    return encoder
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _encode(obj: Any, out: list[str], newline: str) -> None:
     cls = obj.__class__
     if cls is str:
         out.append(_encode_str(obj))
@@ -166,21 +190,29 @@ def _encode(obj: Any, out: list[str], newline: str, write) -> None:
     elif cls is int:
         out.append(int.__repr__(obj))
     elif cls is float:
-        out.append(float.__repr__(obj))
+        out.append(_float(obj))
     elif cls is dict:
         if not obj:
             out.append("{}")
             return
         inner = newline + "  "
+        if all(map(_SCALARS.__contains__, map(type, obj.values()))):
+            flat = _flat_encoder(inner)
+            if flat:  # {"k": v,<inner>"k2": v2}: the C encoder's own text between the braces
+                text = "".join(flat(obj, 0))
+                out.append("{" + inner + text[1:-1] + newline + "}")
+                return
         sep = "{" + inner
         for key, value in obj.items():
+            if key.__class__ is not str:
+                raise _NotPlain
             out.append(sep)
             out.append(_encode_str(key))
             out.append(": ")
-            _encode(value, out, inner, write)
+            _encode(value, out, inner)
             sep = "," + inner
         out.append(newline + "}")
-    else:  # a list (_plain let nothing else through)
+    elif cls is list:
         if not obj:
             out.append("[]")
             return
@@ -188,12 +220,11 @@ def _encode(obj: Any, out: list[str], newline: str, write) -> None:
         sep = "[" + inner
         for value in obj:
             out.append(sep)
-            _encode(value, out, inner, write)
+            _encode(value, out, inner)
             sep = "," + inner
-            if len(out) > _CHUNK_PIECES:
-                write("".join(out))
-                out.clear()
         out.append(newline + "]")
+    else:
+        raise _NotPlain
 
 
 def batch_id_of(value: str) -> str:

@@ -34,6 +34,17 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from c2m_tui.core.filehash import PdfHash
+
+    # hashed in a thread from the start: it overlaps the imports, the validation and the price's calls
+    pdf_hash = PdfHash(args.pdf)
+    try:
+        return _run(args, pdf_hash)
+    finally:
+        pdf_hash.cancel()  # refused before it was needed: stop reading
+
+
+def _run(args, pdf_hash) -> int:
     import asyncio
     import sys
 
@@ -67,14 +78,15 @@ def run(args) -> int:
         pages=prepared.pdf_pages,
         xml_path=Path(args.xml),
     )
-    reviewed = review(plan)  # the hashes of what the person is shown; submit insists on them
     # no journal, no send: it is opened (or refused) before anything is asked or sent
     journal = app_journal()
     try:
+        quote = quote_before_send(args, prepared.xml)  # estimate and balance; refuses what the account cannot pay
+        # the hashes of what the person is shown (submit insists on them), hashed meanwhile
+        reviewed = review(plan, pdf_hash)
         # the same letters sent before are said before the question, with the real submit time
         earlier = earlier_submit(journal, plan.environment, base_url.rstrip("/"), reviewed.pdf_sha256,
                                  reviewed.xml_sha256)
-        quote = quote_before_send(args, prepared.xml)  # estimate and balance; refuses what the account cannot pay
         if not confirm_send(prepared, profile, base_url, assume_yes=args.yes, quote=quote, earlier=earlier,
                             allow_duplicate=args.allow_duplicate):
             stderr("c2m-tui: not sent")

@@ -72,6 +72,10 @@ def run(args) -> int:
             return tracking, mailed_at, journal_recipients(args.batch_id, client.base_url)
 
     tracking, mailed_at, names = run_async(main())
+    if args.json and not args.stuck and not any(e.address or e.unique_id for e in tracking.events):
+        # no scan names its recipient (the journal's names are matched by list id): nothing to add
+        print_json(tracking.to_json())
+        return 0
     rows, history = build_piece_rows(tracking)
     name_pieces(rows, names)
     now = reference_time(tracking)

@@ -14,11 +14,43 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
 
-import httpx
+
+def _import_httpx():
+    """``import httpx`` without its command-line client: httpx's ``__init__`` imports ``httpx._main``
+    (rich, click, pygments: about 40 ms of every command's start) only to offer ``httpx.main``. A
+    stand-in whose ``main`` loads the real module is given for the import and removed after it, so
+    ``httpx.main()`` and a later ``import httpx._main`` still get the real thing."""
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        import httpx
+
+        return httpx
+    import types
+
+    stub = types.ModuleType("httpx._main")
+
+    def main(*args, **kwargs):  # pragma: no cover - httpx's own CLI, never used by c2m-tui
+        import importlib
+
+        sys.modules.pop("httpx._main", None)
+        return importlib.import_module("httpx._main").main(*args, **kwargs)
+
+    stub.main = main
+    sys.modules["httpx._main"] = stub
+    try:
+        import httpx
+    finally:
+        if sys.modules.get("httpx._main") is stub:
+            del sys.modules["httpx._main"]
+    return httpx
+
+
+httpx = _import_httpx()
 
 from c2m_tui import __version__
 from c2m_tui.core import errors as E
@@ -118,6 +150,7 @@ class BoundedClient:
             # header (the password, base64) would reach the proxy in clear. Plain http is loopback
             # only (check_base_url), which never needs a proxy.
             trust_env=urlsplit(self.base_url).scheme == "https",
+            verify=_tls_context(urlsplit(self.base_url).scheme == "https"),
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -271,6 +304,19 @@ class BoundedClient:
         )
 
 
+
+
+@lru_cache(maxsize=2)
+def _tls_context(https: bool):
+    """The TLS context of a client, made once per process: loading the CA bundle costs ~20 ms, which
+    every client (the Batch API's and the REST API's) paid again. https: httpx's own default (certifi,
+    or SSL_CERT_FILE/SSL_CERT_DIR). Plain http (loopback only) never uses TLS, so it gets a context
+    with no CA at all: should a request ever go over TLS with it, verification fails closed."""
+    import ssl
+
+    if https:
+        return httpx.create_ssl_context(trust_env=True)
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies (CERT_REQUIRED, check_hostname), trusts no CA
 
 
 def _reason(err: Exception) -> str:

@@ -199,6 +199,8 @@ class TrackingUnreadableError(ResponseFormatError):
 # children of <tracking> that carry no pieces but are part of the shapes we know
 _TRACKING_HEAD = frozenset({"status", "description", "trackingType", "trackingDetails", "statusUrl", "id"})
 _PIECE_TAGS = ("mailPiece", "trackingDetail")
+_LEADING_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c]*")  # what bytes.strip() removes
+_STARTS_WITH_MARKUP = re.compile(rb"[ \t\n\r\x0b\x0c]*<")  # data.strip().startswith(b"<"), without a copy
 _EVENT_FIELDS = {tag: attr for attr, tag in TrackingEvent.ELEMENTS}
 
 
@@ -206,7 +208,10 @@ def not_available_answer(data: bytes, tracking_type: str = "IMB") -> Tracking | 
     """The "not available" answer, as plain text or as XML (``<tracking><status>1</status>
     <description>...``, ``<string>...``, ``<job>...``), or None when ``data`` is something else.
     Click2Mail may send it with a 2xx or a 4xx status; both are read the same way."""
-    text = bytes(data).strip()
+    data = bytes(data)
+    if len(data) > 20_000 and _stripped_length(data) > 20_000:  # a whole tracking list: not copied to strip it
+        return None
+    text = data.strip()
     if not text or len(text) > 20_000:
         return None
     if not text.startswith(b"<"):
@@ -228,6 +233,16 @@ def not_available_answer(data: bytes, tracking_type: str = "IMB") -> Tracking | 
     return Tracking(available=False, message=found or words[:300], tracking_type=tracking_type)
 
 
+def _stripped_length(data: bytes) -> int:
+    """``len(data.strip())`` without copying ``data`` (when its trailing space is short)."""
+    lead = _LEADING_SPACE.match(data).end()
+    tail = data[-1024:]
+    trail = len(tail) - len(tail.rstrip())
+    if trail == len(tail):  # a kilobyte of trailing space or more: count it the plain way
+        return len(data.strip())
+    return max(0, len(data) - lead - trail)
+
+
 def _tracking_element(root: etree._Element) -> etree._Element | None:
     if root.tag == "tracking":
         return root
@@ -239,25 +254,25 @@ def _tracking_element(root: etree._Element) -> etree._Element | None:
 def _event_from(el: etree._Element) -> TrackingEvent:
     values: dict[str, str] = {}
     extra: dict[str, str] = {}
+    fields = _EVENT_FIELDS
     for child in el:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if tag.__class__ is not str:  # a comment or a processing instruction
             continue
-        text = " ".join(" ".join(child.itertext()).split())
-        attr = _EVENT_FIELDS.get(child.tag)
+        if len(child):  # markup inside: all its text, as one line
+            text = " ".join(" ".join(child.itertext()).split())
+        else:  # the usual leaf: its text alone (what itertext would give), spaces folded
+            text = child.text
+            text = " ".join(text.split()) if text else ""
+        attr = fields.get(tag)
         if attr is not None:
-            values.setdefault(attr, text)
-        else:
-            extra.setdefault(child.tag, text)  # unknown children are kept, never dropped
-    return TrackingEvent(
-        barcode=values.get("barcode", ""),
-        status=values.get("status", ""),
-        date_time=values.get("date_time", ""),
-        location=values.get("location", ""),
-        unique_id=values.get("unique_id", ""),
-        address=values.get("address", ""),
-        mail_piece_id=values.get("mail_piece_id", ""),
-        extra=extra,
-    )
+            if attr not in values:
+                values[attr] = text
+        elif tag not in extra:
+            extra[tag] = text  # unknown children are kept, never dropped
+    get = values.get
+    return TrackingEvent(get("barcode", ""), get("status", ""), get("date_time", ""), get("location", ""),
+                         get("unique_id", ""), get("address", ""), get("mail_piece_id", ""), extra)
 
 
 def parse_tracking(data: bytes, tracking_type: str = "IMB") -> Tracking:
@@ -267,13 +282,13 @@ def parse_tracking(data: bytes, tracking_type: str = "IMB") -> Tracking:
 
     Anything else raises TrackingUnreadableError with the raw body: an answer we cannot read is
     never shown as "0 scans"."""
-    data = bytes(data)
-    if not data.strip():
+    data = bytes(data)  # the same object when it is bytes already: a 30 MB answer is not copied
+    if not data or data.isspace():  # (what ``not data.strip()`` says, without a copy)
         raise TrackingUnreadableError("the answer was empty", data)
     unavailable = not_available_answer(data, tracking_type)
     if unavailable is not None:
         return unavailable
-    if not data.strip().startswith(b"<"):
+    if not _STARTS_WITH_MARKUP.match(data):
         raise TrackingUnreadableError("expected tracking XML or a 'not available' message", data)
     try:
         root = parse_bytes(data)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from c2m_tui.core.errors import C2MError
-from c2m_tui.core.journal.codec import tracking_from_json
+from c2m_tui.core.journal.codec import dumps_in_pieces, loads_in_pieces, tracking_from_json
 from c2m_tui.core.journal.entry import (  # noqa: F401  (re-exported: callers import them from here)
     AMBIGUOUS, DONE, STEPS, SUPERSEDED, UNSETTLED, CachedTracking, JournalEntry, StepRecord, _iso, is_sha256,
 )
@@ -376,7 +376,8 @@ class Journal:
         self, batch_id: str, tracking: Tracking, *, base_url: str | None = None, fetched_at: datetime | None = None
     ) -> bool:
         return self._update_by_id(
-            batch_id, base_url, "tracking_json=?, tracking_at=?", (json.dumps(tracking.to_json()), _iso(fetched_at))
+            batch_id, base_url, "tracking_json=?, tracking_at=?",
+            (dumps_in_pieces(tracking.to_json()), _iso(fetched_at)),  # in pieces: the app's loop keeps running
         )
 
     def cached_tracking(
@@ -393,7 +394,7 @@ class Journal:
             row = self._conn.execute("SELECT tracking_json, tracking_at FROM batches WHERE key=?", (keys[0],)).fetchone()
         if row is None or row[0] is None:
             return None
-        cached = CachedTracking(tracking_from_json(json.loads(row[0])), datetime.fromisoformat(row[1]))
+        cached = CachedTracking(tracking_from_json(loads_in_pieces(row[0])), datetime.fromisoformat(row[1]))
         return cached if cached.age(now) <= max_age else None
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from c2m_tui.core.errors import InputError
+from c2m_tui.core.filehash import PdfHash, file_stat  # noqa: F401 - re-exported
 
 
 class ChangedSinceReviewError(InputError):
@@ -60,14 +61,6 @@ class ReviewRecord:
         return self.pdf_stat is not None and file_stat(self.pdf) == self.pdf_stat
 
 
-def file_stat(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
 def sha256_file(path: Path) -> tuple[str, int]:
     """(hex digest, size) of a file, read in 1 MiB chunks."""
     h = hashlib.sha256()
@@ -99,11 +92,15 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def review(plan: SendPlan) -> ReviewRecord:
-    """Record the hashes of what the person is shown; ``send(..., reviewed=...)`` insists on them."""
-    before = file_stat(plan.pdf)
-    pdf_sha, pdf_size = sha256_file(plan.pdf)
-    stat = before if file_stat(plan.pdf) == before else None  # changed while hashed: vouch for nothing
+def review(plan: SendPlan, pdf_hash: PdfHash | None = None) -> ReviewRecord:
+    """Record the hashes of what the person is shown; ``send(..., reviewed=...)`` insists on them.
+    ``pdf_hash``: the PDF's hash already under way (``PdfHash``), waited for instead of hashing again."""
+    if pdf_hash is not None and pdf_hash.path == plan.pdf:
+        pdf_sha, pdf_size, stat = pdf_hash.result()
+    else:
+        before = file_stat(plan.pdf)
+        pdf_sha, pdf_size = sha256_file(plan.pdf)
+        stat = before if file_stat(plan.pdf) == before else None  # changed while hashed: vouch for nothing
     file_sha = sha256_file(plan.xml_path)[0] if plan.xml_path is not None else None
     return ReviewRecord(plan.pdf, pdf_sha, pdf_size, sha256_bytes(plan.xml), plan.xml_path, file_sha, now_iso(),
                         stat)

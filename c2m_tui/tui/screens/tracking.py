@@ -86,14 +86,24 @@ class LoadedTracking:
     @classmethod
     def build(cls, tracking: Tracking, now: datetime | None = None, days: int = DEFAULT_STUCK_DAYS,
               names: dict | None = None) -> "LoadedTracking":
+        from c2m_tui.core.gcquiet import bulk_objects
         from c2m_tui.core.journal.views import name_pieces
 
-        rows, history = build_piece_rows(tracking)
-        if names:
-            name_pieces(rows, names)  # the journal names pieces the answer names by list id only
-        when = reference_time(tracking, now)
-        note = refresh_note(rows, when) if tracking.available else ""
-        return cls(tracking, rows, history, counts_by_status(rows), stuck_pieces(rows, when, days), note)
+        with bulk_objects():  # a row per piece: no full collection stalls the screen meanwhile
+            rows, history = build_piece_rows(tracking)
+            if names:
+                name_pieces(rows, names)  # the journal names pieces the answer names by list id only
+            when = reference_time(tracking, now)
+            note = refresh_note(rows, when) if tracking.available else ""
+            return cls(tracking, rows, history, counts_by_status(rows), stuck_pieces(rows, when, days), note)
+
+
+def _cached_tracking(journal, batch_id: str, base_url: str):
+    """The journal's saved copy (blocking), its scans made with the collector held off (core.gcquiet)."""
+    from c2m_tui.core.gcquiet import bulk_objects
+
+    with bulk_objects():
+        return journal.cached_tracking(batch_id, 7 * 86400, base_url=base_url)
 
 
 class TrackingScreen(Screen):
@@ -165,7 +175,7 @@ class TrackingScreen(Screen):
         names = await asyncio.to_thread(journal_names, self, self.batch_id)
         if journal is not None and self.loaded is None:
             try:  # something to look at at once; the fresh answer follows (read off the UI thread)
-                cached = await asyncio.to_thread(journal.cached_tracking, self.batch_id, 7 * 86400, base_url=base_url)
+                cached = await asyncio.to_thread(_cached_tracking, journal, self.batch_id, base_url)
             except Exception:  # noqa: BLE001 - a cache problem never blocks the real answer
                 cached = None
             if cached is not None and cached.tracking.tracking_type == tracking_type:
@@ -347,6 +357,16 @@ class TrackingScreen(Screen):
             report_error(self, err, "export")
             return
         self.notify(f"{lines} scan(s) written to {path}", title="Exported")
+
+    def on_unmount(self) -> None:
+        # the rows were frozen out of the collector's sight (core.gcquiet): drop them, then let it
+        # see everything again, so cycles frozen meanwhile (screens closed since) are collected
+        from c2m_tui.core.gcquiet import release
+
+        self.loaded = None
+        for view in self.query(TrackingView):
+            view.set_rows([])
+        release()
 
     def action_back(self) -> None:
         search = self.query_one("#tracking-search", Input)
