@@ -93,11 +93,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         for key, title in (("kind", "Kind"), ("count", "Rows"), ("action", "Action"), ("choices", "Choices"),
                            ("label", "What it is")):
             kinds.add_column(title, key=key)
-        rows = self.query_one("#problem-rows", DataTable)
-        rows.border_title = "Rows of this kind"
-        for key, title in (("row", "Row"), ("who", "Name"), ("column", "Column"), ("value", "Value"),
-                           ("done", "Done"), ("message", "Problem")):
-            rows.add_column(title, key=key)
+        self.query_one("#problem-rows", DataTable).border_title = "Rows of this kind"
         self._note(self._memory_line(), "warning-text" if self.remembered and self.remembered.warning else "hint")
         kinds.focus()
         self.scan()
@@ -182,7 +178,12 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
 
     def _fill_rows(self) -> None:
         rows = self.query_one("#problem-rows", DataTable)
-        rows.clear()
+        # the columns anew for each kind: cleared rows keep their columns' widths, so a kind's longer
+        # values were cut to the widths of the kind shown before
+        rows.clear(columns=True)
+        for key, title in (("row", "Row"), ("who", "Name"), ("column", "Column"), ("value", "Value"),
+                           ("done", "Done"), ("message", "Problem")):
+            rows.add_column(title, key=key)
         self._listed = []
         kind = self.highlighted_kind()
         if self.report is None or kind is None:
