@@ -178,7 +178,9 @@ async def test_the_next_import_of_the_same_columns_starts_from_the_last_choices(
         screen = await open_mapping(pilot, wizard, second)
         facts = text(screen.query_one("#mapping-facts"))
         assert USING_REMEMBERED in facts
-        assert "^r Use the guess" in "".join(str(k.render()) for k in screen.query("FooterKey"))
+        # the footer is redrawn with the screen's bindings after it opens: wait for it
+        await wait_for(pilot, lambda: "^r Use the guess" in "".join(str(k.render()) for k in screen.query("FooterKey")),
+                       what="the reset key in the footer")
         assert screen.query_one("#map-name", Select).value == ("First Name", "Last Name")
         await pilot.press("ctrl+o")
         problems = await problems_ready(pilot)

@@ -230,7 +230,10 @@ class HomeScreen(Screen):
 
     @on(DataTable.RowHighlighted, "#recent")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        note = str(event.data_table.get_row(event.row_key)[3] or "") if event.row_key is not None else ""
+        table = event.data_table
+        # the list may have been refilled since the highlight was posted: a row gone says nothing
+        known = event.row_key is not None and event.row_key in table.rows
+        note = str(table.get_row(event.row_key)[3] or "") if known else ""
         shown = self.query_one("#recent-note", Static)
         shown.update(f"{event.row_key.value}: {note}" if note else "")
         shown.display = bool(note)
