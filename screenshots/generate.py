@@ -441,6 +441,21 @@ async def generate(out: Path, only: set[str] | None) -> Shots:
     return shots
 
 
+def show_on_a_fixed_day() -> None:
+    """A moment of today is shown without its date: the pictures are taken on the day the frozen
+    answers were recorded (2026-12-01, as the snapshots are), so the day this runs does not change them."""
+    from datetime import date
+
+    from c2m_tui.core import timefmt
+
+    class ShownDay(date):
+        @classmethod
+        def today(cls) -> date:
+            return date(2026, 12, 1)
+
+    timefmt.date = ShownDay
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Regenerate the SVG screenshots of every screen from the demo.")
     parser.add_argument("--out", type=Path, default=HERE, help="folder for the SVG files (default: screenshots/)")
@@ -456,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     os.environ["TZ"] = "America/New_York"  # times are shown in local time: one zone, the same pictures
     time.tzset()
+    show_on_a_fixed_day()
     args.out.mkdir(parents=True, exist_ok=True)
 
     shots = asyncio.run(generate(args.out, set(args.only) if args.only else None))
