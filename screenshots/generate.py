@@ -336,7 +336,11 @@ async def address_screens(shots: Shots, session) -> None:
         async def problems_screen() -> None:
             screen = AddressProblemsScreen(contacts, mapping)
             app.push_screen(screen)
-            await until(pilot, lambda: screen.scans >= 1, "the check")
+            try:
+                await until(pilot, lambda: screen.scans >= 1, "the check")
+            except TimeoutError:  # say what the screen says instead (a failed check is written there)
+                summary = screen.query_one("#problems-summary").render()
+                raise TimeoutError(f"timed out waiting for the check; the screen says: {summary}") from None
             await until(pilot, lambda: screen.highlighted_kind() == "missing-city", "the city kind")
             await pilot.press("e")  # Ann Lee's row has no city: typed by hand, it is imported
             await until(pilot, lambda: type(app.screen).__name__ == "RowEditScreen", "the row editor")
