@@ -111,7 +111,7 @@ async def wait_for_tracking(client: BatchClient, batch_id: str, check: Callable[
         await asyncio.sleep(0.1)
 
 
-async def wait_until(pilot, check: Callable[[], bool], timeout: float = 15, what: str = "condition") -> None:
+async def wait_until(pilot, check: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:

@@ -26,8 +26,9 @@ def app_on(base_url: str, **kw: Any) -> C2MApp:
     return C2MApp(session_on(base_url, **kw), theme="c2m-dark")
 
 
-async def wait_for(pilot, predicate: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    """Pause the pilot until ``predicate()`` is truthy; fail with ``what`` after ``timeout`` s."""
+async def wait_for(pilot, predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+    """Pause the pilot until ``predicate()`` is truthy; fail with ``what`` after ``timeout`` s (long: a
+    state that comes does so at once, and a saturated 2-core machine took over 20 s to open a step)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

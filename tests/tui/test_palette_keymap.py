@@ -47,7 +47,9 @@ async def test_palette_commands_open_their_screens(sim):
         wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen, what="wizard")
         # the wizard's own keys are palette commands too: "Do this step" creates the batch
         await _run_from_palette(pilot, app, "do this step")
-        await wait_for(pilot, lambda: wizard.done[0], what="the batch created from the palette")
+        # done, and its worker ended too: escape while the create's worker still runs asks first
+        await wait_for(pilot, lambda: wizard.done[0] and not wizard.calls_in_flight(),
+                       what="the batch created from the palette")
         batch_id = wizard.batch_id
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")

@@ -23,8 +23,10 @@ async def fill(pilot, selector: str, text: str) -> None:
 
 
 async def activate(pilot, selector: str) -> None:
-    """Keyboard only: focus the widget and press enter (buttons may be scrolled out of view)."""
-    widget = pilot.app.screen.query_one(selector)
+    """Keyboard only: focus the widget and press enter (buttons may be scrolled out of view). A screen
+    just pushed may not have composed its widgets yet (seen under load): wait for the widget first."""
+    widget = await wait_for(pilot, lambda: (found := pilot.app.screen.query(selector)) and found.first(),
+                            what=f"{selector} on the screen")
     widget.focus()
     await pilot.pause()
     await pilot.press("enter")
