@@ -40,6 +40,7 @@ class MailSummary:
     international: int = 0
     first: list[RecipientLine] = field(default_factory=list)
     last: list[RecipientLine] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # the distinct print options, in job order
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) rows, the same words on the review page and in ``send``'s confirmation."""
@@ -97,6 +98,11 @@ def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
                                              f"{ra.state} {ra.postal_code}".strip()) if p)
                 if text not in s.return_addresses:
                     s.return_addresses.append(text)
+            o = job.options
+            text = " · ".join(v for v in (o.document_class, o.layout, o.envelope, o.color, o.paper_type,
+                                          o.print_option, o.mail_class, o.production_time) if v)
+            if text not in s.options:
+                s.options.append(text)
         o = job.options
         pages = job.ending_page - job.starting_page + 1
         sh = sheets(pages, (o.print_option or "").strip().casefold() == "printing both sides")
@@ -123,15 +129,24 @@ def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
 def search_recipients(xml: bytes, query: str, limit: int = 50) -> list[RecipientLine]:
     """Recipients whose name, organization, street, city, state, ZIP or country contains ``query``
     (case-insensitive), with their page ranges."""
+    return search_index(recipient_index(xml), query, limit)
+
+
+def recipient_index(xml: bytes) -> list[tuple[str, RecipientLine]]:
+    """Every recipient's searchable text with its line: read once, searched per keystroke."""
     from c2m_tui.core.batchxml import read_batch
 
+    return [(" ".join((a.name, a.organization, a.address1, a.address2, a.city, a.state, a.postal_code,
+                       a.country)).casefold(), line)
+            for _job, line, a in _recipients(read_batch(xml).batch)]
+
+
+def search_index(index: list[tuple[str, RecipientLine]], query: str, limit: int = 50) -> list[RecipientLine]:
     q = query.strip().casefold()
     found: list[RecipientLine] = []
     if not q:
         return found
-    for _job, line, a in _recipients(read_batch(xml).batch):
-        hay = " ".join((a.name, a.organization, a.address1, a.address2, a.city, a.state, a.postal_code,
-                        a.country)).casefold()
+    for hay, line in index:
         if q in hay:
             found.append(line)
             if len(found) >= limit:

@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Static
 from c2m_tui.core.models import Address
 from c2m_tui.tui.screens.address_check import AddressCheckScreen
 from c2m_tui.tui.widgets.jobs_form import JobsForm
+from c2m_tui.tui.widgets.recipient_table import RecipientTable
 from tests.tui.shell_harness import app_on, wait_for
 from tests.tui.test_address_screens import focus_on, open_wizard_at_recipients
 
@@ -57,7 +58,7 @@ async def open_check(pilot, rows: list[Address]) -> tuple[JobsForm, AddressCheck
     wizard = await open_wizard_at_recipients(pilot)
     form = wizard.query_one(JobsForm)
     form.set_recipients(rows)
-    await focus_on(pilot, form.query_one("#rcp-table", DataTable))
+    await focus_on(pilot, form.query_one("#rcp-table", RecipientTable))
     await pilot.press("f6")
     screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, AddressCheckScreen) and pilot.app.screen,
                             what="the address check screen")

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from c2m_tui.config.paths import mappings_file
 from c2m_tui.core.addresses import USING_REMEMBERED
 from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
+from c2m_tui.tui.widgets.recipient_table import RecipientTable
 from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 from c2m_tui.tui.screens.row_edit import RowEditScreen
 from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
@@ -85,9 +86,8 @@ async def test_typing_row_8s_missing_city_imports_it(tmp_path):
         await wait_for(pilot, lambda: len(form.recipients) == 22, what="the import")
         ann = next(a for a in form.recipients if a.name == "Ann Lee")
         assert (ann.city, ann.state, ann.postal_code) == ("Reno", "NV", "89501")
-        table = wizard.query_one("#rcp-table", DataTable)
-        assert ("Ann Lee", "Reno") in [(str(r[0]), str(r[2])) for r in (table.get_row_at(i) for i in
-                                                                         range(table.row_count))]
+        table = wizard.query_one("#rcp-table", RecipientTable)
+        assert ("Ann Lee", "Reno") in [(a.name, a.city) for a in table.rows]
         csv_note = text(wizard.query_one("#csv-note", Static))
         assert "22 will be mailed, 3 skipped" in csv_note and "1 x hand-edit" in csv_note
         assert path.read_bytes() == OUTLOOK_25.read_bytes()  # the file is never written

@@ -8,6 +8,7 @@ from textual.widgets import Button, DataTable, Input, Static
 
 from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
+from c2m_tui.tui.widgets.recipient_table import RecipientTable
 from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 from tests.tui.test_address_screens import focus_on, open_wizard_at_recipients, outlook_csv
 
@@ -63,7 +64,7 @@ async def test_enter_opens_problems_and_reimport_asks_then_replaces(tmp_path):
         assert len(form.recipients) == 3 and "0 will be mailed" in note() and "3 already in the list" in note()
 
         # delete removes the highlighted row; ctrl+k clears the list
-        table = wizard.query_one("#rcp-table", DataTable)
+        table = wizard.query_one("#rcp-table", RecipientTable)
         await focus_on(pilot, table)
         await pilot.press("delete")
         await wait_for(pilot, lambda: len(form.recipients) == 2, what="delete")

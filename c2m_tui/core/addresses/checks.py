@@ -209,7 +209,9 @@ class AddressChecker:
         return found
 
     def check_rows(self, rows: Iterable[tuple[int, MappingABC[str, str]]]) -> Iterator[CheckedRow]:
-        for number, row in rows:
+        from c2m_tui.core.gcquiet import sharing
+
+        for number, row in sharing(rows):  # a worker thread's loop: the UI's event loop gets its turns
             yield self.check(number, row)
 
     def extract(self, row: MappingABC[str, str]) -> dict[str, str]:

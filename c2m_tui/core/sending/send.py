@@ -205,7 +205,8 @@ async def resume(
         if entry.done("xml"):
             step_cb("xml", "skipped")
         else:
-            await journaled_xml(client, journal, entry.key, batch_id, _xml_copy(journal, entry), step_cb)
+            await journaled_xml(client, journal, entry.key, batch_id, await _thread(_xml_copy, journal, entry),
+                                step_cb)
         submitted = await _checked_submit(client, journal, journal.get(entry.key), base, step_cb, allow_duplicate,
                                           None)
     finally:
@@ -319,7 +320,9 @@ async def xml_step(client: "BatchClient", journal: Journal, key: int, *, xml: by
             entry = await _thread(_apply_content, journal, entry, Content(xml=xml, jobs=jobs, pieces=pieces))
         if not entry.has_xml:
             raise JournalError(f"batch {entry.batch_id}: its XML is not recorded yet")
-        await journaled_xml(client, journal, key, entry.batch_id, _xml_copy(journal, entry), on_step or noop_step)
+        # read and checked in a thread: a 100,000-letter XML is 30 MB (the app's event loop runs this)
+        await journaled_xml(client, journal, key, entry.batch_id, await _thread(_xml_copy, journal, entry),
+                            on_step or noop_step)
 
     await _entry_step(client, journal, key, lock_timeout, run)
 

@@ -37,6 +37,7 @@ from c2m_tui.core.addresses import (
     resolve_policy,
     scan_rows,
 )
+from c2m_tui.core.gcquiet import quietly
 from c2m_tui.tui.screens._common import failure_text
 from c2m_tui.tui.widgets.key_footer import KeyFooter
 
@@ -119,8 +120,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         policy, edits = dict(self.policy), dict(self.edits)
         try:
             table = open_table(self.path)
-            report = scan_rows(table, self.mapping, policy, edits=edits,
-                               progress=lambda n: self.app.call_from_thread(self._progress, n))
+            report = quietly(scan_rows, table, self.mapping, policy, edits=edits,  # no collection stalls
+                             progress=lambda n: self.app.call_from_thread(self._progress, n))
         except Exception as err:  # a bug must show too, not leave the screen waiting forever
             self.app.call_from_thread(self._failed, failure_text(err, self.path))
         else:
@@ -271,7 +272,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             return
         self.read_row(problem.row, problem.field if problem.field in EDITABLE_FIELDS else None)
 
-    @work(group="address-row", thread=True, exclusive=True, exit_on_error=False)
+    @work(group="address-row", thread=True, exclusive=True, exit_on_error=False, description="read row")
     def read_row(self, number: int, focus_field: str | None) -> None:
         try:
             row = find_row(open_table(self.path), number)

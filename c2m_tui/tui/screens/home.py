@@ -99,7 +99,7 @@ class HomeScreen(Screen):
         if under_way and self.app.session.logged_in:
             self.app.call_from_thread(self.refresh_states, under_way)
 
-    @work(group="home-states", exclusive=True, exit_on_error=False)
+    @work(group="home-states", exclusive=True, exit_on_error=False, description="refresh the states")
     async def refresh_states(self, batch_ids: list[str]) -> None:
         """A batch last seen "queued" may be mailed by now: ask the server (a GET each, for the
         newest few under way), record the answer in the journal and show it. A failure leaves
@@ -186,7 +186,7 @@ class HomeScreen(Screen):
             return
         self.find_resume_point(batch_id)
 
-    @work(group="resume", exclusive=True, exit_on_error=False)
+    @work(group="resume", exclusive=True, exit_on_error=False, description="find resume point")
     async def find_resume_point(self, batch_id: str) -> None:
         """Where the batch stopped: what a dead run left unanswered on this server is settled first
         (as ``c2m-tui resume`` does: a submit by reading the status), then the journal is read."""

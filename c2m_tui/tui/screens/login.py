@@ -118,7 +118,7 @@ class LoginScreen(Screen[bool]):
         result.set_classes("hint")
         self.login(username, password, remember)
 
-    @work(group="login", exclusive=True, exit_on_error=False)
+    @work(group="login", exclusive=True, exit_on_error=False, description="login")
     async def login(self, username: str, password: str, remember: bool) -> None:
         from c2m_tui.config.credentials import Credentials, store_password
         from c2m_tui.core.client import BatchClient

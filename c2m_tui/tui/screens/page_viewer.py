@@ -53,7 +53,7 @@ class PageViewerScreen(Screen):
             self.query_one("#pp-head").update(f"Asking Click2Mail for the proof of job {self.proof_of[1]}…")
             self.fetch_proof(*self.proof_of)
 
-    @work(group="proof", exclusive=True, exit_on_error=False)
+    @work(group="proof", exclusive=True, exit_on_error=False, description="fetch proof")
     async def fetch_proof(self, batch_id: str, job_id: str) -> None:
         from c2m_tui.core.errors import describe
 

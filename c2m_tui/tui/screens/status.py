@@ -288,7 +288,7 @@ class StatusScreen(Screen):
 
         self.app.push_screen(CancelJobsScreen(self.batch_id, open_jobs, checked), callback=chosen)
 
-    @work(group="cancel", exclusive=True, exit_on_error=False)
+    @work(group="cancel", exclusive=True, exit_on_error=False, description="cancel the chosen jobs")
     async def cancel_chosen(self, jobs: list) -> None:
         """The core's cancel_jobs, job by job, each outcome shown as it comes; then the board asks again."""
         from c2m_tui.core.rest import cancel_jobs

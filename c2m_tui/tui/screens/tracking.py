@@ -168,7 +168,7 @@ class TrackingScreen(Screen):
     def action_reload(self) -> None:
         self._loader = self._load(self.tracking_type)
 
-    @work(group="tracking", exclusive=True, exit_on_error=False)
+    @work(group="tracking", exclusive=True, exit_on_error=False, description="load")
     async def _load(self, tracking_type: str) -> None:
         journal = session_journal(self)
         base_url = self.app.session.base_url

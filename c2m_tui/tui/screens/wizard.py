@@ -96,6 +96,13 @@ class WizardScreen(Screen):
             self.query_one("#create", Button).focus()
         self._refresh_stepper()
 
+    def on_unmount(self) -> None:
+        # a big list's letters were made out of the collector's sight (core.gcquiet): let it see
+        # everything again now that they go, so cycles frozen meanwhile are collected
+        from c2m_tui.core.gcquiet import release
+
+        release()
+
     async def _journal(self):
         """The journal (opened in a thread the first time); None, said to the person, when it cannot
         be used: nothing is sent without it."""
@@ -296,7 +303,7 @@ class WizardScreen(Screen):
 
     # ------------------------------------------------------------------ step 2: PDF
 
-    @work(group="pdf-info", thread=True, exit_on_error=False)
+    @work(group="pdf-info", thread=True, exit_on_error=False, description="reread pdf")
     def reread_pdf(self, path: Path) -> None:
         """A resumed batch's PDF facts (pages for the page plan, size for the review)."""
         from c2m_tui.tui.widgets.pdf_step import pdf_facts
@@ -328,7 +335,7 @@ class WizardScreen(Screen):
     def _pdf_upload_requested(self, event: PdfStep.UploadRequested) -> None:
         self.upload_pdf(event.info)
 
-    @work(group="upload", exclusive=True, exit_on_error=False)
+    @work(group="upload", exclusive=True, exit_on_error=False, description="upload the PDF")
     async def upload_pdf(self, info) -> None:
         """Record the chosen PDF in the journal, then upload it: the core's journaled PDF step."""
         import asyncio
@@ -372,7 +379,7 @@ class WizardScreen(Screen):
     def _xml_upload_requested(self, event: JobsStep.UploadRequested) -> None:
         self.upload_xml(event.check)
 
-    @work(group="upload-xml", exclusive=True, exit_on_error=False)
+    @work(group="upload-xml", exclusive=True, exit_on_error=False, description="upload the XML")
     async def upload_xml(self, check) -> None:
         """Record the checked XML in the journal, then upload it: the core's journaled XML step."""
         import asyncio
@@ -449,7 +456,7 @@ class WizardScreen(Screen):
         self.query_one(ReviewStep).show_quote(None)
         self.estimate_price(check.xml)
 
-    @work(group="estimate", exclusive=True, thread=True, exit_on_error=False)
+    @work(group="estimate", exclusive=True, thread=True, exit_on_error=False, description="estimate the price")
     def estimate_price(self, xml: bytes) -> None:
         """The core's estimate_for (one costEstimate per price group, then the balance), in a thread:
         a big XML is parsed off the event loop. Never fails: what could not be had is said in the Quote."""
@@ -564,7 +571,7 @@ class WizardScreen(Screen):
         self.app.push_screen(SendAgainScreen(self.batch_id, err.message),
                              callback=lambda yes: self._confirmed(yes, allow_duplicate=True))
 
-    @work(group="submit", exclusive=True, exit_on_error=False)
+    @work(group="submit", exclusive=True, exit_on_error=False, description="submit")
     async def submit(self, allow_duplicate: bool = False) -> None:
         from c2m_tui.core.journal import DuplicateBatchError
         from c2m_tui.core.sending import submit_step

@@ -12,13 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from c2m_tui.core.catalog import CATALOG
 from c2m_tui.core.errors import C2MError, InputError
+from c2m_tui.core.gcquiet import quietly
 from c2m_tui.core.models import Address, PrintOptions, ReturnAddress
 from c2m_tui.tui.batch_form import PAGE_MODES, BatchForm
 from c2m_tui.tui.widgets.path_input import typed_path
+from c2m_tui.tui.widgets.recipient_table import RecipientTable
 
 # (XML element, PrintOptions attribute, label) of the options chosen per document class
 OPTION_FIELDS = (
@@ -35,7 +37,7 @@ ADDRESS_INPUTS = (("name", "Name"), ("organization", "Organization"), ("address1
                   ("address2", "Address line 2"), ("city", "City"), ("state", "State"), ("postal_code", "ZIP"))
 
 
-MAX_FORM_RECIPIENTS = 5000  # the form's table is for small lists; big ones go through build-xml
+MAX_FORM_RECIPIENTS = 250_000  # more than that: build the XML with build-xml and load it
 
 
 def import_addresses(path: Path) -> tuple[list[Address], list[str]]:
@@ -163,7 +165,7 @@ class JobsForm(Vertical):
             yield Button("Add recipient", id="rcp-add")
             yield Button("Remove selected", id="rcp-remove")
         yield Static("No recipients yet.", id="rcp-count", classes="hint", markup=False)
-        yield DataTable(id="rcp-table", cursor_type="row")
+        yield RecipientTable(id="rcp-table")
         yield Button("Clear list", id="rcp-clear")  # its own line: three buttons do not fit at 80x24
         yield Button("Check addresses with Click2Mail (f6)", id="rcp-check")
         yield Static("", id="rcp-check-note", classes="hint", markup=False)
@@ -186,10 +188,6 @@ class JobsForm(Vertical):
                     yield Input(placeholder=label, id=f"{prefix}-{name}")
 
     def on_mount(self) -> None:
-        table = self.query_one("#rcp-table", DataTable)
-        for key, title in (("name", "Name"), ("address1", "Address"), ("city", "City"), ("state", "St"),
-                           ("postal_code", "ZIP")):
-            table.add_column(title, key=key)
         # shown (and a Tab stop) even while empty: its place in the form does not move
         self.query_one("#rcp-clear", Button).display = False
         self.query_one("#rcp-check", Button).display = False
@@ -268,12 +266,8 @@ class JobsForm(Vertical):
         self.merge_rows = None
         if not {id(a) for a in self.checked} & {id(a) for a in rows}:
             self.query_one("#rcp-check-note", Static).update("")  # another list: that check was not of it
-        table = self.query_one("#rcp-table", DataTable)
-        table.clear()
         self.recipients = list(rows)
-        for address in self.recipients:
-            table.add_row(address.name or address.organization, address.address1, address.city, address.state,
-                          address.postal_code, key=str(id(address)))
+        self.query_one("#rcp-table", RecipientTable).set_rows(self.recipients)
         self._list_changed()
 
     def _list_changed(self) -> None:
@@ -287,16 +281,16 @@ class JobsForm(Vertical):
 
     @on(Button.Pressed, "#rcp-remove")
     def remove_recipient(self) -> None:
-        table = self.query_one("#rcp-table", DataTable)
+        table = self.query_one("#rcp-table", RecipientTable)
         if not table.row_count:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        self.recipients = [a for a in self.recipients if str(id(a)) != key.value]
-        table.remove_row(key)
+        index = table.cursor
+        self.recipients = self.recipients[:index] + self.recipients[index + 1:]
+        table.set_rows(self.recipients, cursor=index, keep_scroll=True)
         self._list_changed()
 
     def action_remove_selected(self) -> None:
-        if self.app.focused is self.query_one("#rcp-table", DataTable):
+        if self.app.focused is self.query_one("#rcp-table", RecipientTable):
             self.remove_recipient()
 
     @on(Button.Pressed, "#rcp-clear")
@@ -350,7 +344,7 @@ class JobsForm(Vertical):
             return
         self.map_and_import(typed_path(value))
 
-    @work(group="csv-map", exclusive=True, exit_on_error=False)
+    @work(group="csv-map", exclusive=True, exit_on_error=False, description="map and import")
     async def map_and_import(self, path: Path) -> None:
         """The columns screen, then the problems screen (back returns to the columns), then import."""
         from c2m_tui.tui.screens.address_mapping import AddressMappingScreen
@@ -372,7 +366,7 @@ class JobsForm(Vertical):
                 await self._import_and_take(path, mapping, done, edits)
                 return
 
-    @work(group="csv-map", exclusive=True, exit_on_error=False)
+    @work(group="csv-map", exclusive=True, exit_on_error=False, description="import csv")
     async def import_csv(self, path: Path, mapping: dict | None = None, policy: dict | None = None) -> None:
         """Enter on a path: the columns are guessed and every row checked; if any row has a problem
         the problems screen opens first, so nobody is dropped without the person seeing it."""
@@ -388,7 +382,7 @@ class JobsForm(Vertical):
         if mapping is None:
             note.update(f"Checking {path.name}…")
             try:
-                mapping, remembered, report = await asyncio.to_thread(guess_and_scan, path)
+                mapping, remembered, report = await asyncio.to_thread(quietly, guess_and_scan, path)
             except Exception as err:  # C2MError, OSError, or a bug: one line, never a dead worker
                 note.update(failure_text(err, path))
                 return
@@ -416,7 +410,8 @@ class JobsForm(Vertical):
 
         note = self.query_one("#csv-note", Static)
         try:
-            rows, report, positions, unremembered = await asyncio.to_thread(import_list, path, mapping, policy, edits)
+            rows, report, positions, unremembered = await asyncio.to_thread(quietly, import_list, path, mapping,
+                                                                            policy, edits)
         except Exception as err:
             note.update(failure_text(err, path))
             return

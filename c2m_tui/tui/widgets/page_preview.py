@@ -138,7 +138,7 @@ class PagePreview(Vertical):
         self._facts_for = (xml, facts)
         return facts
 
-    @work(thread=True, group="page-preview", exclusive=True, exit_on_error=False)
+    @work(thread=True, group="page-preview", exclusive=True, exit_on_error=False, description="draw a page")
     def _draw_page(self, token: int, request: PageRequest, columns: int, rows: int,
                    graphics: TerminalGraphics = HALFBLOCK) -> None:
         from c2m_tui.core import preview, zone_check

@@ -92,7 +92,7 @@ class PdfStep(Vertical):
             facts.update("Press enter to check this path (tab: the upload button).")
             facts.set_classes("hint")
 
-    @work(group="pdf-info", thread=True, exclusive=True, exit_on_error=False)
+    @work(group="pdf-info", thread=True, exclusive=True, exit_on_error=False, description="inspect")
     def inspect(self, path: Path) -> None:
         try:
             info = pdf_facts(path)

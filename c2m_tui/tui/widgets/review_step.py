@@ -24,31 +24,19 @@ def summary_table(session, batch_id: str | None, pdf, check) -> Table:
         table.add_row("PDF", f"{Path(pdf.path).name} · {pdf.pages} page(s) · {human_size(pdf.size_bytes)}")
     if check is not None:
         jobs, pieces, pages = check.counts
-        mailed = mail_lines(check.xml)
-        if mailed:
-            for name, value in mailed:
+        summary = check.summary  # made by the validation worker: a big XML is never read here
+        if summary is not None:
+            for name, value in summary.lines():
                 table.add_row(name, value)
+            for text in summary.options:
+                table.add_row("Options", text)
         else:
             table.add_row("Jobs", str(jobs))
             table.add_row("Pieces", f"{pieces} (letters/cards to be mailed)")
             table.add_row("Printed pages", str(pages))
-        for name, value in _option_lines(check.xml):
-            table.add_row(name, value)
         for w in check.warnings:
             table.add_row("Warning", w)
     return table
-
-
-def mail_lines(xml: bytes | None) -> list[tuple[str, str]]:
-    """What will be mailed (core.mail_summary: the same rows as ``send``'s confirmation)."""
-    if not xml:
-        return []
-    from c2m_tui.core.mail_summary import mail_summary
-
-    try:
-        return mail_summary(xml).lines()
-    except Exception:  # validated before upload; a summary is not worth a crash
-        return []
 
 
 def duplicate_text(journal, target, pdf_sha256: str, xml_sha256: str, exclude_key: int | None) -> str | None:
@@ -62,26 +50,6 @@ def duplicate_text(journal, target, pdf_sha256: str, xml_sha256: str, exclude_ke
         return None
     return (f"Already sent: {earlier.describe()}. Submitting again mails every letter a second time "
             f"and is charged again.")
-
-
-def _option_lines(xml: bytes | None) -> list[tuple[str, str]]:
-    """The distinct print options of the batch, read back from the XML that was uploaded."""
-    if not xml:
-        return []
-    from c2m_tui.core.batchxml import read_batch
-
-    try:
-        batch = read_batch(xml).batch
-    except Exception:  # the XML was validated before upload; a summary line is not worth a crash
-        return []
-    seen: list[str] = []
-    for job in batch.jobs:
-        o = job.options
-        text = " · ".join(v for v in (o.document_class, o.layout, o.envelope, o.color, o.paper_type,
-                                      o.print_option, o.mail_class, o.production_time) if v)
-        if text not in seen:
-            seen.append(text)
-    return [("Options", t) for t in seen]
 
 
 PRICE_LOADING = "Asking Click2Mail for the estimated cost and the credit balance…"
@@ -159,6 +127,7 @@ class ReviewStep(VerticalScroll):
         self.query_one("#review-price", Static).display = False
         self.query_one("#review-result", Static).display = False  # two blank rows above Submit until it says something
         self._xml: bytes | None = None
+        self._index = None  # (the XML, its recipients' searchable text): built by the first search
 
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
         self.query_one("#review-summary", Static).update(summary_table(session, batch_id, pdf, check))
@@ -196,17 +165,34 @@ class ReviewStep(VerticalScroll):
 
     @on(Input.Changed, "#review-search")
     def _search(self, event: Input.Changed) -> None:
-        from c2m_tui.core.mail_summary import search_recipients
-
         found = self.query_one("#review-found", Static)
         if not event.value.strip() or not self._xml:
             found.update("")
             return
+        self.search(self._xml, event.value)
+
+    @work(group="review-search", thread=True, exclusive=True, exit_on_error=False, description="search the recipients")
+    def search(self, xml: bytes, query: str) -> None:
+        """In a thread: the recipients of a big XML are read once (then searched per keystroke)."""
+        from textual.worker import get_current_worker
+
+        from c2m_tui.core.gcquiet import bulk_objects
+        from c2m_tui.core.mail_summary import recipient_index, search_index
+
         try:
-            hits = search_recipients(self._xml, event.value, limit=20)
-        except Exception:
+            if self._index is None or self._index[0] is not xml:
+                with bulk_objects():
+                    self._index = (xml, recipient_index(xml))
+            hits = search_index(self._index[1], query, limit=20)
+        except Exception:  # noqa: BLE001 - validated before upload; a search is not worth a crash
             hits = []
-        found.update("\n".join(h.text() for h in hits) if hits else f"no recipient matches {event.value.strip()!r}")
+        text = "\n".join(h.text() for h in hits) if hits else f"no recipient matches {query.strip()!r}"
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._found, query, text)
+
+    def _found(self, query: str, text: str) -> None:
+        if self.query_one("#review-search", Input).value == query:  # not an answer to older typing
+            self.query_one("#review-found", Static).update(text)
 
     def submitted(self, batch_id: str) -> None:
         """After submit the button is gone for good: a second submit cannot be pressed."""
