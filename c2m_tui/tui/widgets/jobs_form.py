@@ -275,7 +275,7 @@ class JobsForm(Vertical):
         self.query_one("#rcp-check", Button).display = bool(self.recipients)
         n = len(self.recipients)
         self.query_one("#rcp-count", Static).update(
-            f"{n} recipient(s) in the list · delete: remove the highlighted one · ctrl+k: clear the list" if n
+            f"{n:,} recipient(s) in the list · delete: remove the highlighted one · ctrl+k: clear the list" if n
             else "No recipients yet.")
         self.post_message(self.Changed())
 

@@ -124,6 +124,7 @@ class JobsStep(Horizontal):
         self.check: XmlCheck | None = None
         self.uploading = False
         self._timer = None
+        self._shown = ""  # the validation panel's text for self.check
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="jobs-left"):
@@ -245,6 +246,10 @@ class JobsStep(Horizontal):
 
     def _run_check(self) -> None:
         self._timer = None
+        if self._shown:  # a big list takes seconds: the last result is not passed off as current
+            panel = self.query_one("#validation", Static)
+            panel.update("Checking your changes… (below: the check before them)\n" + self._shown)
+            panel.set_classes("hint")
         if self.loaded is not None:
             self.validate(None, self.loaded[1], self.loaded[2], self.allow_unknown_options)
         else:
@@ -272,12 +277,13 @@ class JobsStep(Horizontal):
         jobs, pieces, pages = check.counts
         lines = []
         if check.valid:
-            lines.append(f"✓ valid: {jobs} job(s), {pieces} piece(s), {pages} printed page(s)")
+            lines.append(f"✓ valid: {jobs:,} job(s), {pieces:,} piece(s), {pages:,} printed page(s)")
         for e in check.errors:
             lines.append(f"✗ {e}")
         for w in (check.notes or []) + check.warnings:
             lines.append(f"! {w}")
-        panel.update("\n".join(lines))
+        self._shown = "\n".join(lines)
+        panel.update(self._shown)
         panel.set_classes("ok-text" if check.valid and not check.warnings and not check.notes else
                           "warning-text" if check.valid else "error-text")
         preview = self.query_one("#xml-preview", Static)

@@ -75,8 +75,8 @@ def price_view(quote) -> Table:
             abroad = f" + {g.international} international" if g.international else ""
             options = "".join(f" · {g.options[name]}" for name in differ if g.options[name])
             name = f"Price group {number}" if len(groups) > 1 else "Price"
-            table.add_row(name, f"{money(g.subtotal)}: {g.quantity} domestic{abroad} × {g.pages} page(s){options}")
-        table.add_row("Estimated cost", f"{money(quote.estimate.total)} for {quote.estimate.pieces} piece(s)")
+            table.add_row(name, f"{money(g.subtotal)}: {g.quantity:,} domestic{abroad} × {g.pages} page(s){options}")
+        table.add_row("Estimated cost", f"{money(quote.estimate.total)} for {quote.estimate.pieces:,} piece(s)")
     else:
         table.add_row("Estimated cost", f"unknown: {quote.estimate_problem}. Submit still asks; you decide.")
     if quote.credit is not None:
@@ -169,6 +169,8 @@ class ReviewStep(VerticalScroll):
         if not event.value.strip() or not self._xml:
             found.update("")
             return
+        if self._index is None or self._index[0] is not self._xml:
+            found.update("Searching the recipients…")  # the first search reads them all: a second or two at 100,000
         self.search(self._xml, event.value)
 
     @work(group="review-search", thread=True, exclusive=True, exit_on_error=False, description="search the recipients")
