@@ -78,3 +78,13 @@ async def test_delete_removes_the_highlighted_recipient_and_the_cursor_stays_in_
         await wait_for(pilot, lambda: len(form.recipients) == 4999, what="the delete")
         assert doomed not in form.recipients and table.row_count == 4999
         assert table.cursor == at and table.cursor_row is form.recipients[at]
+
+
+async def test_a_narrow_pane_keeps_state_and_zip_in_sight():
+    rows = [Address(name="Margaret Hamilton-Smythe", address1="1200 Massachusetts Avenue NW",
+                    city="Washington", state="DC", postal_code="20005-4501")]
+    app = TableApp(rows)
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        line = screen_text(app).splitlines()[1]
+        assert "DC" in line and "20005" in line and "Margaret" in line

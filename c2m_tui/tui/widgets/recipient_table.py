@@ -16,7 +16,7 @@ from c2m_tui.tui.widgets.row_list import RowList, cursor_bindings
 _GAP = 2
 # (header, the widest the column grows to)
 COLUMNS = (("Name", 26), ("Address", 30), ("City", 18), ("St", 2), ("ZIP", 10))
-_NARROWEST = (12, 12, 8, 2, 5)  # what each column keeps when the pane is narrow (80 columns)
+_NARROWEST = (10, 10, 7, 2, 5)  # what each column keeps when the pane is narrow (38 cells at 80 columns)
 _SHRINK_FIRST = (1, 0, 2)  # Address, then Name, then City give up room; St and ZIP never do
 _MEASURED = 2000  # widths come from this many rows spread over the list; a longer value is cut with "…"
 
@@ -58,10 +58,14 @@ class RecipientTable(RowList):
                     widths[i] = len(text)
         self._widths = [min(w, most) for w, (_title, most) in zip(widths, COLUMNS)]
 
+    def _gap(self) -> int:
+        """Two cells between columns, one when the measured widths do not fit."""
+        return _GAP if sum(self._widths) + _GAP * (len(COLUMNS) - 1) <= self._available() else 1
+
     def _fitted(self) -> list[int]:
         """The measured widths, the long columns cut down so that St and ZIP stay in sight."""
         widths = list(self._widths)
-        over = sum(widths) + _GAP * (len(COLUMNS) - 1) - self._available()
+        over = sum(widths) + self._gap() * (len(COLUMNS) - 1) - self._available()
         for i in _SHRINK_FIRST:
             if over <= 0:
                 break
@@ -71,16 +75,16 @@ class RecipientTable(RowList):
         return widths
 
     def _line_width(self) -> int:
-        return max(sum(self._fitted()) + _GAP * (len(COLUMNS) - 1), self._available())
+        return max(sum(self._fitted()) + self._gap() * (len(COLUMNS) - 1), self._available())
 
     def _layout_key(self) -> tuple:
         return (self._line_width(), *self._fitted())
 
     def _header_text(self) -> str:
-        gap = " " * _GAP
+        gap = " " * self._gap()
         return gap.join(fit(title, w) for (title, _most), w in zip(COLUMNS, self._fitted()))
 
     def _row_segments(self, row: Address, style: Style, selected: bool) -> list[Segment]:
-        gap = " " * _GAP
+        gap = " " * self._gap()
         text = gap.join(fit(value, w) for value, w in zip(cells(row), self._fitted()))
         return [Segment(text.ljust(self._line_width()), style)]
