@@ -470,8 +470,10 @@ class WizardScreen(Screen):
             async with rest:
                 return await estimate_for(rest, xml)
 
+        from c2m_tui.core.gcquiet import quietly
+
         try:
-            quote = asyncio.run(ask())
+            quote = quietly(asyncio.run, ask())  # the XML is read whole: no collection stalls the screen
         except Exception as err:  # noqa: BLE001 - no REST host known, bad XML, a bug: the price is unknown, said why
             quote = Quote(estimate_problem=describe(err), credit_problem=describe(err))
         self.post_message(self.Quoted(xml, quote))

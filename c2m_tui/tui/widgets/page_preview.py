@@ -129,12 +129,13 @@ class PagePreview(Vertical):
     # ------------------------------------------------------------------ drawing (thread)
 
     def _job_facts(self, xml: bytes) -> list:
+        from c2m_tui.core.gcquiet import quietly
         from c2m_tui.core.zone_check import read_job_facts
 
         cached = self._facts_for
         if cached is not None and cached[0] is xml:
             return cached[1]
-        facts = read_job_facts(xml)
+        facts = quietly(read_job_facts, xml)  # a 100,000-letter XML: no collection stalls the screen
         self._facts_for = (xml, facts)
         return facts
 
