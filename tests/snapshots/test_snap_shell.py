@@ -21,7 +21,9 @@ from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.screens.login import LoginScreen
 from c2m_tui.tui.screens.wizard import WizardScreen
 from c2m_tui.tui.session import Session
+from c2m_tui.tui.widgets.review_step import ReviewStep
 from tests.snapshots.still import until_still
+from tests.tui.batch_harness import screen_text
 from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
 
 SHELL_SIZE = (80, 24)
@@ -130,11 +132,21 @@ def molpro_of(sim) -> str:
     return sim.base_url[: -len("/v1")] + "/molpro"
 
 
+def review_settled(app) -> bool:
+    """The estimate is drawn (its rows, not the asking line) and Submit, focused, is on the screen: the
+    review has put it in sight under the price (ReviewStep), whichever came first."""
+    screen = app.screen
+    if not isinstance(screen, WizardScreen) or screen.quote is None or not screen.query("#submit"):
+        return False
+    shown = screen_text(app)
+    return screen.query_one("#submit").has_focus and "Estimated cost" in shown and "Submit batch" in shown
+
+
 async def review_ready(pilot, app) -> None:
     await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
     await settle(pilot, lambda: app.screen.query("#review-preview") and app.screen.query_one("#review-preview").shown,
                  "the page preview")  # drawn in a worker
-    await settle(pilot, lambda: app.screen.quote is not None, "the estimate")
+    await settle(pilot, lambda: review_settled(app), "the estimate drawn and Submit in sight")
 
 
 @WIZARD_SIZES
@@ -146,6 +158,42 @@ def test_wizard_step4_review(snap_compare, files, size, sim):
         await review_ready(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@WIZARD_SIZES
+async def test_wizard_step4_review_scrolls_the_same_in_any_order(files, size, sim):
+    """The picture above whichever came first: the estimate at once, or held back (the simulator
+    paused) until the rest of the review is drawn and Submit has its focus; and Submit focused again
+    after the review was scrolled elsewhere. Each time the review settles on the same place."""
+    xml = files["xml"].read_bytes()
+    point = ResumePoint("100001", next_step="submit", pdf=files["pdf"], xml=xml)
+
+    app = wizard_app(point, rest_url=molpro_of(sim))
+    async with app.run_test(size=size) as pilot:
+        await review_ready(pilot, app)
+        settled = app.screen.query_one(ReviewStep).scroll_y
+
+    app = wizard_app(point, rest_url=molpro_of(sim))
+    sim.pause()  # the estimate waits for sim.resume()
+    try:
+        async with app.run_test(size=size) as pilot:
+            await wait_for(pilot, lambda: checked(app) and app.screen.query("#review-preview")
+                           and app.screen.query_one("#review-preview").shown and app.screen.query_one("#submit").has_focus
+                           and "Asking Click2Mail" in screen_text(app), what="the review drawn, the price asked")
+            step = app.screen.query_one(ReviewStep)
+            sim.resume()
+            await settle(pilot, lambda: review_settled(app), "the estimate drawn and Submit in sight")
+            assert step.scroll_y == settled
+
+            app.screen.query_one("#review-search").focus()
+            step.scroll_home(animate=False, immediate=True)
+            await settle(pilot, lambda: step.scroll_y == 0 and not app.screen.query_one("#submit").has_focus,
+                         "scrolled to the top, the search focused")
+            app.screen.query_one("#submit").focus()
+            await settle(pilot, lambda: review_settled(app), "Submit focused again")
+            assert step.scroll_y == settled
+    finally:
+        sim.resume()
 
 
 @WIZARD_SIZES

@@ -1,7 +1,8 @@
 """Leaving the wizard while a call is in flight is a choice (issue "One send path", part 3): esc or
 ctrl+q asks (keep waiting / cancel and leave), cancel works for both uploads and is journaled, and
 after the last byte the PDF bar says it waits for the server. Pilot, against the simulator on a
-loopback port, with the simulator's armed delay holding the answer back."""
+loopback port, paused (SIGSTOP) while the call is in flight: the answer is held until the test resumes
+it, however long the test takes to act on a busy machine (a 4 s delay once ran out first)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ from textual.widgets import Button, Static
 from c2m_tui.tui.screens.home import HomeScreen
 from c2m_tui.tui.screens.leave_during_call import LeaveDuringCallScreen
 from c2m_tui.tui.session import open_journal
-from tests.e2e.sendflow import arm, make_batch_files, sim_batches
+from tests.e2e.sendflow import make_batch_files, sim_batches
 from tests.tui.shell_harness import app_on, wait_for
 from tests.tui.test_wizard_flow import fill, open_with_pdf
-
-HOLD_MS = 4000  # how long the simulator holds the answer: the test acts meanwhile, waiting on state
 
 
 def journal_entry(batch_id: str):
@@ -29,7 +28,7 @@ async def start_xml_upload(pilot, app, sim, tmp_path):
     wizard.query_one("#xml-path").focus()
     await pilot.press("enter")
     await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="xml valid")
-    arm(sim, kind="delay", path="xml", delay_ms=HOLD_MS)
+    sim.pause()  # the upload's bytes wait in the socket, unanswered, until sim.resume()
     await pilot.press("ctrl+g")
     await wait_for(pilot, lambda: wizard.calls_in_flight(), what="xml upload in flight")
     return wizard
@@ -38,7 +37,7 @@ async def start_xml_upload(pilot, app, sim, tmp_path):
 async def start_pdf_upload(pilot, app, sim, tmp_path):
     pdf, _ = make_batch_files(tmp_path)
     wizard = await open_with_pdf(pilot, app, pdf, upload=False)
-    arm(sim, kind="delay", path="pdf", delay_ms=HOLD_MS)
+    sim.pause()  # the upload's bytes wait in the socket, unanswered, until sim.resume()
     await pilot.press("ctrl+g")
     await wait_for(pilot, lambda: wizard.calls_in_flight(), what="pdf upload in flight")
     return wizard
@@ -56,6 +55,9 @@ async def test_esc_during_the_pdf_upload_asks_and_keep_waiting_finishes_it(sim, 
                                 what="the question")
         assert dialog.query_one("#leave-call-stay", Button).has_focus  # the safe choice is the default
         await pilot.press("enter")  # keep waiting
+        await wait_for(pilot, lambda: app.screen is wizard, what="back on the wizard")
+        assert wizard.calls_in_flight() and not wizard.done[1]  # still waiting, not cancelled
+        sim.resume()  # the server answers
         await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, timeout=20, what="upload finished")
         assert app.screen is wizard
         assert journal_entry(wizard.batch_id).done("pdf")
@@ -71,6 +73,8 @@ async def test_esc_during_the_pdf_upload_can_cancel_it_and_go_home(sim, tmp_path
         dialog.query_one("#leave-call-go", Button).focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        assert not wizard.calls_in_flight()  # cancelled while the server still held it
+        sim.resume()
         entry = journal_entry(batch_id)
         # journaled, never left as "no answer": resume sends it again
         assert not entry.done("pdf") and entry.unsettled is None
@@ -86,6 +90,9 @@ async def test_ctrl_q_during_the_xml_upload_asks_then_keep_waiting_then_quits(si
         await wait_for(pilot, lambda: isinstance(app.screen, LeaveDuringCallScreen), what="the question")
         assert app.is_running
         await pilot.press("escape")  # esc is "keep waiting" too
+        await wait_for(pilot, lambda: app.screen is wizard, what="back on the wizard")
+        assert wizard.calls_in_flight() and not wizard.done[2]  # still waiting, not cancelled
+        sim.resume()  # the server answers
         await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3, timeout=20, what="xml finished")
         assert journal_entry(wizard.batch_id).done("xml")
         await pilot.press("ctrl+q")  # nothing in flight now: quits at once
@@ -102,6 +109,7 @@ async def test_ctrl_q_during_the_xml_upload_can_cancel_it_and_quit(sim, tmp_path
         dialog.query_one("#leave-call-go", Button).focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: not app.is_running, what="quit")
+    sim.resume()  # quit while the server still held the call; now it may handle it: nothing is submitted
     entry = journal_entry(batch_id)
     assert entry.has_xml and not entry.done("xml") and entry.unsettled is None
     assert entry.latest("xml").outcome == "unconfirmed"
@@ -114,6 +122,7 @@ async def test_ctrl_t_cancels_the_xml_upload_and_it_can_be_sent_again(sim, tmp_p
         wizard = await start_xml_upload(pilot, app, sim, tmp_path)
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: not wizard.calls_in_flight(), what="cancelled")
+        sim.resume()  # the held first upload may now reach the server; the second replaces it
         assert not wizard.done[2] and wizard.current == 2
         assert journal_entry(wizard.batch_id).latest("xml").outcome == "unconfirmed"
         await pilot.press("ctrl+g")  # sent again, on the same step

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import Button, Input, Static
 
 from c2m_tui.core.preflight import human_size
@@ -105,7 +106,23 @@ def show_review_preview(step, pdf, check) -> None:
             preview.show(PageRequest(Path(pdf.path), check.xml if check is not None else None))
 
 
+class SubmitButton(Button):
+    """Submit, whose focus does not scroll by itself: Textual would center it in whatever layout was
+    there at that moment (the price still asked or already in, the summary laid out or not), so the
+    picture depended on which came first. The review puts it in sight instead (ReviewStep)."""
+
+    def focus(self, scroll_visible: bool = True) -> "SubmitButton":
+        return super().focus(scroll_visible=False)
+
+
 class ReviewStep(VerticalScroll):
+    """The review. While Submit has focus it stays in sight: whenever Submit gains focus, or the rows
+    above it change (the price arrives, the summary or the duplicate warning is laid out) or the
+    window does, the review is scrolled so that Submit's row is whole at the bottom with as much of
+    the summary above it as fits (from the top when everything fits). The place depends only on the
+    layout, never on the order things arrived in; a scroll of one's own stays until the layout moves.
+    (Tab onto Submit still scrolls by Textual's own rule too, which may center it.)"""
+
     duplicate: str | None = None  # the duplicate warning shown, if any (tests read it)
 
     def compose(self) -> ComposeResult:
@@ -117,7 +134,7 @@ class ReviewStep(VerticalScroll):
         yield Static("", id="review-duplicate", classes="error-text", markup=False)
         yield Static("", id="review-result", markup=False)
         with Horizontal(classes="step-buttons"):
-            yield Button("Submit batch", id="submit", variant="error", disabled=True)
+            yield SubmitButton("Submit batch", id="submit", variant="error", disabled=True)
             yield Button("Open status board", id="open-status", variant="primary")
         yield from review_preview()
 
@@ -128,6 +145,8 @@ class ReviewStep(VerticalScroll):
         self.query_one("#review-result", Static).display = False  # two blank rows above Submit until it says something
         self._xml: bytes | None = None
         self._index = None  # (the XML, its recipients' searchable text): built by the first search
+        self._placed: tuple | None = None  # Submit's place that the scroll was last set for
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
 
     def show(self, session, batch_id: str | None, pdf, check, ready: bool) -> None:
         self.query_one("#review-summary", Static).update(summary_table(session, batch_id, pdf, check))
@@ -147,12 +166,38 @@ class ReviewStep(VerticalScroll):
         else:
             box.update(price_view(quote))
             box.set_classes("" if quote.affordable else "error-text")
-        self.call_after_refresh(self._keep_submit_in_sight)  # the rows above it grew
+        # the rows above Submit grew: it is kept in sight once they are laid out (_laid_out)
+
+    def _submit_place(self) -> tuple[Region, Region] | None:
+        """Submit's row (in the review's scrolled content) and the review's window, once laid out."""
+        rows = self.query(".step-buttons")
+        if not rows or not self.query("#submit"):
+            return None
+        row = rows.first().virtual_region_with_margin
+        window = self.scrollable_content_region.at_offset((0, 0))
+        if not row.size or not window.size:
+            return None
+        return row, window
+
+    def _laid_out(self, _screen) -> None:
+        if self._submit_place() != self._placed:
+            self._keep_submit_in_sight()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "submit":
+            self._keep_submit_in_sight()
 
     def _keep_submit_in_sight(self) -> None:
-        for button in self.query("#submit"):
-            if button.has_focus:
-                button.scroll_visible(animate=False)
+        """While Submit has focus: the least scroll from the top that shows its row whole."""
+        place = self._submit_place()
+        submit = self.query("#submit")
+        if place is None or not submit or not submit.first().has_focus:
+            return
+        row, window = place
+        y = max(0, min(Region.get_scroll_to_visible(window, row).y, self.max_scroll_y))
+        self._placed = place
+        if y != self.scroll_y:
+            self.scroll_to(y=y, animate=False, immediate=True)
 
     def show_duplicate(self, text: str | None) -> None:
         """The wizard's review worker found (or not) the same letters sent before."""
