@@ -152,7 +152,7 @@ def enter_until(tmux: Tmux, text: str, shown: str, attempts: int = 3) -> None:
 
 def confirm_submit(tmux: Tmux) -> None:
     """Step 4: ctrl+g asks, the dialog's focus starts on Cancel; shift+tab to Submit, enter."""
-    tmux.wait_for("Pieces")
+    tmux.wait_for_any("Pieces", "Submit batch", timeout=60)  # at 80x24 the review settles on Submit, the top above
     tmux.keys("C-g")
     seen, _ = tmux.wait_for_any("will be printed", "Still checking")
     if seen == "Still checking":  # the review's hashes were not ready yet: ask again
