@@ -259,3 +259,26 @@ async def test_esc_stops_a_check_in_flight():
         server.close()
         for writer in open_writers:
             writer.close()
+
+
+async def test_a_big_group_lists_500_rows_and_its_choice_covers_the_rest(sim):
+    rows = people(700)  # 698 corrected: a DataTable of every one would freeze the screen at 100,000
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form, screen = await open_check(pilot, rows)
+        await checked(pilot, screen)
+        table = screen.query_one("#check-rows", DataTable)
+        assert table.row_count == 501 and "and 198 more (the group's choice)" in \
+            [str(c) for c in table.get_row("more")]
+        await focus_on(pilot, table)
+        table.move_cursor(row=500)
+        await pilot.pause()
+        await pilot.press("a")  # on the "… more" row: nothing to change, nothing breaks
+        assert screen.highlighted_row() is None and table.get_row("499")[3] == "keep as given"
+        groups = screen.query_one("#check-groups", DataTable)
+        await focus_on(pilot, groups)
+        await pilot.press("a")  # the group: every correction used, listed or not
+        await wait_for(pilot, lambda: groups.get_row("corrected")[2] == "use correction", what="accepted")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AddressCheckScreen), what="applied")
+        assert form.recipients[-1].address1 == "700 ELM AVE"

@@ -59,6 +59,9 @@ def _crop(text: Text, width: int) -> Text:
     return text.append("…")
 
 
+MAX_LISTED = 500  # rows listed per group, as on the problems screen; the group's choice covers the rest
+MORE = "more"  # the key of the "… and N more" row
+
 class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
     CSS_PATH = "address_check.tcss"
     BINDINGS = [
@@ -209,7 +212,8 @@ class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
         table = self.query_one("#check-rows", DataTable)
         if not table.row_count:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None if key == MORE else int(key)
 
     def _what(self, item: ac.Checked) -> str:
         if ac.group_of(item) == "corrected":
@@ -227,8 +231,9 @@ class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
         # the dialog's border and padding, the table's border and scroll bar, 2 cells' padding a column
         room = self.size.width - 4 - 3 - 2 * len(columns)
         choice_width = max(len(w) for w in ac.CHOICE_WORDS.values())  # a changed choice fits
+        listed = members[:MAX_LISTED]  # a DataTable of 100,000 rows would freeze the screen for seconds
         cells = []
-        for i in members:
+        for i in listed:
             address, item = self.addresses[i], self.result.items[i]
             start = (str(i + 1), _short(address.name or address.organization, 20))
             if self._wide:
@@ -243,10 +248,13 @@ class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
         rows.clear(columns=True)
         for (key, title), width in zip(columns, widths):
             rows.add_column(title, key=key, width=width)  # fixed: a cleared table keeps the old auto widths
-        for i, row in zip(members, cells):
+        for i, row in zip(listed, cells):
             if self._wide:
                 row = row[:2] + tuple(_crop(t, widths[n + 2]) for n, t in enumerate(row[2:4])) + row[4:]
             rows.add_row(*row, key=str(i))
+        if len(members) > MAX_LISTED:  # the group's choice (on the groups table) covers every one of them
+            more = f"and {len(members) - MAX_LISTED:,} more (the group's choice)"
+            rows.add_row("…", "", more, *[""] * (len(columns) - 3), key=MORE)
         rows.border_title = f"{GROUP_LABELS[group]} ({len(members):,})" if group else ""
         self._show_detail()
 
