@@ -73,8 +73,11 @@ async def test_a_keymap_in_the_config_moves_a_key():
     app = app_on(FIXED_URL)
     async with app.run_test(size=(80, 24)) as pilot:
         home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen)
-        problems = [n for n in notifications(app) if n.startswith("Keymap|")]
-        assert any("no.such-id" in n for n in problems) and any("home.login" in n for n in problems)
+        def problems() -> list[str]:
+            return [n for n in notifications(app) if n.startswith("Keymap|")]
+
+        await wait_for(pilot, lambda: any("no.such-id" in n for n in problems())
+                       and any("home.login" in n for n in problems()), what="both keymap problems noticed")
         await pilot.press("n")  # the old key does nothing now
         await pilot.pause()
         assert app.screen is home

@@ -26,6 +26,7 @@ from c2m_tui.tui.themes import (
     resolve_theme_name,
     theme_problems_message,
 )
+from tests.tui.shell_harness import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 BUILT_IN = ("c2m-dark", "c2m-light", "c2m-high-contrast", "c2m-16")
@@ -132,7 +133,7 @@ async def test_user_theme_and_textual_themes_work_with_our_stylesheet():
         await pilot.pause()
         colour = app.query_one(Static).styles.color
         app.notify(themes.theme_problems_message(app.problems), title="Themes", severity="warning")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app._notifications, what="the notification (a message, handled later)")
         shown = [n.message for n in app._notifications]
     assert colour.hex.upper() == "#00FF00"
     assert len(app.problems) == 1 and "broken.toml" in app.problems[0]

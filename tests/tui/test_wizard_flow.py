@@ -105,10 +105,9 @@ async def test_wizard_builds_uploads_and_submits_a_batch(sim, pdf_factory):
         await wait_for(pilot, lambda: wizard.done[3], what="submit")
         assert not wizard.query("#submit"), "the submit button is gone after submit"
         await pilot.press("ctrl+g")  # a second submit is refused without a call
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: any("never submitted twice" in n for n in notifications(app)), what="refusal")
         state = sim_batch(sim, wizard.batch_id)
         assert state["submitted"] and state["submit_count"] == 1
-        assert any("never submitted twice" in n for n in notifications(app))
         assert wizard.query_one(Stepper).states == ("done", "done", "done", "done")
 
         # then the status board
@@ -140,9 +139,8 @@ async def test_steps_stay_locked_until_the_one_before_succeeds(sim):
         app.push_screen(WizardScreen())
         wizard = await wait_for(pilot, lambda: isinstance(app.screen, WizardScreen) and app.screen)
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await wait_for(pilot, lambda: any("opens when step 1" in n for n in notifications(app)), what="the refusal")
         assert wizard.current == 0
-        assert any("opens when step 1" in n for n in notifications(app))
         assert not wizard.query("#xml-upload"), "step 3 is not even built before step 2 succeeded"
 
 
@@ -161,7 +159,8 @@ async def test_failed_create_is_retried_without_starting_over(sim):
         assert not wizard.done[0]
         assert wizard.query_one(Stepper).states[0] == "failed"
         assert "Not created" in str(wizard.query_one("#create-result", Static).render())
-        assert any("create" in n.lower() for n in notifications(app))
+        # the notification is a message: it arrives after the button is enabled again
+        await wait_for(pilot, lambda: any("create" in n.lower() for n in notifications(app)), what="the notice")
         # the server comes back (here: the session is pointed at the live one); retry on the same screen
         s = app.session
         s.switch(s.profile.with_base_url(sim.base_url), sim.base_url, s.credentials, "demo")
