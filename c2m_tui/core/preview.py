@@ -94,6 +94,7 @@ def _document(path: str | os.PathLike[str]) -> tuple[tuple, object]:
         return key, doc
     import pypdfium2 as pdfium
 
+    _close_at_exit_before_pdfium()
     with open(path, "rb") as fh:
         if b"%PDF-" not in fh.read(1024):
             raise InputError(f"{path}: not a PDF (no %PDF- header)")
@@ -328,4 +329,14 @@ def page_bitmap(path, page: int, max_columns: int, max_rows: int, overlays: tupl
     return bitmap, facts
 
 
-atexit.register(forget)  # close the documents before PDFium's own exit handler warns about them
+_CLOSE_REGISTERED = False
+
+
+def _close_at_exit_before_pdfium() -> None:
+    """Close the cached documents at exit before PDFium's own exit handler does (it prints a line a
+    document on stderr). Exit handlers run last-registered first, and PDFium registers its handler
+    when pypdfium2 is first imported: this is called after that import, never at this module's."""
+    global _CLOSE_REGISTERED
+    if not _CLOSE_REGISTERED:
+        _CLOSE_REGISTERED = True
+        atexit.register(forget)

@@ -98,3 +98,23 @@ def test_cli_preview_in_the_terminal_and_bad_input(tmp_path):
     assert "Traceback" not in result.stderr
     result = cli("preview", str(tmp_path / "missing.pdf"))
     assert result.returncode == 1 and "no such file" in result.stderr
+
+
+def test_a_process_that_read_a_pdf_exits_without_pdfium_complaining(tmp_path):
+    """PDFium's exit handler prints a line for every document still open; ours closes them first,
+    whichever exit hooks were there before pypdfium2 was imported (a weakref finalizer's, as here:
+    pytest and tempfile make one; CI printed four such lines)."""
+    pdf = letter(tmp_path / "l.pdf", 2)
+    probe = (
+        "import sys, weakref\n"
+        "class Thing: pass\n"
+        "keep = Thing()\n"
+        "weakref.finalize(keep, lambda: None)\n"
+        "from c2m_tui.core import preview\n"
+        "print(preview.page_count(sys.argv[1]), preview.page_facts(sys.argv[1], 2).size_text())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(pdf)], capture_output=True, text=True, cwd=REPO,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "2"
+    assert done.stderr == ""
