@@ -192,4 +192,6 @@ def load_keymap() -> tuple[dict[str, str], list[str]]:
         table = load_settings().get(KEYMAP_KEY)
     except Exception as err:  # noqa: BLE001 - the app starts with its own keys
         return {}, [f"keymap not applied: {err}"]
+    if table is None:  # no [keymap]: nothing to check, and no screen imported before the first paint
+        return {}, []
     return keymap_from_config(table, known_binding_ids())
