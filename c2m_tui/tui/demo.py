@@ -85,7 +85,9 @@ def start_demo_simulator(state_dir: Path | None = None, base_url: str = "http://
             state_dir=str(state_dir) if state_dir is not None else None,
         )
         simulator = EmbeddedSimulator(options)
-        simulator.start()
+        # returns once the socket listens (a port taken is known here); uvicorn and the app are
+        # imported and started in its thread when the first call knocks, not before the first screen
+        simulator.start(wait=False)
         return simulator
 
     notices: list[str] = []

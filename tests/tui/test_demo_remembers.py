@@ -103,3 +103,31 @@ def test_a_refused_loopback_connection_says_how_to_start_the_simulator():
     result = _cli("status", "1", "--base-url", f"http://127.0.0.1:{port}/v1")
     assert result.returncode == 4
     assert f"c2m-tui sim --port {port}" in result.stderr and "--demo" in result.stderr
+
+
+def test_the_demo_simulator_starts_in_its_thread_not_before_the_first_screen(tmp_path, monkeypatch):
+    """The demo's simulator is listening when start_demo_simulator returns, but uvicorn and the app
+    are imported and built in the simulator's thread (0.1-0.15 s of the first screen otherwise)."""
+    import threading
+
+    import httpx
+
+    from c2m_tui.sim import runner
+    from c2m_tui.tui.demo import DEMO_PASSWORD, DEMO_USER, start_demo_simulator
+
+    built_in: list[str] = []
+    real = runner._server
+
+    def recording(*args, **kwargs):
+        built_in.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "_server", recording)
+    server = start_demo_simulator(tmp_path / "state", f"http://127.0.0.1:{_free_port()}/v1")
+    try:
+        # the first call knocks: it waits in the socket's backlog while the simulator starts
+        answer = httpx.get(f"{server.base_url}/batches/1", auth=(DEMO_USER, DEMO_PASSWORD), timeout=30)
+        assert answer.status_code in (200, 404)
+        assert built_in == ["c2m-sim"]
+    finally:
+        server.stop()
