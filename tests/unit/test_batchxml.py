@@ -233,3 +233,61 @@ def test_a_number_where_text_is_expected_is_named():
     batch = Batch("x.pdf", [Job(1, 1, recipients=[Address(name="A", postal_code=2134)])])  # type: ignore[arg-type]
     with pytest.raises(InputError, match="job 1, recipient 1, postalCode: expected text, got the number 2134"):
         batch_xml_bytes(batch)
+
+
+def _through_lxml_only(monkeypatch, batch: Batch, dest) -> None:
+    """The writer with every address made by lxml's element path (as before the template)."""
+    from c2m_tui.core import batchxml
+
+    with monkeypatch.context() as m:
+        m.setattr(batchxml, "_plain_address", lambda addr: None)
+        write_batch(batch, dest)
+
+
+def test_plain_addresses_are_written_byte_for_byte_as_lxml_writes_them(monkeypatch, tmp_path):
+    """The template is only taken for text lxml would neither escape nor refuse; any other address
+    goes through lxml. Random addresses mixing both kinds, several jobs, more than one chunk, to a
+    path (atomic file) and to a stream: the same bytes as lxml alone, and read back the same."""
+    import random
+
+    from c2m_tui.core import batchxml
+
+    rng = random.Random(18)
+    alphabet = ["a", "Z", "7", " ", "-", "'", '"', ".", "#", "é", "ß", "中", "\U0001f4ec", "\t", "\n",
+                "&", "<", ">", "\r", "]]>", "&amp;", ";", "=", "?", "%", "\ufffd", "\ud7ff", "\ue000"]
+
+    def text(k: int) -> str:
+        return "".join(rng.choice(alphabet) if rng.random() < 0.15 else rng.choice("abcdefgh ")
+                       for _ in range(rng.randint(0, k)))
+
+    def address() -> Address:
+        return Address(name=text(20), organization=text(10) if rng.random() < 0.5 else "", address1=text(25),
+                       address2=text(8) if rng.random() < 0.2 else "", city=text(12), state=text(2),
+                       postal_code=text(10), country=text(3) if rng.random() < 0.3 else "",
+                       unique_id=text(6) if rng.random() < 0.4 else "")
+
+    jobs = [Job(starting_page=2 * i + 1, ending_page=2 * i + 2,
+                recipients=[address() for _ in range(rng.choice([1, 7, batchxml._RAW_CHUNK + 13]))])
+            for i in range(4)]
+    batch = Batch(filename="letters.pdf", jobs=jobs)
+    plain = sum(batchxml._plain_address(a) is not None for job in jobs for a in job.recipients)
+    assert 0 < plain < sum(len(job.recipients) for job in jobs), "both kinds are in the test"
+
+    _through_lxml_only(monkeypatch, batch, tmp_path / "lxml.xml")
+    write_batch(batch, tmp_path / "ours.xml")
+    assert (tmp_path / "ours.xml").read_bytes() == (tmp_path / "lxml.xml").read_bytes()
+    stream = io.BytesIO()
+    write_batch(batch, stream)
+    assert stream.getvalue() == (tmp_path / "lxml.xml").read_bytes()
+    back = read_batch(tmp_path / "ours.xml")
+    assert [[a.name for a in job.recipients] for job in back.batch.jobs] == \
+        [[a.name for a in job.recipients] for job in jobs]
+
+
+def test_an_address_lxml_refuses_is_still_refused_among_plain_ones():
+    good = [Address(name=f"Person {i}", address1="1 Main St", city="Boston", state="MA", postal_code="02134")
+            for i in range(5)]
+    bad = Address(name="Ann\x0bSmith", address1="1 Main St", city="Boston", state="MA", postal_code="02134")
+    batch = Batch(filename="letters.pdf", jobs=[Job(starting_page=1, ending_page=1, recipients=[*good, bad])])
+    with pytest.raises(InputError, match=r"recipient 6.*name.*U\+000B"):
+        write_batch(batch, io.BytesIO())
