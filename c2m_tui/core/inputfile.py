@@ -84,9 +84,11 @@ def read_regular(path: str | os.PathLike[str], what: str, limit: int) -> bytes:
             raise InputError(f"{path}: {what} is {_mib(size)}, over the {_mib(limit)} limit")
         parts: list[bytes] = []
         total = 0
+        want = size + 1  # the whole file in one read, one allocation (parts then a join held it twice)
         while True:
             try:
-                chunk = os.read(fd, 1024 * 1024)
+                chunk = os.read(fd, want)
+                want = 1024 * 1024
             except OSError as err:
                 raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
             if not chunk:
@@ -95,7 +97,7 @@ def read_regular(path: str | os.PathLike[str], what: str, limit: int) -> bytes:
             if total > limit:  # it grew while being read
                 raise InputError(f"{path}: {what} grew past the {_mib(limit)} limit while being read")
             parts.append(chunk)
-        return b"".join(parts)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)
 
