@@ -79,49 +79,57 @@ def _recipients(batch):
 
 
 def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
-    """The summary of a (validated) batch XML. InputError if it cannot be read."""
+    """The summary of a (validated) batch XML, counted as it is read (a million recipients are
+    never all held). InputError if it cannot be read."""
     from collections import deque
 
-    from c2m_tui.core.batchxml import read_batch
+    from c2m_tui.core.batchxml import tally_jobs
     from c2m_tui.core.validate import sheets
 
-    batch = read_batch(xml).batch
     s = MailSummary()
     tail: deque[RecipientLine] = deque(maxlen=shown)
-    jobs_seen: set[int] = set()
-    for job, line, a in _recipients(batch):
-        if line.job not in jobs_seen:
-            jobs_seen.add(line.job)
-            if job.return_address is not None:
-                ra = job.return_address
-                text = ", ".join(p for p in (ra.name or ra.organization, ra.address1, ra.city,
-                                             f"{ra.state} {ra.postal_code}".strip()) if p)
-                if text not in s.return_addresses:
-                    s.return_addresses.append(text)
-            o = job.options
-            text = " · ".join(v for v in (o.document_class, o.layout, o.envelope, o.color, o.paper_type,
-                                          o.print_option, o.mail_class, o.production_time) if v)
-            if text not in s.options:
-                s.options.append(text)
+
+    def count(tally) -> None:
+        job, n = tally.job, tally.recipients
+        if not n:
+            return
+        s.jobs += 1
+        if job.return_address is not None:
+            ra = job.return_address
+            text = ", ".join(p for p in (ra.name or ra.organization, ra.address1, ra.city,
+                                         f"{ra.state} {ra.postal_code}".strip()) if p)
+            if text not in s.return_addresses:
+                s.return_addresses.append(text)
         o = job.options
+        text = " · ".join(v for v in (o.document_class, o.layout, o.envelope, o.color, o.paper_type,
+                                      o.print_option, o.mail_class, o.production_time) if v)
+        if text not in s.options:
+            s.options.append(text)
         pages = job.ending_page - job.starting_page + 1
         sh = sheets(pages, (o.print_option or "").strip().casefold() == "printing both sides")
-        s.pieces += 1
-        s.printed_pages += pages
-        s.sheets += sh
-        s.per_piece[(pages, sh)] = s.per_piece.get((pages, sh), 0) + 1
+        s.printed_pages += pages * n
+        s.sheets += sh * n
+        s.per_piece[(pages, sh)] = s.per_piece.get((pages, sh), 0) + n
         product = " · ".join(v for v in (o.document_class, o.envelope or "no envelope") if v)
-        s.products[product] = s.products.get(product, 0) + 1
-        s.mail_classes[o.mail_class] = s.mail_classes.get(o.mail_class, 0) + 1
-        if is_us_country(a.country):
-            s.domestic += 1
-        else:
-            s.international += 1
-        if len(s.first) < shown:
-            s.first.append(line)
-        else:
-            tail.append(line)
-    s.jobs = len(jobs_seen)
+        s.products[product] = s.products.get(product, 0) + n
+        s.mail_classes[o.mail_class] = s.mail_classes.get(o.mail_class, 0) + n
+        for country, k in tally.countries.items():
+            if is_us_country(country):
+                s.domestic += k
+            else:
+                s.international += k
+        # the job's first and last few, numbered over the batch: the batch's first and last are among them
+        numbered = [*enumerate(tally.first, 1), *enumerate(tally.last, n - len(tally.last) + 1)]
+        for i, a in numbered:
+            line = RecipientLine(s.pieces + i, tally.index, a.name or a.organization, _place(a),
+                                 (job.starting_page, job.ending_page))
+            if len(s.first) < shown:
+                s.first.append(line)
+            else:
+                tail.append(line)
+        s.pieces += n
+
+    tally_jobs(xml, count, keep=shown)
     s.last = list(tail)
     return s
 

@@ -89,7 +89,7 @@ class Quote:
                 abroad = f" + {g.international} international" if g.international else ""
                 out.append(f"  {g.quantity}{abroad} x {g.options['documentClass']}, {g.pages} page(s), "
                            f"{g.options['color']}, {g.options['mailClass']}: {money(g.subtotal)}")
-            out.append(f"estimated cost: {money(self.estimate.total)} for {self.estimate.pieces} piece(s)")
+            out.append(f"estimated cost: {money(self.estimate.total)} for {self.estimate.pieces:,} piece(s)")
         else:
             out.append(f"estimated cost: unknown ({self.estimate_problem})")
         if self.credit is not None:
@@ -119,27 +119,31 @@ def is_international(country: str) -> bool:
 
 def price_groups(xml: bytes | str) -> list[PriceGroup]:
     """The batch's jobs grouped by print options and pages, in first-seen order (InputError for bad XML)."""
-    from c2m_tui.core.batchxml import read_batch
+    from c2m_tui.core.batchxml import tally_jobs
 
-    batch = read_batch(xml if isinstance(xml, (bytes, bytearray)) else xml).batch
     groups: dict[tuple, PriceGroup] = {}
-    for job in batch.jobs:
+
+    def count(tally) -> None:
+        job = tally.job
         options = {name: getattr(job.options, _ATTR_OF[name]) or "" for name in OPTION_NAMES}
         key = (*options.values(), job.page_count)
         group = groups.get(key)
         if group is None:
             group = groups[key] = PriceGroup(options, job.page_count)
-        for address in job.recipients:
-            if is_international(address.country):
-                group.international += 1
+        for country, n in tally.countries.items():
+            if is_international(country):
+                group.international += n
             else:
-                group.quantity += 1
+                group.quantity += n
+
+    tally_jobs(xml, count, keep=0)  # counted as read: a million recipients are never all held
     return list(groups.values())
 
 
-async def estimate(rest, xml: bytes | str) -> Estimate:
-    """One costEstimate per group; errors (network, unreadable answer) are raised."""
-    groups = price_groups(xml)
+async def estimate(rest, xml: bytes | str, groups: list[PriceGroup] | None = None) -> Estimate:
+    """One costEstimate per group (``groups``: the XML's, when already made); errors (network,
+    unreadable answer) are raised."""
+    groups = price_groups(xml) if groups is None else groups
     for group in groups:
         group.subtotal, group.extra = await rest.cost_estimate(
             group.options, pages=group.pages, quantity=group.quantity, international=group.international)
@@ -153,9 +157,9 @@ async def estimate_for(rest, xml: bytes | str) -> Quote:
     if rest is None:
         quote.estimate_problem = quote.credit_problem = "no REST API host is known for this server (--rest-url)"
         return quote
-    price_groups(xml)  # a bad XML is the person's to fix, not "price unknown"
+    groups = price_groups(xml)  # a bad XML is the person's to fix, not "price unknown"
     try:
-        quote.estimate = await estimate(rest, xml)
+        quote.estimate = await estimate(rest, xml, groups)
     except E.C2MError as err:
         quote.estimate_problem = str(err)
     try:
