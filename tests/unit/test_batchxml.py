@@ -291,3 +291,13 @@ def test_an_address_lxml_refuses_is_still_refused_among_plain_ones():
     batch = Batch(filename="letters.pdf", jobs=[Job(starting_page=1, ending_page=1, recipients=[*good, bad])])
     with pytest.raises(InputError, match=r"recipient 6.*name.*U\+000B"):
         write_batch(batch, io.BytesIO())
+
+
+def test_an_address_outside_a_job_is_nobodys_recipient():
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?>\n<batch><filename>l.pdf</filename>'
+           b"<job><startingPage>1</startingPage><endingPage>1</endingPage><printProductionOptions/>"
+           b"<recipients><address><name>Ann</name></address></recipients></job>"
+           b"<notes><old><address><name>Bob</name></address></old></notes></batch>")
+    read = read_batch(xml)
+    assert [a.name for job in read.batch.jobs for a in job.recipients] == ["Ann"]
+    assert any("<notes>" in note for note in read.notes)
