@@ -77,7 +77,7 @@ def read_job_facts(xml: str | Path | bytes) -> list[JobFacts]:
     whose page numbers are not numbers are left out: the validator reports them."""
     from lxml import etree
 
-    from c2m_tui.core.batchxml import (address_from_element, child_texts, local_name, open_source,
+    from c2m_tui.core.batchxml import (address_from_element, child_texts, drop_read, local_name, open_source,
                                        return_address_from_element)
     from c2m_tui.core.safexml import iterparse_safe, reject_doctype
 
@@ -102,12 +102,12 @@ def read_job_facts(xml: str | Path | bytes) -> list[JobFacts]:
                     count += 1
                     if first is None:
                         first = address_from_element(el)
-                    el.clear()
+                    drop_read(el)
                 elif depth == 1 and name == "job":
                     facts = _job(el, len(jobs) + 1, first, count, child_texts, local_name,
                                  return_address_from_element)
                     jobs.append(facts)  # None keeps the numbering
-                    el.clear()
+                    drop_read(el)
         except etree.XMLSyntaxError as err:
             raise InputError(f"{source}: malformed XML: {err}") from None
     return [j for j in jobs if j is not None]
