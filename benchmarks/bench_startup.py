@@ -2,7 +2,7 @@
 files, home screen) against a minimal Textual app (one Static and a Footer), each in a fresh process.
 
 Run: uv run python benchmarks/bench_startup.py [--quick]
-Target: ratio <= 1.5x. Each child process runs its app headless and, on the first refresh of its
+Target (issue 18): ratio <= 1.4x. Each child process runs its app headless and, on the first refresh of its
 first screen, prints the wall-clock time and exits; the parent measures from just before it starts
 the process to that moment (interpreter start-up included for both alike; work the app does after
 its first paint, such as the password lookup, is not start-up). Interleaved runs, median and best.
