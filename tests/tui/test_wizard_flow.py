@@ -133,6 +133,42 @@ async def test_a_pdf_changed_after_review_is_not_submitted(sim, pdf_factory):
         assert state["submit_count"] == 0 and not state["submitted"]
 
 
+async def test_a_list_changed_after_its_upload_is_uploaded_again_before_the_review(sim, pdf_factory):
+    """A new user's run (80x24): the XML uploaded, back to step 3, a recipient changed; the review
+    showed the new list and price, and Submit mailed the XML uploaded before. Now the change takes
+    step 3's tick away: no review, no submit, until the new XML is uploaded; then what is submitted is
+    what the review showed."""
+    pdf = pdf_factory(2, "invoice.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf)
+        first_upload = wizard.check.xml
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: wizard.current == 2, what="back to step 3")
+        for sel, text in (("#rcp-name", "Grace Hopper"), ("#rcp-address1", "1 Navy Yard"), ("#rcp-city", "Arlington"),
+                          ("#rcp-state", "VA"), ("#rcp-postal_code", "22202")):
+            await fill(pilot, sel, text)
+        await activate(pilot, "#rcp-add")
+        await wait_for(pilot, lambda: not wizard.done[2], what="step 3 no longer done")
+        await wait_for(pilot, lambda: any("upload it again" in n for n in notifications(app)), what="the notice")
+        assert wizard.check.counts[1] == 2 and wizard.check.xml != first_upload
+        assert wizard.query_one(Stepper).states[2] != "done"
+        assert str(wizard.query_one("#xml-upload", Button).label) == "Upload the changes"
+        assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == len(first_upload)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: any("opens when step 3" in n for n in notifications(app)), what="refused")
+        assert wizard.current == 2
+        await pilot.press("ctrl+g")  # upload the changes
+        await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3 and wizard.reviewed, what="the review")
+        assert sim_batch(sim, wizard.batch_id)["xml_bytes"] == len(wizard.check.xml)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: wizard.done[3], what="submit")
+        state = sim_batch(sim, wizard.batch_id)
+        assert state["submitted"] and state["xml_bytes"] == len(wizard.check.xml)
+
+
 async def test_steps_stay_locked_until_the_one_before_succeeds(sim):
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:

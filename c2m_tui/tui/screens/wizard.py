@@ -53,6 +53,7 @@ class WizardScreen(Screen):
         self.batch_id: str | None = resume.batch_id if resume else None
         self.pdf = None  # PdfInfo once chosen
         self.check = None  # the last XmlCheck
+        self.uploaded_xml: bytes | None = None  # the XML the server has (step 3 is done only while it is the check's)
         self.reviewed = None  # ReviewRecord: the hashes the submit must still match
         self.duplicate: str | None = None  # the same letters sent before, in words (found with the review)
         self.quote = None  # core.pricing.Quote of the reviewed XML, once asked
@@ -84,6 +85,8 @@ class WizardScreen(Screen):
             at = RESUME_AT[point.next_step]
             for i in range(at):
                 self.done[i] = True
+            if at == 3:
+                self.uploaded_xml = point.xml  # the journal's copy is what was uploaded
             self._created(self.batch_id, resumed=True)
             if point.pdf is not None:
                 self.reread_pdf(point.pdf)
@@ -370,10 +373,26 @@ class WizardScreen(Screen):
     # ------------------------------------------------------------------ step 3: XML
 
     @on(JobsStep.Checked)
-    def _xml_checked(self, event: JobsStep.Checked) -> None:
+    async def _xml_checked(self, event: JobsStep.Checked) -> None:
         self.check = event.check
+        if self.done[2] and not self.done[3] and event.check.xml != self.uploaded_xml:
+            await self._upload_outdated()
+            return
         if self.current == 3 and self._mounted(ReviewStep) is not None:
             self._show_review()
+
+    async def _upload_outdated(self) -> None:
+        """The list or the options changed after the XML was uploaded: what the server has is not
+        what the screen shows, so the review (and the submit) wait for the new XML's upload."""
+        self.done[2] = False
+        self.reviewed = self.duplicate = None
+        self.query_one(JobsStep).upload_outdated()
+        self.app.notify("Changed after the XML was uploaded: upload it again (ctrl+g on step 3) before the "
+                        "review; the server still has the XML uploaded before.", title="Not uploaded yet",
+                        severity="warning", timeout=10)
+        if self.current == 3:
+            await self.go(2)
+        self._refresh_stepper()
 
     @on(JobsStep.UploadRequested)
     def _xml_upload_requested(self, event: JobsStep.UploadRequested) -> None:
@@ -404,10 +423,14 @@ class WizardScreen(Screen):
             self.app.show_error(err, "XML upload")
             return
         step.upload_ended("done")
-        self.check = check
+        self.uploaded_xml = check.xml
         self.done[2] = True
         self.reviewed = None
         record(self.app.session, self.batch_id, "xml")
+        if step.check is not None and step.check.xml != check.xml:  # changed while it was uploading
+            await self._upload_outdated()
+            return
+        self.check = check
         self.prepare_review()
         await self.go(3)
 
@@ -515,6 +538,9 @@ class WizardScreen(Screen):
             return
         if self.check is None or not self.check.valid:
             self.app.notify("Load the batch XML in step 3 so it can be reviewed first.", severity="warning")
+            return
+        if self.check.xml != self.uploaded_xml:  # (the check above makes step 3 open again; never submit past it)
+            self.app.notify("The XML shown is not the one uploaded: upload it again in step 3.", severity="error")
             return
         if self.reviewed is None:
             self._submit_waiting = True  # the confirmation opens once the files are checked

@@ -311,6 +311,11 @@ class JobsStep(Horizontal):
         button.disabled = True
         button.label = "Uploading… (ctrl+t cancels)"
 
+    def upload_outdated(self) -> None:
+        """The list changed after its XML was uploaded: the upload is to be done again."""
+        if not self.uploading:
+            self.query_one("#xml-upload", Button).label = "Upload the changes"
+
     def upload_ended(self, outcome: str) -> None:
         """outcome: "done", "failed" or "cancelled"."""
         self.uploading = False
