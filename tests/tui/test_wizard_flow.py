@@ -109,6 +109,12 @@ async def test_wizard_builds_uploads_and_submits_a_batch(sim, pdf_factory):
         state = sim_batch(sim, wizard.batch_id)
         assert state["submitted"] and state["submit_count"] == 1
         assert wizard.query_one(Stepper).states == ("done", "done", "done", "done")
+        # back at step 3 after the submit: an upload is not attempted, and the steps stay done
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: wizard.current == 2, what="back to step 3")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: any("nothing more is uploaded" in n for n in notifications(app)), what="refusal")
+        assert wizard.query_one(Stepper).states == ("done", "done", "done", "done")
 
         # then the status board
         await activate(pilot, "#open-status")

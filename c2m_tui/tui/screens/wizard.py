@@ -336,7 +336,15 @@ class WizardScreen(Screen):
 
     @on(PdfStep.UploadRequested)
     def _pdf_upload_requested(self, event: PdfStep.UploadRequested) -> None:
-        self.upload_pdf(event.info)
+        if not self._submitted_says_so():
+            self.upload_pdf(event.info)
+
+    def _submitted_says_so(self) -> bool:
+        """After the submit the batch is the server's: an upload is not attempted (and is no failure)."""
+        if self.done[3]:
+            self.app.notify(f"Batch {self.batch_id} is submitted: nothing more is uploaded to it.",
+                            severity="warning")
+        return self.done[3]
 
     @work(group="upload", exclusive=True, exit_on_error=False, description="upload the PDF")
     async def upload_pdf(self, info) -> None:
@@ -396,7 +404,8 @@ class WizardScreen(Screen):
 
     @on(JobsStep.UploadRequested)
     def _xml_upload_requested(self, event: JobsStep.UploadRequested) -> None:
-        self.upload_xml(event.check)
+        if not self._submitted_says_so():
+            self.upload_xml(event.check)
 
     @work(group="upload-xml", exclusive=True, exit_on_error=False, description="upload the XML")
     async def upload_xml(self, check) -> None:
