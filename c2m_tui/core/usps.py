@@ -108,6 +108,29 @@ def zip_lost_zero(value: str | None) -> str | None:
     return None
 
 
+# The ZIPs that start with 0, by the first three digits (USPS's ZIP prefixes; 06390 is Fishers
+# Island, NY): a ZIP given back its lost zero must be one of its state's.
+_ZERO_ZIP_PREFIXES: dict[str, tuple[tuple[int, int], ...]] = {
+    "NY": ((5, 5),), "PR": ((6, 7), (9, 9)), "VI": ((8, 8),), "MA": ((10, 27), (55, 55)), "RI": ((28, 29),),
+    "NH": ((30, 38),), "ME": ((39, 49),), "VT": ((50, 54), (56, 59)), "CT": ((60, 69),), "NJ": ((70, 89),),
+    "AE": ((90, 98),),
+}
+
+
+def zero_zip_state(zip_code: str) -> str | None:
+    """The state a ZIP starting with 0 belongs to (``"06010"`` -> ``"CT"``), None if no state's."""
+    if zip_code.startswith("06390"):
+        return "NY"
+    try:
+        prefix = int(zip_code[:3])
+    except ValueError:
+        return None
+    for state, ranges in _ZERO_ZIP_PREFIXES.items():
+        if any(low <= prefix <= high for low, high in ranges):
+            return state
+    return None
+
+
 _US_LAST_LINE = re.compile(r"^(?P<city>.*?)[\s,]+(?P<state>[A-Za-z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
 _CODE_FIRST = re.compile(r"^(?P<zip>[A-Za-z]{0,2}[\d][\dA-Za-z-]{1,9})\s+(?P<city>\D.*)$")
 _CODE_LAST = re.compile(r"^(?P<city>\D.*?)\s+(?P<zip>[A-Za-z]{0,2}\d[\dA-Za-z -]{1,9})$")

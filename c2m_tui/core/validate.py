@@ -29,7 +29,7 @@ from c2m_tui.core.catalog import nearest, option_problems
 from c2m_tui.core.errors import InputError
 from c2m_tui.core.safexml import XMLRejected, parse_bytes
 from c2m_tui.core.usps import (
-    FIELD_LIMITS, US_STATES, ZIP_RE, is_us_country, is_us_state, normalize_zip, suggest_state, zip_lost_zero,
+    FIELD_LIMITS, US_STATES, ZIP_RE, is_us_country, is_us_state, normalize_zip, suggest_state, zero_zip_state, zip_lost_zero,
 )
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "batch.xsd"
@@ -633,6 +633,8 @@ def _us_checks(state: str, zip_code: str, add) -> None:
         add("error", "postalCode", "empty; a US address needs a ZIP code")
     elif not ZIP_RE.match(zip_code):
         lost = zip_lost_zero(zip_code)
+        if lost and is_us_state(state) and zero_zip_state(lost) != state.upper():
+            lost = None  # "6010" in MA: 06010 is Connecticut's, so no zero is suggested
         fixed = normalize_zip(zip_code)
         digits = sum(ch.isdigit() for ch in zip_code)
         if lost:

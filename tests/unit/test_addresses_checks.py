@@ -116,6 +116,14 @@ BASE = {"Name": "Ann", "Street": "1 A St", "City": "Reno", "State": "NV", "Zip":
         ("NJ", "071021234", [], "NJ", "07102-1234"),
         ("NJ", "71021234", ["zip-lost-zero"], "NJ", "07102-1234"),
         ("TX", "7870", ["bad-zip"], "TX", "7870"),  # a Texas ZIP never starts with 0
+        ("MA", "2134", ["zip-lost-zero"], "MA", "02134"),
+        # a new user's Boston row: 06010 is Connecticut's (Massachusetts is 010-027 and 055)
+        ("MA", "6010", ["bad-zip"], "MA", "6010"),
+        ("CT", "6010", ["zip-lost-zero"], "CT", "06010"),
+        ("NY", "6390", ["zip-lost-zero"], "NY", "06390"),  # Fishers Island
+        ("NY", "2134", ["bad-zip"], "NY", "2134"),
+        ("VT", "5501", ["bad-zip"], "VT", "5501"),  # 055: Andover, MA
+        ("MA", "5501", ["zip-lost-zero"], "MA", "05501"),
         ("GU", "96910", [], "GU", "96910"),
         ("AE", "09012", [], "AE", "09012"),
         ("XX", "123456", ["unknown-state", "bad-zip"], "XX", "123456"),

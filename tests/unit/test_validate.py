@@ -89,6 +89,13 @@ def test_four_digit_zip_names_line_job_recipient_and_suggests_the_zero():
     assert err.suggestion == "02134"
 
 
+def test_a_lost_zero_is_not_suggested_when_the_zip_would_be_another_states():
+    data = xml_of(Job(1, 1, recipients=[good_address(state="MA", postal_code="6010")]))
+    (err,) = validate_batch(data).errors
+    assert err.suggestion is None and "did you mean" not in err.message  # 06010 is Connecticut's
+    assert '"6010" is not a US ZIP code' in err.message
+
+
 @pytest.mark.parametrize("zip_code,severity,suggestion", [
     ("02134-1234", None, None), ("021341234", "warning", "02134-1234"), ("ABCDE", "error", None),
     ("", "error", None),

@@ -21,7 +21,8 @@ from typing import Iterable, Iterator, Mapping as MappingABC
 
 from c2m_tui.core.errors import UsageError
 from c2m_tui.core.models import Address
-from c2m_tui.core.usps import FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zip_lost_zero
+from c2m_tui.core.usps import (FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zero_zip_state,
+                               zip_lost_zero)
 
 from .edits import apply_edit, clean_edit
 from .mapping import ADDRESS_PARTS, TARGET_LABELS, TARGETS, AddressFallback, address_fallback, columns_of
@@ -68,7 +69,6 @@ _ELEMENT = {"unique_id": "c2m_uniqueid", **{attr: xml for attr, xml in Address.E
 _ADDRESS_FIELDS = ("name", "organization", "address1", "address2", "address3", "city", "state",
                    "postal_code", "country", "unique_id")
 # ZIPs that start with 0 belong to New England, NJ, PR/VI, a few NY ZIPs and APO AE (USPS prefixes).
-_ZERO_ZIP_STATES = frozenset({"CT", "MA", "ME", "NH", "NJ", "RI", "VT", "PR", "VI", "NY", "AE"})
 _EMPTY: tuple = ()
 # What XML 1.0 cannot hold (control characters but tab/newline/CR, lone surrogates, U+FFFE/U+FFFF):
 # old spreadsheets put U+000B in multi-line cells. Found here, it gets a row number and a choice.
@@ -367,7 +367,8 @@ class AddressChecker:
             return
         padded = zip_lost_zero(raw)
         state = v["state"].upper()
-        if padded is not None and (state in _ZERO_ZIP_STATES or not state or state not in US_STATES):
+        # the zero given back only where the ZIP is then the state's ("6010" in MA would be CT's 06010)
+        if padded is not None and (zero_zip_state(padded) == state or not state or state not in US_STATES):
             found.append(("zip-lost-zero", "postal_code", raw,
                           f"ZIP {raw!r} looks like {padded!r} with its leading zero lost", padded))
         else:
