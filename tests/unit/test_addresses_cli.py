@@ -270,3 +270,17 @@ def test_importing_the_address_core_stays_light():
             "print(sorted(m for m in ('textual', 'lxml', 'openpyxl', 'httpx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_blank_line_does_not_shift_the_row_named_in_the_page_count_error(capsys, tmp_path, pdf_factory):
+    """A new user's Outlook export with an empty line in the middle: the row with no pages is named by
+    its own spreadsheet row, not by counting from row 2."""
+    csv_path = tmp_path / "contacts.csv"
+    lines = ["Name,Street,City,State,Zip"] + [f"Person {i},{i} Main St,Boston,MA,02134" for i in range(1, 4)]
+    lines.insert(3, "")  # the file's line 4 is empty: Person 3 is on line 5
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = build(capsys, "--addresses", str(csv_path), "--pdf", str(pdf_factory(2, "two.pdf")),
+                           "--pages-per-recipient", "1", "-o", str(tmp_path / "out.xml"))
+    assert code == 1
+    assert "3 row(s) (rows 2-5)" in err
+    assert "the last 1 row(s) have no pages (from data row 3, spreadsheet row 5)" in err

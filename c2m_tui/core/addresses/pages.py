@@ -41,26 +41,30 @@ def parse_page_range(text: str) -> tuple[int, int]:
 
 
 def mail_merge_mismatch(data_rows: int, per_recipient: int, pdf_pages: int, pdf_name: str = "the PDF",
-                        first_row: int = 2, last_row: int | None = None) -> str | None:
+                        first_row: int = 2, last_row: int | None = None,
+                        first_without_pages: int | None = None) -> str | None:
     """None when ``data_rows * per_recipient == pdf_pages``; else a message saying which side is off.
-    ``first_row``/``last_row`` are spreadsheet row numbers, for the message."""
+    ``first_row``/``last_row`` are spreadsheet row numbers, for the message; ``first_without_pages``
+    the spreadsheet row of the first data row with no pages (else counted from ``first_row``, which is
+    wrong when blank lines come before it)."""
     need = data_rows * per_recipient
     if need == pdf_pages:
         return None
-    rows_label = f"{data_rows} row(s)" + (f" (rows {first_row}-{last_row})" if last_row and data_rows else "")
-    head = (f"mail merge: {rows_label} x {per_recipient} page(s) each = {need} pages, "
-            f"but {pdf_name} has {pdf_pages} pages")
+    rows_label = f"{data_rows:,} row(s)" + (f" (rows {first_row}-{last_row})" if last_row and data_rows else "")
+    head = (f"mail merge: {rows_label} x {per_recipient} page(s) each = {need:,} pages, "
+            f"but {pdf_name} has {pdf_pages:,} pages")
     if pdf_pages % per_recipient:
         return (f"{head}; {pdf_pages} is not a multiple of {per_recipient}: "
                 "check --pages-per-recipient, or the PDF")
     fits = pdf_pages // per_recipient
     if need > pdf_pages:
         missing = data_rows - fits
-        which = f" (from data row {fits + 1}" + (f", spreadsheet row {first_row + fits}" if first_row else "") + ")"
-        return (f"{head}: the PDF has pages for {fits} recipient(s) only; the last {missing} row(s) "
+        row = first_without_pages or (first_row + fits if first_row else None)
+        which = f" (from data row {fits + 1:,}" + (f", spreadsheet row {row:,}" if row else "") + ")"
+        return (f"{head}: the PDF has pages for {fits:,} recipient(s) only; the last {missing:,} row(s) "
                 f"have no pages{which}")
     extra = fits - data_rows
-    return (f"{head}: the PDF has pages for {extra} more recipient(s) than the list "
+    return (f"{head}: the PDF has pages for {extra:,} more recipient(s) than the list "
             f"(pages {need + 1}-{pdf_pages} would not be mailed)")
 
 
@@ -73,7 +77,9 @@ def merge_ranges(positions: list[int], per_recipient: int, data_rows: int, pdf_p
     if per_recipient < 1:
         raise InputError("pages per recipient: must be at least 1")
     if pdf_pages is not None:
-        problem = mail_merge_mismatch(data_rows, per_recipient, pdf_pages, pdf_name)
+        # (no spreadsheet row numbers here: the app's list does not keep them, and counting them
+        # from row 2 named the wrong row when the file had blank lines)
+        problem = mail_merge_mismatch(data_rows, per_recipient, pdf_pages, pdf_name, first_row=0)
         if problem:
             raise InputError(problem)
     return [(p * per_recipient + 1, (p + 1) * per_recipient) for p in positions]
@@ -95,7 +101,7 @@ def propose_plan(pdf_pages: int | None, data_rows: int) -> PlanProposal | None:
         k = pdf_pages // data_rows
         return PlanProposal("each", str(k), f"the PDF's {pdf_pages} pages are {data_rows} rows x {k}: "
                             f"{k} page(s) per recipient, in list order")
-    return PlanProposal("same", f"1-{pdf_pages}", f"every recipient gets all {pdf_pages} page(s) of the PDF")
+    return PlanProposal("same", f"1-{pdf_pages}", f"every recipient gets all {pdf_pages:,} page(s) of the PDF")
 
 
 SAME_PAGES_WARN_ABOVE = 5
@@ -137,7 +143,7 @@ class PagePlan:
             if start < 1 or end < start:
                 raise UsageError(f"pages {start}-{end}: not a page range (first page 1, end >= start)")
             if end > self.pdf_pages:
-                raise InputError(f"pages {start}-{end}: {self.pdf_name} has only {self.pdf_pages} page(s)")
+                raise InputError(f"pages {start}-{end}: {self.pdf_name} has only {self.pdf_pages:,} page(s)")
         if self.per_recipient is not None and self.per_recipient < 1:
             raise UsageError(f"pages per recipient must be 1 or more, not {self.per_recipient}")
 
@@ -149,6 +155,7 @@ class PlanTally:
     data_rows: int = 0
     first_row: int | None = None
     last_row: int | None = None
+    first_without_pages: int | None = None  # mail merge: the spreadsheet row of the first data row beyond the PDF
     jobs: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -181,7 +188,7 @@ def plan_jobs(
         yield Job(start, end, options, (addr for _, addr in group), return_address)
     if plan.per_recipient is not None and not plan.page_column:
         problem = mail_merge_mismatch(tally.data_rows, plan.per_recipient, plan.pdf_pages, plan.pdf_name,
-                                      tally.first_row or 2, tally.last_row)
+                                      tally.first_row or 2, tally.last_row, tally.first_without_pages)
         if problem:
             raise InputError(problem)
 
@@ -210,6 +217,9 @@ def _ranged(checked: Iterable[CheckedRow], checker: AddressChecker, plan: PagePl
     for c in checked:
         position = tally.data_rows
         _count(tally, c)
+        if (k is not None and not plan.page_column and tally.first_without_pages is None and plan.pdf_pages
+                and (position + 1) * k > plan.pdf_pages):
+            tally.first_without_pages = c.row
         if c.skipped:
             continue
         if plan.page_column and c.pages:
@@ -224,7 +234,7 @@ def _ranged(checked: Iterable[CheckedRow], checker: AddressChecker, plan: PagePl
                 if plan.page_column:  # with a page column there is no whole-list check: say it here
                     checker.reject(c, "bad-pages", "pages", f"{pages[0]}-{pages[1]}",
                                    f"pages {pages[0]}-{pages[1]} are beyond the end of {plan.pdf_name} "
-                                   f"({plan.pdf_pages} pages)")
+                                   f"({plan.pdf_pages:,} pages)")
                 continue  # without one, the whole-list check at the end reports it
         elif plan.same_pages is not None:
             pages = plan.same_pages
@@ -234,7 +244,7 @@ def _ranged(checked: Iterable[CheckedRow], checker: AddressChecker, plan: PagePl
         if pages[1] > plan.pdf_pages:
             checker.reject(c, "bad-pages", "pages", c.pages,
                            f"pages {pages[0]}-{pages[1]} are beyond the end of {plan.pdf_name} "
-                           f"({plan.pdf_pages} pages)")
+                           f"({plan.pdf_pages:,} pages)")
             continue
         yield pages, c.address
 
