@@ -138,7 +138,7 @@ def run(args) -> int:
     plan = PagePlan(pdf_pages=pdf.pages, pdf_name=Path(args.pdf).name, same_pages=same,
                     per_recipient=args.pages_per_recipient, page_column="pages" in mapping)
     if same is not None and (same[0] > 1 or same[1] < pdf.pages) and not args.page_column:
-        stderr(f"note: only pages {same[0]}-{same[1]} of {Path(args.pdf).name} ({pdf.pages} pages) are mailed")
+        stderr(f"note: only pages {same[0]}-{same[1]} of {Path(args.pdf).name} ({pdf.pages:,} pages) are mailed")
     output = Path(args.output)
     if output.is_dir():
         raise InputError(f"{output}: is a directory; give a file name for the XML")
@@ -156,7 +156,7 @@ def run(args) -> int:
         raise
     _print_problems(result.report, stderr)
     report = result.report
-    counts = (f"{report.rows_read} row(s) read, {report.rows_accepted} recipient(s) accepted, "
+    counts = (f"{report.rows_read:,} row(s) read, {report.rows_accepted:,} recipient(s) accepted, "
               f"{report.rows_skipped} skipped")
     if not result.written:
         stderr(f"c2m-tui: {counts}")
@@ -172,7 +172,7 @@ def run(args) -> int:
         warning = same_pages_warning(result.pieces, same[1] - same[0] + 1, pdf.pages)
         if warning:
             stderr(f"warning: {warning}")
-    print(f"wrote {result.pieces} recipient(s) in {result.jobs} job(s), {result.pages} printed page(s), "
+    print(f"wrote {result.pieces:,} recipient(s) in {result.jobs:,} job(s), {result.pages:,} printed page(s), "
           f"to {output} ({counts})")
     return 0
 
@@ -301,7 +301,7 @@ def _print_problems(report, say) -> None:
         say(p.describe())
     for kind, n in kept_shown.items():
         if n > _SHOWN_KEPT:
-            say(f"... and {n - _SHOWN_KEPT} more row(s) kept with {kind}")
+            say(f"... and {n - _SHOWN_KEPT:,} more row(s) kept with {kind}")
     for line in report.summary():
         say(f"summary: {line}")
     fixable = sorted({p.kind for p in report.problems if p.action == "skipped" and "fix" in _actions(p.kind)})

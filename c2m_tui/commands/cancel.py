@@ -46,7 +46,7 @@ def run(args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("no terminal to confirm on: re-run with --yes to cancel without asking")
-        sys.stderr.write(f"Cancel {len(chosen)} job(s)? [y/N] ")
+        sys.stderr.write(f"Cancel {len(chosen):,} job(s)? [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             stderr("c2m-tui: nothing cancelled")

@@ -13,9 +13,9 @@ def summary(prepared, profile, base_url: str) -> str:
     env = profile.environment.upper()
     text = (
         f"About to send to {env} ({base_url}, profile {profile.name}):\n"
-        f"  PDF {prepared.pdf} ({prepared.pdf_pages} pages, {human_size(prepared.pdf_bytes)})\n"
-        f"  XML {prepared.xml_path}: {prepared.jobs} job(s), {prepared.pieces} mail piece(s), "
-        f"{prepared.report.pages} printed page(s) per set"
+        f"  PDF {prepared.pdf} ({prepared.pdf_pages:,} pages, {human_size(prepared.pdf_bytes)})\n"
+        f"  XML {prepared.xml_path}: {prepared.jobs:,} job(s), {prepared.pieces:,} mail piece(s), "
+        f"{prepared.report.pages:,} printed page(s) per set"
     )
     return text + "".join(f"\n  {label + ':' if label else '':<16}{value}" for label, value in mailed_rows(prepared))
 

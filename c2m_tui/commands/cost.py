@@ -53,6 +53,6 @@ def run(args) -> int:
             {"job": index_of.get(c.job_id), "id": c.job_id, "cost": float(c.cost), "totalTax": float(c.total_tax)}
             for c in costs]})
     else:
-        print(f"batch {args.id}: {len(costs)} job(s), total {money(total)}")
+        print(f"batch {args.id}: {len(costs):,} job(s), total {money(total)}")
     sys.stdout.flush()
     return 0

@@ -47,7 +47,7 @@ def run(args) -> int:
     try:
         from pypdf import PdfReader
 
-        pages = str(len(PdfReader(io.BytesIO(pdf)).pages))
+        pages = f"{len(PdfReader(io.BytesIO(pdf)).pages):,}"
     except Exception:  # noqa: BLE001 - the page count is a courtesy; the bytes are saved as sent
         pass
     with atomic_write(output, mode=0o600) as out:  # it shows a recipient's address

@@ -155,7 +155,7 @@ def run(args) -> int:
             raise JournalError(f"batch {batch_id} was not sent to {client.base_url} from this machine "
                                f"(the journal knows it on: {known})")
         pdf_word = entry.pdf_path if entry.has_pdf else "not recorded yet"
-        xml_word = f"{entry.jobs} job(s), {entry.pieces} mail piece(s)" if entry.has_xml else "XML not recorded yet"
+        xml_word = f"{entry.jobs:,} job(s), {entry.pieces:,} mail piece(s)" if entry.has_xml else "XML not recorded yet"
         stderr(f"batch {batch_id} on {entry.environment.upper()} ({entry.base_url}, profile {entry.profile}): "
                f"{entry.state}; PDF {pdf_word}; {xml_word}")
         if entry.submitted:

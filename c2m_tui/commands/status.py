@@ -61,7 +61,7 @@ def format_changes(status, before: dict[str, list[str]]) -> str:
     blocks = _job_blocks(status)
     changed = [line for key, block in blocks.items() if before.get(key) != block for line in block]
     same = sum(1 for key, block in blocks.items() if before.get(key) == block)
-    tail = [f"  ({same} other job(s) unchanged)"] if same and changed else []
+    tail = [f"  ({same:,} other job(s) unchanged)"] if same and changed else []
     return "\n".join(_head(status) + changed + tail)
 
 

@@ -105,7 +105,7 @@ def run(args) -> int:
         write_tracking_csv(sys.stdout, shown, history)
         return 0
     scans = sum(r.events for r in rows)
-    print(f"{len(rows)} piece(s), {scans} scan(s) ({tracking.tracking_type})")
+    print(f"{len(rows):,} piece(s), {scans:,} scan(s) ({tracking.tracking_type})")
     if stuck is not None:
         print(f"{len(shown)} stuck: no scan for {args.days} day(s), or returned or forwarded"
               + (f" (as of {now:%Y-%m-%d %H:%M})" if tracking.as_of else ""))

@@ -47,7 +47,7 @@ class MailSummary:
         def counted(d: dict) -> str:
             return "; ".join(k if len(d) == 1 else f"{k} ({n})" for k, n in d.items()) or "-"
 
-        per = "; ".join(f"{p} page(s) on {s} sheet(s)" + ("" if len(self.per_piece) == 1 else f" ({n} pieces)")
+        per = "; ".join(f"{p} page(s) on {s} sheet(s)" + ("" if len(self.per_piece) == 1 else f" ({n:,} pieces)")
                         for (p, s), n in self.per_piece.items()) or "-"
         rows = [
             ("Pieces", f"{self.pieces:,} in {self.jobs:,} job(s): {self.domestic:,} domestic, "

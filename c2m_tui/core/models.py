@@ -349,15 +349,15 @@ class BatchStatus:
             return "received: Click2Mail is processing the batch"
         total = len(self.jobs)
         if phase == "mailed":
-            return f"mailed: all {total} job(s) are in the mail"
+            return f"mailed: all {total:,} job(s) are in the mail"
         if phase == "processing":
             counts: dict[str, int] = {}
             for j in self.jobs:
                 counts[j.job_status or "?"] = counts.get(j.job_status or "?", 0) + 1
-            summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            summary = ", ".join(f"{n:,} {s}" for s, n in sorted(counts.items()))
             problems = self.problem_jobs()
             if problems:
-                summary += f"; {len(problems)} will not be mailed ({_problem_list(problems)})"
+                summary += f"; {len(problems):,} will not be mailed ({_problem_list(problems)})"
             return f"processing: {summary}"
         counts = self.job_counts()
         mailed = counts.get("mailed", 0)

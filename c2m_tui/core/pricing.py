@@ -87,7 +87,7 @@ class Quote:
         if self.estimate is not None:
             for g in self.estimate.groups:
                 abroad = f" + {g.international} international" if g.international else ""
-                out.append(f"  {g.quantity}{abroad} x {g.options['documentClass']}, {g.pages} page(s), "
+                out.append(f"  {g.quantity:,}{abroad} x {g.options['documentClass']}, {g.pages} page(s), "
                            f"{g.options['color']}, {g.options['mailClass']}: {money(g.subtotal)}")
             out.append(f"estimated cost: {money(self.estimate.total)} for {self.estimate.pieces:,} piece(s)")
         else:

@@ -283,7 +283,7 @@ class RestClient(BoundedClient):
         params = {name: options.get(name) or "" for name in OPTION_NAMES}
         params.update(quantity=str(quantity), nonStandardQuantity="0", internationalQuantity=str(international),
                       numberOfPages=str(pages), paymentType=payment_type)
-        what = f"estimate the cost of {quantity + international} piece(s) of {pages} page(s) (GET /costEstimate)"
+        what = f"estimate the cost of {quantity + international:,} piece(s) of {pages} page(s) (GET /costEstimate)"
         answer = await self._send("GET", "costEstimate", what=what, retry=True, params=params)
         return parse_subtotal(answer.content, what)
 

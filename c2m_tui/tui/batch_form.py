@@ -29,7 +29,7 @@ def parse_range(text: str, pdf_pages: int | None, what: str = "page range") -> t
     except ValueError as err:
         raise InputError(f"{what}: {err}") from None
     if pdf_pages is not None and last > pdf_pages:
-        raise InputError(f"{what}: page {last} is past the end of the PDF ({pdf_pages} pages)")
+        raise InputError(f"{what}: page {last:,} is past the end of the PDF ({pdf_pages:,} pages)")
     return first, last
 
 
@@ -68,8 +68,8 @@ class BatchForm:
                 return merge_ranges(self.positions, per, self.list_rows, self.pdf_pages)
             if self.pdf_pages is not None and per * n != self.pdf_pages:
                 raise InputError(
-                    f"pages per recipient: {n} recipient(s) × {per} page(s) = {per * n} pages, "
-                    f"but the PDF has {self.pdf_pages}"
+                    f"pages per recipient: {n:,} recipient(s) × {per} page(s) = {per * n:,} pages, "
+                    f"but the PDF has {self.pdf_pages:,}"
                 )
             return [((k * per) + 1, (k + 1) * per) for k in range(n)]
         if self.page_mode == "ranges":

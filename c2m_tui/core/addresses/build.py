@@ -142,7 +142,7 @@ def build_batch_file(
         elif stats.pieces == 0:
             result.reason = "no recipients left to mail: every row was skipped"
         elif report.rows_skipped and not allow_skipped:
-            result.reason = f"{report.rows_skipped} row(s) rejected; nothing written"
+            result.reason = f"{report.rows_skipped:,} row(s) rejected; nothing written"
         else:
             result.written = True
         if not result.written:

@@ -47,7 +47,7 @@ class ConfirmSubmitScreen(ModalScreen[bool]):
             if self.warning:
                 yield Static(self.warning, id="confirm-warning", classes="error-text", markup=False)
             yield Static(
-                f"Submit batch {self.batch_id} on {self.label.lower()}? {self.pieces} piece(s) will be printed "
+                f"Submit batch {self.batch_id} on {self.label.lower()}? {self.pieces:,} piece(s) will be printed "
                 "and mailed. A submitted batch cannot be changed or submitted again.",
                 markup=False,
             )

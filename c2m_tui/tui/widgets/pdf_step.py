@@ -111,7 +111,7 @@ class PdfStep(Vertical):
     def _chosen(self, info) -> None:
         self.info = info
         facts = self.query_one("#pdf-facts", Static)
-        facts.update(f"{Path(info.path).name} · {info.pages} page(s) · {human_size(info.size_bytes)}")
+        facts.update(f"{Path(info.path).name} · {info.pages:,} page(s) · {human_size(info.size_bytes)}")
         facts.set_classes("ok-text")
         self.query_one("#pdf-upload", Button).disabled = self.batch_id is None
         self.post_message(self.Chosen(info))
