@@ -175,6 +175,30 @@ async def test_a_list_changed_after_its_upload_is_uploaded_again_before_the_revi
         assert state["submitted"] and state["xml_bytes"] == len(wizard.check.xml)
 
 
+async def test_another_pdf_chosen_after_the_upload_is_uploaded_before_going_on(sim, pdf_factory):
+    """Back at step 2 after the upload, another PDF picked: it shows as not uploaded (no "Uploaded"
+    under it), steps 2 and 3 lose their ticks, and the review opens only once it is uploaded."""
+    pdf = pdf_factory(2, "invoice.pdf")
+    other = pdf_factory(3, "other.pdf")
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf)
+        await pilot.press("ctrl+b", "ctrl+b")
+        await wait_for(pilot, lambda: wizard.current == 1, what="back to step 2")
+        wizard.query_one("#pdf-path", Input).focus()
+        await fill(pilot, "#pdf-path", str(other))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not wizard.done[1], what="step 2 no longer done")
+        assert not wizard.done[2]
+        assert "Uploaded" not in str(wizard.query_one("#pdf-rate", Static).render())
+        assert str(wizard.query_one("#pdf-upload", Button).label) == "Upload PDF"
+        assert wizard.query_one(Stepper).states[1:3] == ("open", "locked")
+        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == pdf.stat().st_size
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: wizard.done[1] and wizard.current == 2, what="the other PDF uploaded")
+        assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == other.stat().st_size
+
+
 async def test_steps_stay_locked_until_the_one_before_succeeds(sim):
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:

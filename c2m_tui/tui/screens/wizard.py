@@ -22,7 +22,7 @@ from textual.widgets import Button, ContentSwitcher, Static
 
 from c2m_tui.core.journal.views import ResumePoint
 from c2m_tui.tui.widgets.jobs_step import JobsStep
-from c2m_tui.tui.widgets.pdf_step import PdfStep
+from c2m_tui.tui.widgets.pdf_step import PdfStep, pdf_key
 from c2m_tui.tui.widgets.review_step import ReviewStep
 from c2m_tui.tui.widgets.stepper import Stepper
 from c2m_tui.tui.widgets.key_footer import KeyFooter
@@ -54,6 +54,7 @@ class WizardScreen(Screen):
         self.pdf = None  # PdfInfo once chosen
         self.check = None  # the last XmlCheck
         self.uploaded_xml: bytes | None = None  # the XML the server has (step 3 is done only while it is the check's)
+        self.uploaded_pdf: tuple[str, int | None] | None = None  # (resolved path, size) of the PDF the server has
         self.reviewed = None  # ReviewRecord: the hashes the submit must still match
         self.duplicate: str | None = None  # the same letters sent before, in words (found with the review)
         self.quote = None  # core.pricing.Quote of the reviewed XML, once asked
@@ -87,6 +88,8 @@ class WizardScreen(Screen):
                 self.done[i] = True
             if at == 3:
                 self.uploaded_xml = point.xml  # the journal's copy is what was uploaded
+            if at >= 2 and point.pdf is not None:
+                self.uploaded_pdf = (str(Path(point.pdf).resolve()), None)  # the recorded PDF (checked at submit)
             self._created(self.batch_id, resumed=True)
             if point.pdf is not None:
                 self.reread_pdf(point.pdf)
@@ -333,6 +336,17 @@ class WizardScreen(Screen):
         jobs = self._mounted(JobsStep)
         if jobs is not None:
             jobs.set_pdf(event.info)
+        key, uploaded = pdf_key(event.info), self.uploaded_pdf
+        differs = uploaded is not None and (key[0] != uploaded[0] or uploaded[1] not in (None, key[1]))
+        if self.done[1] and not self.done[3] and differs:
+            # another PDF than the one the server has: the review shows this one, so it must be the
+            # one uploaded (and the XML checked against it) before step 3 and 4 open again
+            self.done[1] = self.done[2] = False
+            self.reviewed = self.duplicate = None
+            self.app.notify(f"{Path(event.info.path).name} is not the PDF uploaded: upload it (ctrl+g) before "
+                            "going on; the server still has the one uploaded before.", title="Not uploaded yet",
+                            severity="warning", timeout=10)
+            self._refresh_stepper()
 
     @on(PdfStep.UploadRequested)
     def _pdf_upload_requested(self, event: PdfStep.UploadRequested) -> None:
@@ -372,6 +386,7 @@ class WizardScreen(Screen):
             return
         step.upload_ended("done")
         self.pdf = info
+        self.uploaded_pdf = pdf_key(info)
         self.done[1] = True
         self.done[2] = False  # a new PDF needs its XML uploaded again
         self.reviewed = None

@@ -19,6 +19,11 @@ from c2m_tui.core.preflight import human_size
 from c2m_tui.tui.widgets.path_input import FileTree, PathSuggester, typed_path
 
 
+def pdf_key(info) -> tuple[str, int]:
+    """Which file a PdfInfo is, to tell the uploaded one from another: its resolved path and size."""
+    return (str(Path(info.path).resolve()), info.size_bytes)
+
+
 def pdf_facts(path: Path):
     """pages and size of a PDF (core.pdf.pdf_info); InputError names the file when it is not one."""
     from c2m_tui.core.pdf import pdf_info
@@ -47,6 +52,7 @@ class PdfStep(Vertical):
         self.initial = initial
         self.batch_id = batch_id
         self.info = None
+        self.uploaded: tuple[str, int] | None = None  # pdf_key of the file this step uploaded
         self.uploading = False
         self._started = 0.0
 
@@ -110,6 +116,11 @@ class PdfStep(Vertical):
 
     def _chosen(self, info) -> None:
         self.info = info
+        if not self.uploading and pdf_key(info) != self.uploaded:
+            # another file than the one uploaded: its upload is still to be done (no "Uploaded" under it)
+            self.query_one("#pdf-progress", ProgressBar).update(total=None, progress=0)
+            self.query_one("#pdf-rate", Static).update("Not uploaded yet." if self.uploaded else "")
+            self.query_one("#pdf-upload", Button).label = "Upload PDF"
         facts = self.query_one("#pdf-facts", Static)
         facts.update(f"{Path(info.path).name} · {info.pages:,} page(s) · {human_size(info.size_bytes)}")
         facts.set_classes("ok-text")
@@ -158,6 +169,7 @@ class PdfStep(Vertical):
         self.query_one("#pdf-cancel", Button).disabled = True
         rate = self.query_one("#pdf-rate", Static)
         if outcome == "done":
+            self.uploaded = pdf_key(self.info) if self.info is not None else None
             upload_button.label = "Upload again"
             size = human_size(self.info.size_bytes) if self.info is not None else "the PDF"
             rate.update(f"Uploaded {size} in {time.monotonic() - self._started:.1f} s.")
