@@ -128,3 +128,21 @@ async def test_ctrl_t_cancels_the_xml_upload_and_it_can_be_sent_again(sim, tmp_p
         await pilot.press("ctrl+g")  # sent again, on the same step
         await wait_for(pilot, lambda: wizard.done[2] and wizard.current == 3, timeout=20, what="second upload")
         assert journal_entry(wizard.batch_id).done("xml")
+
+
+async def test_the_question_says_so_when_the_upload_finishes_behind_it(sim, tmp_path):
+    """A new user's run: esc at 26% of a 400 MB upload, the upload finished five seconds later, and
+    the dialog still said "is being uploaded"."""
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await start_pdf_upload(pilot, app, sim, tmp_path)
+        await pilot.press("escape")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, LeaveDuringCallScreen) and app.screen,
+                                what="the question")
+        sim.resume()  # the server answers while the question is up
+        await wait_for(pilot, lambda: "has finished" in str(dialog.query(Static).first().render()),
+                       timeout=20, what="the question says the call finished")
+        assert wizard.done[1] and str(dialog.query_one("#leave-call-go", Button).label) == "Leave"
+        await pilot.press("tab", "enter")  # Leave
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+        assert journal_entry(wizard.batch_id).done("pdf")

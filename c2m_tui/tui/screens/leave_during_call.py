@@ -49,6 +49,14 @@ class LeaveDuringCallScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#leave-call-stay", Button).focus()
 
+    def call_finished(self) -> None:
+        """The call ended while this was asked (the wizard says so): leaving loses nothing now."""
+        statics = self.query(Static)
+        statics.first().update(f"Batch {self.batch_id or '(new)'}: the call has finished.")
+        statics.last().update("Nothing is lost by leaving now; the journal has the batch as it stands.")
+        self.query_one("#leave-call-go", Button).label = "Leave"
+        self.query_one("#leave-call-stay", Button).label = "Stay"
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "leave-call-go")
 

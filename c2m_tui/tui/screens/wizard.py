@@ -208,6 +208,14 @@ class WizardScreen(Screen):
     def calls_in_flight(self) -> list:
         return [w for w in self.workers if w.group in CALLS and w.is_running]
 
+    def on_worker_state_changed(self, event) -> None:
+        """A call ended while "leave during a call?" is asked: the question says it has finished."""
+        if event.worker.group in CALLS and not event.worker.is_running and not self.calls_in_flight():
+            from c2m_tui.tui.screens.leave_during_call import LeaveDuringCallScreen
+
+            if isinstance(self.app.screen, LeaveDuringCallScreen):
+                self.app.screen.call_finished()
+
     def action_leave(self) -> None:
         self.leave_then(self.app.pop_screen)
 
