@@ -26,7 +26,7 @@ def run(args) -> int:
     from c2m_tui.commands._common import app_journal, batch_id_of, journal_server, stderr
     from c2m_tui.core.errors import UsageError
     from c2m_tui.core.journal import JournalError
-    from c2m_tui.core.sending import forget
+    from c2m_tui.core.sending import forget, refuse_forget
 
     batch_id = batch_id_of(args.id)
     journal = app_journal()
@@ -38,6 +38,7 @@ def run(args) -> int:
         if entry.abandoned:
             stderr(f"batch {batch_id} was already abandoned")
             return 0
+        refuse_forget(entry)  # a submitted batch is refused before it is offered
         stderr(f"batch {batch_id} on {entry.environment.upper()} ({entry.base_url}): {entry.state}. Forgetting it "
                "marks it abandoned: it is never resumed or submitted from this machine.")
         if not args.yes:

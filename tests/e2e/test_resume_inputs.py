@@ -109,5 +109,7 @@ async def test_forget_drops_an_unsubmitted_batch_and_never_a_submitted_one(sim, 
     batch_id = sent.stdout.strip().splitlines()[-1]
     out = cli(app_home, "forget", batch_id, "--yes")
     assert out.returncode == 1 and "cannot be forgotten" in out.stderr
+    out = cli(app_home, "forget", batch_id)  # refused at once, not first offered with --yes
+    assert out.returncode == 1 and "cannot be forgotten" in out.stderr and "--yes" not in out.stderr
     out = cli(app_home, "forget", "424242", "--yes")
     assert out.returncode == 1 and "not in this machine's journal" in out.stderr

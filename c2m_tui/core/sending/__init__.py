@@ -33,8 +33,8 @@ from c2m_tui.core.sending.plan import (
     ChangedSinceReviewError, ReviewRecord, SendPlan, Target, review, sha256_bytes, sha256_file,
 )
 from c2m_tui.core.sending.send import (
-    BatchBusyError, Content, DuplicateBatchError, create_step, forget, missing_inputs, pdf_step, remaining_steps,
-    resume, review_entry, send, start_entry, submit_step, xml_step,
+    BatchBusyError, Content, DuplicateBatchError, create_step, forget, missing_inputs, pdf_step, refuse_forget,
+    remaining_steps, resume, review_entry, send, start_entry, submit_step, xml_step,
 )
 from c2m_tui.core.sending.settle import SettleResult, settle
 from c2m_tui.core.sending.steps import outcome_of
@@ -42,6 +42,6 @@ from c2m_tui.core.sending.steps import outcome_of
 __all__ = [
     "ChangedSinceReviewError", "ReviewRecord", "SendPlan", "Target", "review", "sha256_bytes", "sha256_file",
     "BatchBusyError", "Content", "DuplicateBatchError", "create_step", "forget", "missing_inputs", "pdf_step",
-    "remaining_steps", "resume", "review_entry", "send", "start_entry", "submit_step", "xml_step",
+    "refuse_forget", "remaining_steps", "resume", "review_entry", "send", "start_entry", "submit_step", "xml_step",
     "SettleResult", "settle", "outcome_of",
 ]

@@ -380,6 +380,19 @@ def _need(entry: JournalEntry) -> None:
 # ---------------------------------------------------------------------------------- giving up on a batch
 
 
+def refuse_forget(entry: JournalEntry) -> None:
+    """Raise JournalError when ``entry`` must not be forgotten (submitted, or its submit unanswered):
+    said before anything is asked, and checked again under the batch's lock."""
+    batch_id = entry.batch_id
+    if entry.submitted:
+        raise JournalError(f"batch {batch_id} was submitted; it is being mailed and cannot be forgotten",
+                           hint="a job can be cancelled before production with Click2Mail")
+    pending = entry.unsettled
+    if pending is not None and pending.step == "submit":
+        raise JournalError(f"batch {batch_id}: its submit got no answer, so it may have been submitted",
+                           hint=f"c2m-tui resume {batch_id} reads its status and settles it first")
+
+
 def forget(journal: Journal, batch_id: str, base_url: str | None = None) -> JournalEntry:
     """Mark a never-submitted batch abandoned: it is never resumed or submitted from this machine.
     Refused for a submitted batch and for one whose submit got no answer (resume settles that)."""
@@ -393,13 +406,7 @@ def forget(journal: Journal, batch_id: str, base_url: str | None = None) -> Jour
         raise BatchBusyError(f"batch {batch_id} is being sent by another c2m-tui" + (f" (pid {holder})" if holder else ""))
     try:
         entry = journal.get(entry.key)
-        if entry.submitted:
-            raise JournalError(f"batch {batch_id} was submitted; it is being mailed and cannot be forgotten",
-                               hint="a job can be cancelled before production with Click2Mail")
-        pending = entry.unsettled
-        if pending is not None and pending.step == "submit":
-            raise JournalError(f"batch {batch_id}: its submit got no answer, so it may have been submitted",
-                               hint=f"c2m-tui resume {batch_id} reads its status and settles it first")
+        refuse_forget(entry)
         if entry.abandoned:
             return entry
         journal.record_step(entry.key, "abandon", DONE, "abandoned by the person (c2m-tui forget): never submitted")
