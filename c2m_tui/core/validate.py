@@ -712,8 +712,10 @@ def _coverage(ranges: list[_Range], report: ValidationReport, pdf_pages: int | N
     """Jobs normally tile the PDF: pages in no job are not mailed, pages in two jobs are mailed twice."""
     reach = _Range(0, 0, 0, 0)  # the range reaching furthest so far
     for r in sorted(ranges, key=lambda r: (r.start, r.job)):
-        if r.start > reach.end + 1:
-            report.add(Problem("warning", f"{_pages(reach.end + 1, r.start - 1, ' of the PDF')} in no job; "
+        # (a gap past the PDF's end is no page of it: those jobs' errors already say they go beyond it)
+        gap_end = r.start - 1 if pdf_pages is None else min(r.start - 1, pdf_pages)
+        if gap_end >= reach.end + 1:
+            report.add(Problem("warning", f"{_pages(reach.end + 1, gap_end, ' of the PDF')} in no job; "
                                "they will not be mailed", line=r.line, job=r.job, field="startingPage"))
         elif r.start <= reach.end:
             report.add(Problem("warning", f"{_pages(r.start, min(r.end, reach.end))} also in job "

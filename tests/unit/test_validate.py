@@ -343,3 +343,16 @@ def test_a_return_address_with_country_is_accepted_with_a_warning():
     # ...and not held to US states and ZIPs when it names another country
     abroad = RETURN_XML.format(country="<country>Canada</country>").replace("MD", "Ontario").replace("21401", "K1A 0B1")
     assert validate_batch(job_xml(abroad, RECIPIENTS_XML)).valid
+
+
+def test_no_gap_warning_names_a_page_past_the_pdf_end(pdf_factory):
+    """A new user's 47 one-page jobs against a 2-page PDF: the jobs past the end are errors, and no
+    warning says "page 11 of the PDF is in no job" of a PDF with 2 pages."""
+    jobs = [Job(p, p, recipients=[good_address()]) for p in (1, 2, 3, 5, 11)]
+    report = validate_batch(xml_of(*jobs), pdf_factory(2))
+    assert sum("beyond the PDF" in e.message or "go beyond" in e.message for e in report.errors) == 3
+    assert not [w for w in report.warnings if "in no job" in w.message]
+    gap = validate_batch(xml_of(Job(1, 1, recipients=[good_address()]), Job(3, 3, recipients=[good_address()])),
+                         pdf_factory(4))
+    assert [w.message for w in gap.warnings if "in no job" in w.message] == [
+        "page 2 of the PDF is in no job; they will not be mailed", "page 4 of the PDF is in no job; they will not be mailed"]
