@@ -283,5 +283,27 @@ def journal_recipients(batch_id: str, base_url: str) -> dict:
         journal.close()
 
 
+def journal_remembers_status(batch_id: str, base_url: str, status) -> None:
+    """The status just read, for a batch this machine's journal knows (what `batches` and the home
+    screen show as its last status); a batch it does not know costs nothing. Never fatal."""
+    from c2m_tui.config.paths import journal_file, journal_marker
+    from c2m_tui.core.errors import C2MError
+    from c2m_tui.core.journal import open_journal
+
+    if not journal_file().exists():
+        return
+    try:
+        journal = open_journal(journal_file(), marker=journal_marker(), wait=2.0)
+    except C2MError:
+        return  # journal_recipients has said why
+    try:
+        if journal.find(batch_id, base_url) is not None:
+            journal.record_status(batch_id, status, base_url=base_url)
+    except (C2MError, OSError):
+        pass
+    finally:
+        journal.close()
+
+
 def stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)

@@ -68,7 +68,7 @@ def format_changes(status, before: dict[str, list[str]]) -> str:
 def run(args) -> int:
     import asyncio
 
-    from c2m_tui.commands._common import client_from_args, journal_recipients, print_json
+    from c2m_tui.commands._common import client_from_args, journal_recipients, journal_remembers_status, print_json
     from c2m_tui.core.journal.views import name_jobs
     from c2m_tui.core.polling import Backoff
 
@@ -92,6 +92,7 @@ def run(args) -> int:
                     print(text if full else format_changes(status, jobs_seen), flush=True)
                     jobs_seen = _job_blocks(status)
                 if not args.watch or status.done:
+                    journal_remembers_status(args.batch_id, client.base_url, status)
                     return 0 if status.ok else 1
                 await asyncio.sleep(backoff.next(changed=changed))
 

@@ -54,3 +54,16 @@ def test_watch_of_an_all_mailed_batch_is_exit_0(quick_sim, tmp_path):
     r = run_cli("status", batch_id, "--watch", sim=quick_sim, timeout=60)
     assert r.code == 0, r.out + r.err
     assert r.out.strip().split(f"batch {batch_id}: ")[-1].startswith("mailed: all 5 job(s) are in the mail")
+
+
+def test_the_status_read_is_what_batches_lists_next(quick_sim, tmp_path):
+    """A new user's run: `status --watch` ended on mailed, and `batches` still said "queued"."""
+    import json
+
+    batch_id = send(quick_sim, tmp_path)
+    r = run_cli("status", batch_id, "--watch", sim=quick_sim, timeout=60)
+    assert r.code == 0, r.out + r.err
+    listed = run_cli("batches", "--json")
+    assert listed.code == 0, listed.err
+    [entry] = [b for b in json.loads(listed.out) if b["id"] == batch_id]
+    assert entry["last_status"] == "mailed"
