@@ -47,7 +47,7 @@ class SimContext:
         if options.state_dir:
             from c2m_tui.sim.persist import load
 
-            started_at = load(store, Path(options.state_dir))
+            started_at = load(store, Path(options.state_dir), ledger.balances)  # the credit spent stays spent
         context = cls(
             options=options,
             workdir=workdir,
@@ -70,7 +70,7 @@ class SimContext:
         if self.options.state_dir:
             from c2m_tui.sim.persist import save
 
-            save(self.store, self.started_at, Path(self.options.state_dir))
+            save(self.store, self.started_at, Path(self.options.state_dir), self.ledger.balances)
 
     def remove_files(self) -> None:
         """At shutdown: a temporary folder goes; a kept state is saved once more."""

@@ -34,8 +34,8 @@ _BATCH_FIELDS = ("id", "owner", "created_at", "pdf_bytes", "xml_bytes", "upload_
                  "pieces", "processed_seq")
 
 
-def dump(store: BatchStore, started_at: float) -> dict[str, Any]:
-    """The store as plain JSON data."""
+def dump(store: BatchStore, started_at: float, balances: dict | None = None) -> dict[str, Any]:
+    """The store (and the users' credit balances, as text) as plain JSON data."""
     batches = []
     for b in store.batches.values():
         item: dict[str, Any] = {name: getattr(b, name) for name in _BATCH_FIELDS}
@@ -52,13 +52,23 @@ def dump(store: BatchStore, started_at: float) -> dict[str, Any]:
         "batches": batches,
         "pending": [b.id for b in store.pending],
         "in_intake": store.in_intake.id if store.in_intake else None,
+        "balances": {user: str(amount) for user, amount in (balances or {}).items()},
     }
 
 
-def restore(store: BatchStore, data: dict[str, Any]) -> float | None:
-    """Fill an empty store from ``dump``'s data; returns the saved ``started_at`` (None: unusable data)."""
+def restore(store: BatchStore, data: dict[str, Any], balances: dict | None = None) -> float | None:
+    """Fill an empty store (and ``balances``, the ledger's) from ``dump``'s data; returns the saved
+    ``started_at`` (None: unusable data)."""
+    from decimal import Decimal, InvalidOperation
+
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
+    if balances is not None:
+        for user, amount in (data.get("balances") or {}).items():
+            try:
+                balances[str(user)] = Decimal(str(amount))
+            except InvalidOperation:
+                pass
     for name, value in (data.get("counters") or {}).items():
         if name in _COUNTERS and isinstance(value, int):
             setattr(store, name, value)
@@ -76,21 +86,21 @@ def restore(store: BatchStore, data: dict[str, Any]) -> float | None:
     return float(started) if isinstance(started, (int, float)) else None
 
 
-def load(store: BatchStore, folder: Path) -> float | None:
+def load(store: BatchStore, folder: Path, balances: dict | None = None) -> float | None:
     """Restore ``folder``'s saved state into ``store``; None when there is none (or it cannot be read:
     the demo then starts empty rather than not at all)."""
     try:
         data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-        return restore(store, data)
+        return restore(store, data, balances)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def save(store: BatchStore, started_at: float, folder: Path) -> None:
+def save(store: BatchStore, started_at: float, folder: Path, balances: dict | None = None) -> None:
     from c2m_tui.core.atomic import atomic_write
 
     with atomic_write(folder / STATE_FILE, text=True, mode=0o600) as out:
-        json.dump(dump(store, started_at), out.file)
+        json.dump(dump(store, started_at, balances), out.file)
 
 
 def claim(folder: Path) -> int | None:

@@ -72,3 +72,21 @@ def test_the_sim_command_keeps_state_with_state_dir(tmp_path):
         assert again.status_code == 201 and f"<id>{batch_id}</id>" in again.text
     finally:
         second.stop()
+
+
+async def test_the_credit_spent_stays_spent_across_a_restart(tmp_path):
+    """A new user's run: the demo's balance was $10,000.00 again after a restart, its batches kept."""
+    samples = write_samples(tmp_path / "samples")
+    state = tmp_path / "state"
+    with _sim(state, queue_seconds=0.1) as sim:
+        async with BatchClient(sim.url, "demo", "demo") as client:
+            created = (await client.create_batch()).id
+            await client.upload_pdf(created, samples["pdf"])
+            await client.upload_xml(created, samples["xml"].read_bytes())
+            await client.submit(created)
+            await _status_when(client, created, lambda s: len(s.jobs) == 3)
+        ledger = sim.app.state.sim.ledger
+        spent = ledger.balance("demo")
+        assert spent < ledger.start
+    with _sim(state, queue_seconds=0.1) as sim:
+        assert sim.app.state.sim.ledger.balance("demo") == spent
