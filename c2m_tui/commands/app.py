@@ -58,4 +58,8 @@ def run(args) -> int:
         app.run(mouse=not args.no_mouse)
     finally:
         session.stop_simulator()
+    import sys
+
+    for note in app.exit_notes:
+        print(note, file=sys.stderr)
     return app.return_code or 0

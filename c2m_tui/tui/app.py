@@ -41,6 +41,7 @@ class C2MApp(App[None]):
         """``graphics``: how page previews are drawn, found before Textual took the terminal
         (core.graphics.detect); ``notices``: start-up warnings to show (a bad setting)."""
         super().__init__()
+        self.exit_notes: list[str] = []  # printed on the terminal once the app has closed
         self.session = session
         self.requested_theme = theme
         self.graphics = graphics
@@ -202,6 +203,13 @@ class C2MApp(App[None]):
         await self._quit_now()
 
     async def _quit_now(self) -> None:
+        from c2m_tui.tui.screens.wizard import WizardScreen
+
+        # a batch left half-way is said on the terminal once the screen is gone (the journal has it)
+        self.exit_notes = [f"c2m-tui: batch {screen.batch_id} is not submitted; `c2m-tui resume {screen.batch_id}` "
+                           "continues it (or the home screen's list)"
+                           for screen in self.screen_stack
+                           if isinstance(screen, WizardScreen) and screen.batch_id and not screen.done[3]]
         await self._close_session()
         self.exit()
 

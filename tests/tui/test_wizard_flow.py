@@ -199,6 +199,18 @@ async def test_another_pdf_chosen_after_the_upload_is_uploaded_before_going_on(s
         assert sim_batch(sim, wizard.batch_id)["pdf_bytes"] == other.stat().st_size
 
 
+async def test_quitting_on_the_review_says_how_to_finish_the_batch(sim, pdf_factory):
+    """ctrl+q on the review (everything uploaded, not submitted) quit without a word: the terminal
+    is told, once the app has closed, which batch is unfinished and how to finish it."""
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf_factory(2, "invoice.pdf"))
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.exit_notes, what="the note")
+    assert app.exit_notes == [f"c2m-tui: batch {wizard.batch_id} is not submitted; `c2m-tui resume "
+                              f"{wizard.batch_id}` continues it (or the home screen's list)"]
+
+
 async def test_steps_stay_locked_until_the_one_before_succeeds(sim):
     app = app_on(sim.base_url)
     async with app.run_test(size=(100, 30)) as pilot:
