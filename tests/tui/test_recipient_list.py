@@ -4,7 +4,7 @@ duplicates are found across the whole list; delete removes a row, ctrl+k clears 
 
 from __future__ import annotations
 
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from c2m_tui.tui.screens.address_problems import AddressProblemsScreen
 from c2m_tui.tui.screens.replace_or_add import ReplaceOrAddScreen
@@ -116,6 +116,9 @@ async def test_mail_merge_with_skipped_rows_follows_the_original_rows(tmp_path):
 
         await wait_for(pilot, lambda: jobs() and len(jobs()) == 3, what="a valid mail merge")
         assert jobs() == [(1, 2, "Jane Doe"), (3, 4, "Li Wei"), (7, 8, "Bob Ray")]  # Ann's pages 5-6 not mailed
+        # another layout chosen by hand: the proposal's words go (they said "4 rows x 2" of another plan)
+        form.query_one("#page-mode", Select).value = "same"
+        await wait_for(pilot, lambda: not str(form.query_one("#page-hint", Static).render()), what="no hint")
 
 
 async def test_same_many_pages_to_everyone_warns_in_the_panel(tmp_path):

@@ -219,6 +219,7 @@ class JobsForm(Vertical):
     @on(Select.Changed, "#page-mode")
     def _page_mode_changed(self, event: Select.Changed) -> None:
         """A sensible starting value for the chosen layout (the person edits it from there)."""
+        self.query_one("#page-hint", Static).update("")  # the proposal no longer says what is chosen
         spec = self.query_one("#page-spec", Input)
         pages = self.pdf_pages
         people = self.merge_rows[1] if self.merge_rows else len(self.recipients)  # the file's rows
