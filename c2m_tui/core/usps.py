@@ -28,6 +28,15 @@ US_STATES: dict[str, str] = {
 
 _BY_NAME = {name.casefold(): code for code, name in US_STATES.items()}
 _BY_NAME.update({"washington dc": "DC", "virgin islands": "VI", "us virgin islands": "VI"})
+# the traditional abbreviations old address books use (AP and GPO style, "Calif." / "Mass."),
+# looked up without their dots; two letters ("Va.", "N.H.") are codes already
+_BY_NAME.update({
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",
+    "miss": "MS", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR",
+    "penn": "PA", "penna": "PA", "tenn": "TN", "tex": "TX", "wash": "WA", "w va": "WV", "wva": "WV", "wis": "WI",
+    "wisc": "WI", "wyo": "WY",
+})
 
 # country values that mean "this is a US address" (an empty country is US too)
 US_COUNTRY_NAMES = frozenset(

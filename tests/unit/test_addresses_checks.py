@@ -111,6 +111,8 @@ BASE = {"Name": "Ann", "Street": "1 A St", "City": "Reno", "State": "NV", "Zip":
         ("nv", "89501", [], "NV", "89501"),  # case only: silently upper-cased
         ("Nevada", "89501", ["state-name"], "NV", "89501"),  # certain: fixed by default
         ("D.C.", "20001", ["state-name"], "DC", "20001"),
+        ("Calif.", "90210", ["state-name"], "CA", "90210"),  # an old address book's abbreviation
+        ("W. Va.", "25301", ["state-name"], "WV", "25301"),
         ("PR", "907", ["zip-lost-zero"], "PR", "00907"),
         ("NJ", "07102 1234", [], "NJ", "07102-1234"),
         ("NJ", "071021234", [], "NJ", "07102-1234"),
