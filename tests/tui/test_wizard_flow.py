@@ -323,6 +323,16 @@ async def test_demo_samples_walk_the_wizard_through_the_file_tree(sim, tmp_path)
         assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0
 
 
+async def test_the_demo_sample_xml_is_offered_with_the_sample_pdf_only(sim, pdf_factory, tmp_path):
+    from c2m_tui.tui.demo import write_samples
+
+    app = app_on(sim.base_url)
+    app.session.samples = write_samples(tmp_path / "demo")
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf_factory(2, "own.pdf"))  # the person's own PDF
+        assert wizard.query_one("#xml-path", Input).value == ""
+
+
 async def test_recipients_imported_from_a_contacts_csv(sim, pdf_factory, tmp_path):
     csv = tmp_path / "people.csv"
     csv.write_text(

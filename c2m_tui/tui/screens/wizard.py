@@ -135,8 +135,11 @@ class WizardScreen(Screen):
             start_dir = samples["pdf"].parent if "pdf" in samples else Path.cwd()
             return PdfStep(start_dir, initial=resume.pdf if resume else None, batch_id=self.batch_id, id="step-pdf")
         if index == 2:
+            # the demo's sample XML is offered with the sample PDF only (it mails that PDF's pages)
+            with_sample = "pdf" in samples and self.pdf is not None and \
+                Path(self.pdf.path).resolve() == Path(samples["pdf"]).resolve()
             return JobsStep(
-                start_xml=samples.get("xml"), batch_id=self.batch_id, pdf=self.pdf,
+                start_xml=samples.get("xml") if with_sample else None, batch_id=self.batch_id, pdf=self.pdf,
                 known_xml=resume.xml if resume else None, id="step-jobs",
             )
         return ReviewStep(id="step-review")
