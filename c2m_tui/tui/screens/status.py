@@ -243,9 +243,13 @@ class StatusScreen(Screen):
 
     def action_view_proof(self) -> None:
         """Click2Mail's proof of the job under the cursor, in the page viewer."""
-        from c2m_tui.tui.screens.page_viewer import open_proof
+        from c2m_tui.tui.screens.page_viewer import PageViewerScreen
 
-        open_proof(self, self.batch_id, self.query_one(JobTable))
+        job = self.query_one(JobTable).cursor_job
+        if job is None:
+            self.notify("No job ids yet: Click2Mail gives them once it has received the batch.", severity="warning")
+            return
+        self.app.push_screen(PageViewerScreen(proof_of=(self.batch_id, str(job.job_id))))
 
     def action_cancel_jobs(self) -> None:
         """Ask which jobs to cancel, from a fresh status: those still in progress, the ones before
