@@ -9,6 +9,7 @@ column widths are measured once per answer that changed something, over plain st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from rich.segment import Segment
@@ -45,6 +46,57 @@ def job_category(job_status: str | None) -> str:
     if state == "processing":
         return "queued" if (job_status or "").strip().upper() in _QUEUED_WORDS else "processing"
     return "error"
+
+
+def column_keys(recipients: bool) -> tuple[str, ...]:
+    keys = [key for key, _ in COLUMNS]
+    if recipients:
+        keys.insert(keys.index("job_status") + 1, RECIPIENT_COLUMN[0])  # beside the status: what a person looks for
+    return tuple(keys)
+
+
+def job_cells(job: JobStatus, keys: Sequence[str], times: dict[str, str]) -> tuple[str, ...]:
+    """What each column shows for ``job``; ``times`` caches the dates (a batch's jobs share a few)."""
+    out = []
+    for key in keys:
+        if key == "recipient":
+            out.append(job.recipient_text())
+            continue
+        value = getattr(job, key) or ""
+        if key in _TIME_COLUMNS:
+            shown = times.get(value)
+            if shown is None:
+                shown = times[value] = local_time(value)
+            value = shown
+        elif key == "job_status":
+            value = value or "—"
+        out.append(str(value))
+    return tuple(out)
+
+
+def measure(keys: Sequence[str], texts: Sequence[tuple[str, ...]]) -> tuple[int, ...]:
+    labels = dict((*COLUMNS, RECIPIENT_COLUMN))
+    widths = []
+    for i, key in enumerate(keys):
+        longest = max((len(row[i]) for row in texts), default=0)
+        widths.append(min(max(len(labels[key]), longest), _WIDEST.get(key, 1000)))
+    return tuple(widths)
+
+
+@dataclass(frozen=True)
+class JobRows:
+    """A whole answer's rows, made off the event loop (``prepare``): 20,000 jobs' texts take ~0.1 s."""
+
+    keys: tuple[str, ...]
+    texts: list[tuple[str, ...]]
+    widths: tuple[int, ...]
+
+    @classmethod
+    def prepare(cls, jobs: Sequence[JobStatus]) -> "JobRows":
+        keys = column_keys(any(j.recipients for j in jobs))
+        times: dict[str, str] = {}
+        texts = [job_cells(job, keys, times) for job in jobs]
+        return cls(keys, texts, measure(keys, texts))
 
 
 def fit(text: str, width: int) -> str:
@@ -115,63 +167,46 @@ class JobTable(RowList):
     def job(self, job_id: str) -> JobStatus:
         return self._jobs[self._where[job_id]]
 
-    def show_jobs(self, jobs: Iterable[JobStatus]) -> None:
-        """Add the new jobs at the end and change the rows of known ones whose answer changed; the
-        cursor stays on its job and the scroll where it is."""
+    def show_jobs(self, jobs: Iterable[JobStatus], rows: JobRows | None = None) -> None:
+        """Add the new jobs at the end and change the rows of known ones whose texts changed; the
+        cursor stays on its job and the scroll where it is. ``rows``: the answer's rows made
+        beforehand (``JobRows.prepare`` in a thread), else they are made here."""
         jobs = list(jobs)
-        keys = self._keys
-        if RECIPIENT_COLUMN[0] not in keys and any(j.recipients for j in jobs):
-            at = keys.index("job_status") + 1  # beside the status: the column a person looks for
-            keys = self._keys = (*keys[:at], RECIPIENT_COLUMN[0], *keys[at:])
-            self._texts[:] = [self._cells(job) for job in self._jobs]
-            self._measure_rows()
-        times: dict[str, str] = {}  # a batch's jobs share a handful of dates: convert each once
+        if rows is None or len(rows.texts) != len(jobs):
+            rows = JobRows.prepare(jobs)
+        if rows.keys != self._keys:
+            if RECIPIENT_COLUMN[0] in self._keys:  # once shown, the recipients stay (an answer without them)
+                rows = JobRows(self._keys, [job_cells(j, self._keys, {}) for j in jobs], ())
+            else:
+                self._keys = rows.keys
+                self._texts[:] = [job_cells(job, self._keys, {}) for job in self._jobs]
         changed = False
-        for job in jobs:
-            row = self._where.get(job.job_id)
+        texts_of, where, all_jobs = self._texts, self._where, self._jobs
+        for job, texts in zip(jobs, rows.texts):
+            row = where.get(job.job_id)
             if row is None:
-                self._where[job.job_id] = len(self._jobs)
-                self._jobs.append(job)
-                self._texts.append(self._cells(job, times))
+                where[job.job_id] = len(all_jobs)
+                all_jobs.append(job)
+                texts_of.append(texts)
                 changed = True
-            elif self._jobs[row] != job:
-                texts = self._cells(job, times)
-                self.updates += sum(1 for old, new in zip(self._texts[row], texts) if old != new)
-                self._jobs[row] = job
-                self._texts[row] = texts
+                continue
+            all_jobs[row] = job
+            old = texts_of[row]
+            if old != texts:
+                self.updates += sum(1 for a, b in zip(old, texts) if a != b)
+                texts_of[row] = texts
                 changed = True
         if changed:
-            self._measure_rows()
+            if rows.widths and len(jobs) == len(all_jobs):  # the answer lists every job: its widths are ours
+                self._widths = rows.widths
+            else:
+                self._measure_rows()
             self._strips.clear()
             self._update_virtual_size()
             self.refresh()
 
-    def _cells(self, job: JobStatus, times: dict[str, str] | None = None) -> tuple[str, ...]:
-        times = {} if times is None else times
-        out = []
-        for key in self._keys:
-            if key == "recipient":
-                out.append(job.recipient_text())
-                continue
-            value = getattr(job, key) or ""
-            if key in _TIME_COLUMNS:
-                shown = times.get(value)
-                if shown is None:
-                    shown = times[value] = local_time(value)
-                value = shown
-            elif key == "job_status":
-                value = value or "—"
-            out.append(str(value))
-        return tuple(out)
-
     def _measure_rows(self) -> None:
-        labels = dict(COLUMNS)
-        labels[RECIPIENT_COLUMN[0]] = RECIPIENT_COLUMN[1]
-        widths = []
-        for i, key in enumerate(self._keys):
-            longest = max((len(texts[i]) for texts in self._texts), default=0)  # plain strings: ~1 ms per 10k rows
-            widths.append(min(max(len(labels[key]), longest), _WIDEST.get(key, 1000)))
-        self._widths = tuple(widths)
+        self._widths = measure(self._keys, self._texts)
 
     # ------------------------------------------------------------------ layout
 
