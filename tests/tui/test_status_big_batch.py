@@ -54,11 +54,14 @@ async def test_a_2000_job_batch_is_followed_to_mailed_at_80x24(sim_factory, tmp_
         await pilot.press("end")
         await wait_until(pilot, lambda: table.cursor == JOBS - 1, what="the last job")
         last = table.cursor_job
+        await pilot.pause()
+        at_end = screen_text(app)  # the board scrolled so that the cursor's line is in sight
     assert f"processing: {JOBS:,} " in processing
     assert "v proof of the highlighted job · x cancel jobs" in processing  # the jobs' keys, by the jobs
     assert f"mailed: all {JOBS:,} job(s) are in the mail" in mailed
     assert "v proof of the highlighted job" in mailed and "x cancel" not in mailed  # nothing left to cancel
     assert table.cell(table.job_ids[0], "job_status") == "MAILED" and last.job_index == str(JOBS)
+    assert any(line.startswith(f" {JOBS}  ") and "MAILED" in line for line in at_end.splitlines()), at_end
     for keys in (keys_processing, keys_mailed):  # every key in the footer says what it does
         assert [k for k, _words in keys] == ["esc", "^q", "f1", "r", "d", "t", "c"], keys
         assert all(words for _key, words in keys), keys

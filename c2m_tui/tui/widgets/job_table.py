@@ -208,6 +208,20 @@ class JobTable(RowList):
     def _measure_rows(self) -> None:
         self._widths = measure(self._keys, self._texts)
 
+    def _cursor_moved(self) -> None:
+        """Keep the cursor's line in sight when the board around the table scrolls (at 80x24 the
+        table starts near the bottom of the screen); on the first job, the top of the board."""
+        parent = self.parent
+        if not self.is_mounted or parent is None or not getattr(parent, "is_scrollable", False) or not self._jobs:
+            return
+        if self.cursor == 0:
+            parent.scroll_home(animate=False, immediate=True)
+            return
+        from textual.geometry import Region
+
+        top = self.virtual_region.y + 1 + self.cursor - int(self.scroll_y)  # under the header line
+        parent.scroll_to_region(Region(0, top, 1, 1), animate=False, immediate=True)
+
     # ------------------------------------------------------------------ layout
 
     def _fitted(self) -> tuple[int, ...]:
