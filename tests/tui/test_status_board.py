@@ -39,7 +39,7 @@ async def test_board_follows_a_batch_from_queued_to_mailed(sim_factory, tmp_path
         # the job table was filled once and then changed cell by cell, never rebuilt
         assert table.row_count == 2
         assert table.updates > 0
-        rows_status = [str(table.get_cell(key, "job_status")) for key in table.rows]
+        rows_status = [table.cell(job_id, "job_status") for job_id in table.job_ids]
         polls_at_end = screen.polls
         await pilot.pause(0.4)
         polls_after_wait = screen.polls

@@ -50,7 +50,7 @@ async def test_cancel_before_production_and_refused_after(sim_factory, tmp_path)
         shown = str(screen.query_one("#status-cancel", Static).render())
         assert f"job 1 (id {first_id}): cancelled (Job cancelled.)" in shown
         await wait_for(pilot, lambda: job_word(screen, "1") == "CANCELLED", what="the board to show it")
-        assert "CANCELLED" in [str(c) for c in screen.query_one(JobTable).get_row(first_id)]
+        assert "CANCELLED" in screen.query_one(JobTable).row_texts(first_id)
 
         # job 2 goes into production; the board is told, then asked to cancel it anyway
         batch = sim.state()["batches"][0]["id"]

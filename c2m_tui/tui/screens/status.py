@@ -17,7 +17,7 @@ from rich.table import Table
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -27,9 +27,41 @@ from c2m_tui.core.errors import C2MError, CredentialsError, NotFoundError
 from c2m_tui.core.models import BatchStatus
 from c2m_tui.core.polling import Backoff
 from c2m_tui.tui.screens._common import journal_names, local_clock, report_error, session_journal
-from c2m_tui.tui.widgets.job_table import JobTable
+from c2m_tui.tui.widgets.job_table import JobRows, JobTable
 from c2m_tui.tui.widgets.key_footer import KeyFooter
 from c2m_tui.core.timefmt import local_time
+
+NO_JOBS_YET = "No jobs yet: they appear once Click2Mail has received the batch."
+NO_JOB_IDS = "No job ids yet: Click2Mail gives them once it has received the batch."
+
+
+@dataclass(frozen=True)
+class ReadStatus:
+    """What the board shows of one answer, made once (in a thread): each of BatchStatus's phase,
+    done, ok and describe counts every job again (~10-20 ms apiece at 20,000 jobs), and the board
+    asked them a dozen times per answer on the event loop."""
+
+    phase: str
+    words: str
+    ok: bool
+    done: bool
+    in_progress: bool  # a job still on its way: cancelling may work
+    signature: tuple  # what the backoff compares: a change asks again sooner
+    rows: JobRows
+
+    @classmethod
+    def of(cls, status: BatchStatus) -> "ReadStatus":
+        phase = status.phase
+        return cls(
+            phase=phase,
+            words=status.describe(),
+            ok=status.ok,
+            done=status.done,
+            in_progress=any(j.state == "processing" for j in status.jobs),
+            signature=(phase, tuple((j.job_id, j.job_status) for j in status.jobs)),
+            rows=JobRows.prepare(status.jobs),
+        )
+
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
@@ -45,8 +77,9 @@ class StatusScreen(Screen):
         Binding("d", "details", "Details", id="status.details"),
         Binding("t", "tracking", "Tracking", id="status.tracking"),
         Binding("c", "copy_id", "Copy batch id", id="status.copy-id"),
-        Binding("v", "view_proof", "View proof", id="status.view-proof"),
-        Binding("x", "cancel_jobs", "Cancel jobs", id="status.cancel-jobs"),
+        # shown beside the Jobs title, where they act (the footer at 80 columns has no room for them)
+        Binding("v", "view_proof", "View proof", show=False, id="status.view-proof"),
+        Binding("x", "cancel_jobs", "Cancel jobs", show=False, id="status.cancel-jobs"),
         Binding("escape", "back", "Back", id="status.back"),
         Binding("q", "back", "Back", show=False, id="status.back-alias"),
     ]
@@ -55,6 +88,7 @@ class StatusScreen(Screen):
     class Polled(Message):
         status: BatchStatus
         at: datetime
+        read: "ReadStatus | None" = None  # what the board shows of it, made in a thread
 
     @dataclass
     class PollFailed(Message):
@@ -82,9 +116,11 @@ class StatusScreen(Screen):
         self.backoff = backoff or Backoff()  # injectable: tests poll every few milliseconds
         self.clock = clock or local_clock
         self.status: BatchStatus | None = None
+        self.read: ReadStatus | None = None  # what the board shows of self.status
         self.last_poll: datetime | None = None
         self.next_poll: datetime | None = None
         self.last_error: str | None = None
+        self.not_found = False  # the server says there is no such batch: nothing but r and c can work
         self.polls = 0
         self._wake = asyncio.Event()
         self._poller: Worker | None = None
@@ -98,14 +134,17 @@ class StatusScreen(Screen):
             yield Static("", id="status-facts")
             yield Static("", id="status-problem")
             yield Static("", id="status-cancel", markup=False)  # what became of the jobs asked to be cancelled
-            yield Static("Jobs", classes="section-title")
+            with Horizontal(id="status-jobs-title"):
+                yield Static("Jobs", classes="section-title")
+                yield Static("", id="status-job-keys", markup=False)
             yield JobTable(id="status-jobs")
-            yield Static("No jobs yet: they appear once Click2Mail has received the batch.", id="status-no-jobs")
+            yield Static(NO_JOBS_YET, id="status-no-jobs")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#status-problem").display = False
         self.query_one("#status-cancel").display = False
+        self._show_jobs_section()
         self._render_facts()
         self.start_polling()
 
@@ -130,7 +169,7 @@ class StatusScreen(Screen):
         self._names = names
         while True:
             try:
-                status = name_jobs(await self.app.session.client.status(self.batch_id), names)
+                answer = await self.app.session.client.status(self.batch_id)
             except C2MError as err:
                 self.post_message(self.PollFailed(err, self.clock()))
                 if isinstance(err, (CredentialsError, NotFoundError)):
@@ -138,13 +177,15 @@ class StatusScreen(Screen):
                     return
                 delay = self.backoff.next(changed=False)
             else:
-                self.post_message(self.Polled(status, self.clock()))
-                if status.done:
+                # off the event loop: 20,000 jobs named, counted, described, turned into rows and
+                # journaled take ~0.5 s of Python that would otherwise freeze the board
+                status, read = await asyncio.to_thread(self._read, answer, names)
+                self.post_message(self.Polled(status, self.clock(), read))
+                if read.done:
                     self.next_poll = None
                     return
-                signature = (status.phase, tuple((j.job_id, j.job_status) for j in status.jobs))
-                delay = self.backoff.next(changed=signature != previous)
-                previous = signature
+                delay = self.backoff.next(changed=read.signature != previous)
+                previous = read.signature
             self.next_poll = self.clock() + timedelta(seconds=delay)
             self.call_later(self._render_facts)
             self._wake.clear()
@@ -152,6 +193,21 @@ class StatusScreen(Screen):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
             except asyncio.TimeoutError:
                 pass
+
+    def _read(self, answer: BatchStatus, names: dict) -> tuple[BatchStatus, "ReadStatus"]:
+        """In a thread: the answer with the journal's names, what the board shows of it, and the
+        journal told (a convenience: a journal that fails is ignored)."""
+        from c2m_tui.core.journal.views import name_jobs
+
+        status = name_jobs(answer, names) if names else answer
+        read = ReadStatus.of(status)
+        journal = session_journal(self)
+        if journal is not None:
+            try:
+                journal.record_status(self.batch_id, status, base_url=self.app.session.base_url)
+            except Exception:  # noqa: BLE001 - the journal is a convenience; the board still works
+                pass
+        return status, read
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is self._poller and event.state == WorkerState.ERROR:
@@ -162,38 +218,81 @@ class StatusScreen(Screen):
     @on(Polled)
     def _show_status(self, message: Polled) -> None:
         status = message.status
-        before = self.status
+        read = message.read or ReadStatus.of(status)
+        before = self.read
         self.status = status
+        self.read = read
         self.last_poll = message.at
         self.last_error = None
+        self.not_found = False
         self.polls += 1
         phase = self.query_one("#status-phase", Static)
-        phase.update(status.describe())
-        phase.set_classes(f"phase-{status.phase}")
+        phase.update(read.words)
+        phase.set_classes(f"phase-{read.phase}")
         self.query_one("#status-problem").display = False
         jobs = self.query_one(JobTable)
-        jobs.show_jobs(status.jobs)
-        self.query_one("#status-no-jobs").display = not status.jobs
+        jobs.show_jobs(status.jobs, read.rows)
+        self._show_jobs_section()
         self._render_facts()
-        journal = session_journal(self)
-        if journal is not None:
-            try:
-                journal.record_status(self.batch_id, status, base_url=self.app.session.base_url)
-            except Exception:  # noqa: BLE001 - the journal is a convenience; the board still works
-                pass
-        if before is not None and before.phase != status.phase:
-            severity = "information" if status.ok else "error"
-            self.notify(status.describe(), title=f"Batch {self.batch_id}: {status.phase}", severity=severity, timeout=8)
+        self.refresh_bindings()  # v and x are offered once there are jobs
+        if before is not None and before.phase != read.phase:
+            severity = "information" if read.ok else "error"
+            self.notify(read.words, title=f"Batch {self.batch_id}: {read.phase}", severity=severity, timeout=8)
 
     @on(PollFailed)
     def _show_failure(self, message: PollFailed) -> None:
         self.last_poll = message.at
         self.last_error = str(message.error)
+        self.not_found = isinstance(message.error, NotFoundError)
         problem = self.query_one("#status-problem", Static)
         problem.update(f"Last poll failed: {message.error}")
         problem.display = True
+        headline = self._failure_headline(message.error)
+        if headline is not None:  # else the last answer's headline stays, the problem under it
+            phase = self.query_one("#status-phase", Static)
+            phase.update(headline)
+            phase.set_classes("phase-unknown" if self.not_found else "phase-created")
+        self._show_jobs_section()
         self._render_facts()
+        self.refresh_bindings()
         report_error(self, message.error, "status")
+
+    def _failure_headline(self, error: C2MError) -> str | None:
+        """What the headline says after a failed poll: never "asking the server…" once it has
+        answered (or could not be reached); None keeps the last answer's words."""
+        if isinstance(error, NotFoundError):
+            return f"not found: this server has no batch {self.batch_id} (check the id, and the profile)"
+        if self.status is not None:
+            return None
+        if isinstance(error, CredentialsError):
+            return "not asked: the server refused the credentials"
+        return "no answer yet: the last poll failed; asking again"
+
+    def _show_jobs_section(self) -> None:
+        """The job table, or why there are no jobs; nothing of the kind for a batch not found."""
+        jobs = self.status.jobs if self.status is not None and not self.not_found else []
+        self.query_one("#status-jobs-title").display = not self.not_found
+        table = self.query_one(JobTable)
+        table.display = bool(jobs)
+        self.query_one("#status-no-jobs").display = not jobs and not self.not_found
+        self.query_one("#status-job-keys", Static).update(self._job_keys_text())
+        if jobs and (self.focused is None or self.focused is self.query_one("#status-body")):
+            table.focus(scroll_visible=False)  # arrows move in the jobs (v is for the highlighted one)
+
+    def _job_keys_text(self) -> str:
+        """``v proof of the highlighted job · x cancel jobs``: the jobs' keys that can work now, with
+        the keys the keymap gives them."""
+        status, read = self.status, self.read
+        if status is None or read is None or not status.jobs or self.not_found:
+            return ""
+        wanted = {"view_proof": "proof of the highlighted job"}
+        if read.in_progress:
+            wanted["cancel_jobs"] = "cancel jobs"
+        keys: dict[str, list[str]] = {}
+        for node, binding, enabled, _tooltip in self.active_bindings.values():  # the keymap's keys
+            if node is self and enabled and binding.action in wanted:
+                keys.setdefault(binding.action, []).append(self.app.get_key_display(binding))
+        return " · ".join(f"{'/'.join(keys[a])} {words}" for a, words in wanted.items() if a in keys)
 
     def _render_facts(self) -> None:
         table = Table.grid(padding=(0, 2))
@@ -216,10 +315,12 @@ class StatusScreen(Screen):
     def _next_poll_text(self) -> str:
         if self.next_poll is not None:
             return _clock_text(self.next_poll)
-        if self.status is not None and self.status.done:
-            return f"none: the batch is {self.status.phase.replace('-', ' ')} (r asks again)"
+        if self.read is not None and self.read.done:
+            return f"none: the batch is {self.read.phase.replace('-', ' ')} (r asks again)"
+        if self.not_found:
+            return "none: there is no such batch here (r asks again)"
         if self.last_error is not None:
-            return "none: fix the problem above, then press r"
+            return "none: fix the problem below, then press r"
         return "as soon as the first answer arrives"
 
     # ------------------------------------------------------------------ keys
@@ -241,11 +342,24 @@ class StatusScreen(Screen):
         self.app.copy_to_clipboard(self.batch_id)  # OSC 52: works over SSH where the terminal allows it
         self.notify(f"Batch id {self.batch_id} copied (if your terminal allows it, OSC 52).", title="Copied")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that can work are offered: nothing about a batch the server does not have,
+        and no proof or cancel before Click2Mail has given the jobs ids."""
+        if action in ("details", "tracking", "view_proof", "cancel_jobs") and self.not_found:
+            return False
+        if action in ("view_proof", "cancel_jobs") and not (self.status is not None and self.status.jobs):
+            return False
+        return True
+
     def action_view_proof(self) -> None:
         """Click2Mail's proof of the job under the cursor, in the page viewer."""
-        from c2m_tui.tui.screens.page_viewer import open_proof
+        from c2m_tui.tui.screens.page_viewer import PageViewerScreen
 
-        open_proof(self, self.batch_id, self.query_one(JobTable))
+        job = self.query_one(JobTable).cursor_job
+        if job is None:
+            self.notify(NO_JOB_IDS, severity="warning")
+            return
+        self.app.push_screen(PageViewerScreen(proof_of=(self.batch_id, str(job.job_id))))
 
     def action_cancel_jobs(self) -> None:
         """Ask which jobs to cancel, from a fresh status: those still in progress, the ones before
@@ -268,10 +382,11 @@ class StatusScreen(Screen):
                         severity="warning")
             status = self.status
         else:
-            self.post_message(self.Polled(status, self.clock()))
+            status, read = await asyncio.to_thread(self._read, status, {})  # named already
+            self.post_message(self.Polled(status, self.clock(), read))
         jobs = status.jobs if status is not None else []
         if not jobs:
-            self.notify("No job ids yet: Click2Mail gives them once it has received the batch.", severity="warning")
+            self.notify(NO_JOB_IDS, severity="warning")
             return
         open_jobs = [j for j in jobs if j.state == "processing"]
         if not open_jobs:
@@ -294,7 +409,7 @@ class StatusScreen(Screen):
         from c2m_tui.core.rest import cancel_jobs
 
         box = self.query_one("#status-cancel", Static)
-        box.update(f"Cancelling {len(jobs)} job(s)…")
+        box.update(f"Cancelling {len(jobs):,} job(s)…")
         box.set_classes("")
         box.display = True
         try:
@@ -320,7 +435,7 @@ class StatusScreen(Screen):
         if message.finished:
             done = sum(1 for o in self.cancel_outcomes if o.cancelled)
             refused = len(self.cancel_outcomes) - done
-            head = f"{done} job(s) cancelled" + (f", {refused} not" if refused else "")
+            head = f"{done:,} job(s) cancelled" + (f", {refused:,} not" if refused else "")
             failed = bool(refused or message.error)
             box.set_classes("error-text" if failed else "ok-text")
             said = "Each job's answer is on the board." if failed else f"Batch {self.batch_id}: the board asks again."
