@@ -361,8 +361,8 @@ class BatchStatus:
             return f"processing: {summary}"
         counts = self.job_counts()
         mailed = counts.get("mailed", 0)
-        parts = [f"{n} {_STATE_WORDS[s]}" for s, n in counts.items() if s != "mailed"]
-        detail = f"{mailed} of {total} jobs mailed, " + ", ".join(parts) + f" ({_problem_list(self.problem_jobs())})"
+        parts = [f"{n:,} {_STATE_WORDS[s]}" for s, n in counts.items() if s != "mailed"]
+        detail = f"{mailed:,} of {total:,} jobs mailed, " + ", ".join(parts) + f" ({_problem_list(self.problem_jobs())})"
         lead = {
             "partly-failed": "partly failed" if counts.get("failed") else "partly mailed",
             "on-hold": "on hold (Click2Mail needs something from you)",
@@ -387,7 +387,7 @@ def _problem_list(jobs: list[JobStatus], limit: int = 3) -> str:
             why = f"{job.job_status}: {job.error_message}"
         shown.append(f"{job.label()}: {why}")
     if len(jobs) > limit:
-        shown.append(f"and {len(jobs) - limit} more")
+        shown.append(f"and {len(jobs) - limit:,} more")
     return "; ".join(shown)
 
 

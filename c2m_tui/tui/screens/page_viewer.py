@@ -88,15 +88,3 @@ class PageViewerScreen(Screen):
 
             preview.forget()
             shutil.rmtree(self._proof_dir, ignore_errors=True)
-
-
-def open_proof(screen, batch_id: str, table) -> None:
-    """From the status board: the proof of the job under ``table``'s cursor (a JobTable, rows keyed
-    by job id), when the batch has job ids (Click2Mail gives them once it has received it)."""
-    if not table.row_count:
-        screen.app.notify("No job ids yet: Click2Mail gives them once it has received the batch.",
-                          severity="warning")
-        return
-    row = min(max(0, table.cursor_row), table.row_count - 1)
-    job_id = table.coordinate_to_cell_key((row, 0)).row_key.value
-    screen.app.push_screen(PageViewerScreen(proof_of=(batch_id, str(job_id))))
