@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_wizard_list import threading_drain  # noqa: E402 - the same simulator start
+from bench_wizard_list import start_sim  # noqa: E402 - the same simulator start
 
 
 class Heartbeat:
@@ -55,17 +55,6 @@ class Heartbeat:
         self._stop.set()
         if self._task is not None:
             await self._task
-
-
-def start_sim(*options: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "c2m_tui", "sim", "--host", "127.0.0.1", "--port", "0", *options],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in proc.stdout:  # type: ignore[union-attr]
-        if "listening on" in line:
-            url = line.split("listening on", 1)[1].split()[0].rstrip("/")
-            threading_drain(proc)
-            return proc, url if url.endswith("/v1") else url + "/v1"
-    raise SystemExit("the simulator did not start")
 
 
 def make_batch(folder: Path, jobs: int) -> tuple[Path, Path]:

@@ -57,9 +57,11 @@ def make_pdf(path: Path, pages: int) -> Path:
     return path
 
 
-def start_sim() -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "c2m_tui", "sim", "--host", "127.0.0.1", "--port", "0",
-                             "--queue-seconds", "0.2", "--job-seconds", "0.2"],
+def start_sim(*options: str) -> tuple[subprocess.Popen, str]:
+    """The simulator in a subprocess on a free loopback port (``options``: its flags; by default
+    quick queue and jobs); returns it and its base URL."""
+    options = options or ("--queue-seconds", "0.2", "--job-seconds", "0.2")
+    proc = subprocess.Popen([sys.executable, "-m", "c2m_tui", "sim", "--host", "127.0.0.1", "--port", "0", *options],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:  # type: ignore[union-attr]
         if "listening on" in line:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from textual.app import App, ComposeResult
 from textual.widgets._footer import FooterKey
 
 from c2m_tui.core.models import JobStatus, Recipient
 from c2m_tui.core.polling import Backoff
 from c2m_tui.tui.screens.status import StatusScreen
-from c2m_tui.tui.themes import register_themes
 from c2m_tui.tui.widgets.job_table import JobTable
 from tests.tui.batch_harness import BatchScreensApp, client_for, screen_text, send_batch, wait_until
 from tests.tui.shell_harness import app_on
+from tests.tui.test_status_job_table import TableApp
 
 JOBS = 2000
 FAST = Backoff(first=0.1, ceiling=0.3)
@@ -91,14 +90,6 @@ async def test_a_batch_that_does_not_exist_says_so_and_offers_nothing_that_needs
     assert still_here  # d and t did not open screens for a batch that is not there
 
 
-class TableApp(App[None]):
-    def __init__(self) -> None:
-        super().__init__()
-        register_themes(self)
-        self.theme = "c2m-dark"
-
-    def compose(self) -> ComposeResult:
-        yield JobTable()
 
 
 async def test_the_job_table_holds_20000_jobs_in_flat_memory_poll_after_poll():
