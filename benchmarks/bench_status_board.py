@@ -24,37 +24,25 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_wizard_list import Heartbeat as WizardHeartbeat  # noqa: E402 - the same heartbeat
 from bench_wizard_list import start_sim  # noqa: E402 - the same simulator start
 
 
-class Heartbeat:
+class Heartbeat(WizardHeartbeat):
     """How long the event loop goes without running this task. Each stall is put to the state the
     board shows when the loop comes back (``state()``): the answer whose drawing held the loop."""
 
     def __init__(self, state) -> None:
         self.state = state
-        self.stalls: dict[str, float] = {}
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        super().__init__()
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._beat())
+    @property
+    def phase(self) -> str:
+        return self.state()
 
-    async def _beat(self) -> None:
-        last = time.perf_counter()
-        while not self._stop.is_set():
-            await asyncio.sleep(0.005)
-            now = time.perf_counter()
-            stall = now - last - 0.005
-            phase = self.state()
-            if stall > self.stalls.get(phase, 0.0):
-                self.stalls[phase] = stall
-            last = now
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await self._task
+    @phase.setter
+    def phase(self, _value: str) -> None:
+        pass  # the board's state names the phase
 
 
 def make_batch(folder: Path, jobs: int) -> tuple[Path, Path]:
