@@ -110,3 +110,24 @@ def test_a_server_id_that_is_not_a_short_number_is_refused(bad_id):
             parse(answer)
     ok = answer.replace(bad_id.encode(), b"9" * 20)
     assert parse_create(ok).id == "9" * 20
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
+def test_a_doctype_is_found_wherever_the_scan_cuts_a_big_document(encoding):
+    """The DOCTYPE scan goes a MiB at a time (handing the GIL over between): a DOCTYPE across every
+    cut near the first boundary, or far in, is still refused, with its line."""
+    from c2m_tui.core import safexml
+
+    head = "<batch>\n" + "x" * 100 + "\n"
+    unit = len("a".encode(encoding))
+    for offset in range(-20, 21, 3):
+        filler = (safexml._SCAN_CHUNK // unit) + offset - len(head)
+        text = head + "y" * filler + "<!dOcTyPe batch>\n<batch/>"
+        with pytest.raises(XMLRejected) as err:
+            safexml.reject_doctype(text.encode(encoding))
+        assert err.value.line == 3
+    far = (head + ("z" * 999 + "\n") * 5000 + "<!DOCTYPE b>").encode(encoding)
+    with pytest.raises(XMLRejected) as err:
+        safexml.reject_doctype(far)
+    assert err.value.line == 5003
+    safexml.reject_doctype((head + "w" * (3 * safexml._SCAN_CHUNK) + "<!-- no DOCTYPE here -->").encode(encoding))
