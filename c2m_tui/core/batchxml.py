@@ -289,9 +289,9 @@ class ReadBatch:
 
 def local_name(el: etree._Element) -> str:
     tag = el.tag
-    if not isinstance(tag, str):
+    if type(tag) is not str:  # a comment's or a processing instruction's tag is a function
         return ""
-    return tag.rsplit("}", 1)[-1]
+    return tag if tag[0] != "{" else tag.rsplit("}", 1)[-1]
 
 
 def child_texts(el: etree._Element) -> dict[str, str]:
@@ -443,9 +443,13 @@ def _parse(data: bytes, on_address: Callable[[etree._Element], None], on_job: Ca
     root_seen = in_job = False
     try:
         for event, el in iterparse_safe(io.BytesIO(data), events=("start", "end")):
-            name = local_name(el)
+            # only the root, its children and the addresses matter here: an address's own fields
+            # (most of the events of a big batch) are read whole by on_address, not one by one
             if event == "start":
                 depth += 1
+                if depth > 2:
+                    continue
+                name = local_name(el)
                 if depth == 1:
                     root_seen = True
                     if name != "batch":
@@ -455,6 +459,9 @@ def _parse(data: bytes, on_address: Callable[[etree._Element], None], on_job: Ca
                     in_job = True
                 continue
             depth -= 1
+            if depth != 3 and depth != 1:
+                continue
+            name = local_name(el)
             if depth == 3 and name == "address":  # batch > job > recipients > address
                 if in_job:  # (an <address> in anything else is nobody's recipient)
                     on_address(el)
