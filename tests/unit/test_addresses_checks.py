@@ -254,3 +254,9 @@ def test_two_fixes_on_one_field_combine():
     _, (row,) = mapped_rows([{**BASE, "Street": long_street}], {"bad-character": "fix", "too-long": "fix"})
     assert not row.skipped
     assert row.address.address1 == ("1 A St " + "x" * 60)[:50]
+
+
+def test_a_zero_that_would_give_another_states_zip_is_said():
+    report, (row,) = mapped_rows([{**BASE, "City": "Boston", "State": "MA", "Zip": "6010"}], {})
+    [problem] = report.problems
+    assert problem.kind == "bad-zip" and "'06010', a CT ZIP, not MA's" in problem.message

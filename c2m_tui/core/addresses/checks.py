@@ -371,6 +371,11 @@ class AddressChecker:
         if padded is not None and (zero_zip_state(padded) == state or not state or state not in US_STATES):
             found.append(("zip-lost-zero", "postal_code", raw,
                           f"ZIP {raw!r} looks like {padded!r} with its leading zero lost", padded))
+        elif padded is not None:  # the zero back would make it another state's ZIP: say so, fix nothing
+            owner = zero_zip_state(padded)
+            whose = f"a {owner} ZIP" if owner else "no state's ZIP"
+            found.append(("bad-zip", "postal_code", raw, f"ZIP {raw!r} with its leading zero back would be "
+                          f"{padded!r}, {whose}, not {state}'s", None))
         else:
             found.append(("bad-zip", "postal_code", raw, f"ZIP {raw!r} is not a ZIP (12345) or ZIP+4 (12345-6789)",
                           None))
