@@ -344,7 +344,7 @@ class BatchStatus:
         if phase == "created":
             return "created: not submitted yet"
         if phase == "queued":
-            return "queued: batches ahead of yours are being processed"
+            return "queued: Click2Mail takes batches in the order they came (first in, first out)"
         if not self.jobs:
             return "received: Click2Mail is processing the batch"
         total = len(self.jobs)

@@ -79,7 +79,7 @@ async def test_queued_wording_and_refresh_key(sim_factory, tmp_path):
         await pilot.pause()
         # the poller lived on the screen and died with it
         assert not [w for w in app.workers if w.group == "status-poll" and w.is_running]
-    assert "queued: batches ahead of yours are being processed" in text
+    assert "queued: Click2Mail takes batches in the order they came (first in, first out)" in text
     assert "No jobs yet" in text
     assert copied == batch_id
 

@@ -39,7 +39,7 @@ def status(**kw) -> BatchStatus:
 def test_phases_in_plain_words():
     assert status().phase == "created"
     queued = status(submitted=True)
-    assert queued.phase == "queued" and "batches ahead of yours" in queued.describe()
+    assert queued.phase == "queued" and "in the order they came" in queued.describe()
     assert status(submitted=True, received=True).phase == "processing"
     mailed = status(submitted=True, received=True, jobs=[JobStatus("7", job_status="MAILED")])
     assert mailed.phase == "mailed" and mailed.done
