@@ -104,12 +104,14 @@ async def test_an_edit_that_is_still_wrong_shows_the_new_problem(tmp_path):
         await pilot.press(*"Reno")
         await type_into(pilot, editor.query_one("#edit-postal_code", Input), "8950")  # a digit short, NV
         check = editor.query_one("#row-edit-check", Static)
-        await wait_for(pilot, lambda: "Still wrong: ZIP '8950' is not a ZIP" in text(check), what="the live check")
+        # its zero back would make it NJ's 08950, not Nevada's: said, and not fixed
+        wrong = "ZIP '8950' with its leading zero back would be '08950', a NJ ZIP, not NV's"
+        await wait_for(pilot, lambda: f"Still wrong: {wrong}" in text(check), what="the live check")
         await pilot.press("ctrl+o")  # OK all the same: the screen shows what is wrong with it
 
         note = problems.query_one("#problems-note", Static)
         await wait_for(pilot, lambda: "row 8 (Ann Lee) is still wrong" in text(note), what="the outcome")
-        assert "ZIP '8950' is not a ZIP" in text(note) and "(bad-zip: row skipped)" in text(note)
+        assert wrong in text(note) and "(bad-zip: row skipped)" in text(note)
         assert problems.highlighted_kind() == "bad-zip"
         rows = problems.query_one("#problem-rows", DataTable)
         assert column(rows, "row") == ["8 ✎", "20"]  # the edited row, then the file's own bad ZIP
