@@ -1,14 +1,12 @@
 """Facts about the batch's one PDF: how many pages it has, how big it is.
 
-Every failure is an InputError naming the file: missing, not a PDF, empty, zero pages,
-encrypted with a password we do not have, or too damaged for pypdf to count its pages.
+Every failure is an InputError naming the file: missing, not a regular file, not a PDF, empty,
+zero pages, encrypted with a password we do not have, or too damaged to count its pages.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,53 +22,59 @@ class PdfInfo:
 
 
 def pdf_info(path: str | Path) -> PdfInfo:
-    """Count the pages of ``path`` (pypdf, non-strict: real-world PDFs are often slightly broken).
+    """Count the pages of ``path`` with PDFium, through the document cache of ``core.preview``.
 
-    pypdf is handed an open file, not the path: given a path it reads the whole file into memory,
-    while from a file it reads only the cross-reference table and the page tree (a 1.5 GB PDF is
-    counted in a few MB). Only a PDF whose cross-reference table is broken makes pypdf scan it all.
+    The zone check, the preview and the proof open the same cached document, so the PDF is opened
+    once for all of them (it was once by pypdf for the count, again by pypdf inside the validation,
+    and again by PDFium; importing pypdf alone took ~0.14 s of every send). PDFium reads the
+    cross-reference table and the page tree only (a 1.5 GB PDF is counted in a few MB), repairs
+    what real-world PDFs often break, and opens a PDF with an owner password alone (print
+    restrictions) as a printer would. pypdf is asked only why a PDF PDFium refused has no pages.
     """
     path = Path(path)
-    fh = os.fdopen(open_regular(path, "a PDF"), "rb")  # a FIFO or a device would block or never end
-    with fh:
-        return _count_pages(path, fh)
-
-
-def _count_pages(path: Path, fh) -> PdfInfo:
-    try:
-        size = os.fstat(fh.fileno()).st_size
-        head = fh.read(1024)
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+    # a FIFO or a device would block or never end: refused before anything is read
+    with os.fdopen(open_regular(path, "a PDF"), "rb") as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(1024)
+        except OSError as err:
+            raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     if size == 0:
         raise InputError(f"{path}: the file is empty, not a PDF")
     if b"%PDF-" not in head:  # PDF readers accept the header anywhere in the first 1024 bytes
         raise InputError(f"{path}: not a PDF (no %PDF- header)")
 
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PyPdfError
+    from c2m_tui.core.preview import page_count
 
-    # pypdf reports repairable damage through warnings and its logger; a page count is all we need
-    pypdf_logger = logging.getLogger("pypdf")
-    level = pypdf_logger.level
-    pypdf_logger.setLevel(logging.ERROR + 10)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fh.seek(0)
-            reader = PdfReader(fh, strict=False)
-            if reader.is_encrypted:
-                try:
-                    reader.decrypt("")  # an owner password alone (print restrictions) still opens
-                except Exception:  # noqa: BLE001 - any failure here means "cannot open"
-                    pass
-            pages = len(reader.pages)
-    except FileNotDecryptedError:
-        raise InputError(f"{path}: the PDF is encrypted with a password; save an unencrypted copy") from None
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as err:
-        raise InputError(f"{path}: damaged PDF, cannot count its pages ({type(err).__name__}: {err})") from None
-    finally:
-        pypdf_logger.setLevel(level)
+        pages = page_count(path, doing="count its pages")
+    except InputError:
+        if _has_no_pages(path):  # PDFium calls an empty page tree a format error: say what it is
+            pages = 0
+        else:
+            raise
     if pages == 0:
         raise InputError(f"{path}: the PDF has no pages")
     return PdfInfo(path=path, pages=pages, size_bytes=size)
+
+
+def _has_no_pages(path: Path) -> bool:
+    """Whether pypdf reads a page tree with no page in a PDF that PDFium refused (only asked on
+    that error, so pypdf is not imported for a PDF that opens)."""
+    import logging
+    import warnings
+
+    from pypdf import PdfReader
+
+    pypdf_logger = logging.getLogger("pypdf")  # it reports repairable damage as warnings and log lines
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR + 10)
+    try:
+        with warnings.catch_warnings(), os.fdopen(open_regular(path, "a PDF"), "rb") as fh:
+            warnings.simplefilter("ignore")
+            reader = PdfReader(fh, strict=False)
+            return not reader.is_encrypted and len(reader.pages) == 0
+    except Exception:  # noqa: BLE001 - damaged past pypdf too: PDFium's words stand
+        return False
+    finally:
+        pypdf_logger.setLevel(level)

@@ -85,8 +85,9 @@ def file_key(path: str | os.PathLike[str]) -> tuple:
     return (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _document(path: str | os.PathLike[str]) -> tuple[tuple, object]:
-    """The open document for ``path`` (call with ``_LOCK`` held)."""
+def _document(path: str | os.PathLike[str], doing: str = "draw its pages") -> tuple[tuple, object]:
+    """The open document for ``path`` (call with ``_LOCK`` held); ``doing`` ends the words for a
+    damaged one ("damaged PDF, cannot draw its pages (...)")."""
     key = file_key(path)
     doc = _DOCS.get(key)
     if doc is not None:
@@ -104,7 +105,7 @@ def _document(path: str | os.PathLike[str]) -> tuple[tuple, object]:
         text = str(err)
         if "password" in text.lower():
             raise InputError(f"{path}: the PDF is encrypted with a password; save an unencrypted copy") from None
-        raise InputError(f"{path}: damaged PDF, cannot draw its pages ({text})") from None
+        raise InputError(f"{path}: damaged PDF, cannot {doing} ({text})") from None
     _DOCS[key] = doc
     while len(_DOCS) > _MAX_DOCS:
         old_key, old = _DOCS.popitem(last=False)
@@ -114,9 +115,9 @@ def _document(path: str | os.PathLike[str]) -> tuple[tuple, object]:
     return key, doc
 
 
-def page_count(path: str | os.PathLike[str]) -> int:
+def page_count(path: str | os.PathLike[str], doing: str = "draw its pages") -> int:
     with _LOCK:
-        _key, doc = _document(path)
+        _key, doc = _document(path, doing)
         return len(doc)
 
 

@@ -13,7 +13,7 @@ from tests.peak_memory import make_big_pdf, run_measured
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads VmHWM from /proc")
 
-CAP_MB = 120  # python + lxml + pypdf start at about 40 MB; the old code took 1.6 GB and 750 MB here
+CAP_MB = 120  # python + lxml + PDFium start at about 40 MB; the old code took 1.6 GB and 750 MB here
 
 
 def _batch_xml(path, recipients: int) -> None:

@@ -63,3 +63,27 @@ def test_missing_file_and_directory(tmp_path):
         pdf_info(tmp_path / "missing.pdf")
     with pytest.raises(InputError, match="is a directory"):
         pdf_info(tmp_path)
+
+
+def test_a_pdf_that_opens_is_counted_without_pypdf(pdf_factory):
+    """The page count is PDFium's (the zone check's cached document): importing pypdf cost every
+    send, validate and build-xml ~0.14 s and 17 MB. pypdf is asked only why a refused PDF fails."""
+    import subprocess
+    import sys
+
+    path = pdf_factory(3)
+    code = ("import sys; from c2m_tui.core.pdf import pdf_info; from c2m_tui.core.validate import validate_batch; "
+            f"print(pdf_info({str(path)!r}).pages, 'pypdf' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["3", "False"]
+
+
+def test_the_count_and_the_zone_check_share_one_open_document(pdf_factory):
+    from c2m_tui.core import preview
+
+    path = pdf_factory(2)
+    preview.forget()
+    assert pdf_info(path).pages == 2
+    assert [k[0] for k in preview._DOCS] == [str(path.resolve())]
+    assert preview.page_count(path) == 2 and len(preview._DOCS) == 1  # the same document, not opened again
+    preview.forget()
