@@ -21,6 +21,9 @@ class PdfInfo:
     size_bytes: int
 
 
+NO_PAGES_ASKED_UP_TO = 1 << 20
+
+
 def pdf_info(path: str | Path) -> PdfInfo:
     """Count the pages of ``path`` with PDFium, through the document cache of ``core.preview``.
 
@@ -49,7 +52,9 @@ def pdf_info(path: str | Path) -> PdfInfo:
     try:
         pages = page_count(path, doing="count its pages")
     except InputError:
-        if _has_no_pages(path):  # PDFium calls an empty page tree a format error: say what it is
+        # PDFium calls an empty page tree a format error: say what it is. Only a small file is asked
+        # (pypdf reads a damaged one whole to repair it; a PDF with no page is a few hundred bytes)
+        if size <= NO_PAGES_ASKED_UP_TO and _has_no_pages(path):
             pages = 0
         else:
             raise

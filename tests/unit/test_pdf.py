@@ -87,3 +87,18 @@ def test_the_count_and_the_zone_check_share_one_open_document(pdf_factory):
     assert [k[0] for k in preview._DOCS] == [str(path.resolve())]
     assert preview.page_count(path) == 2 and len(preview._DOCS) == 1  # the same document, not opened again
     preview.forget()
+
+
+def test_a_big_damaged_pdf_is_not_handed_to_pypdf(tmp_path):
+    """pypdf repairs a damaged PDF by reading it whole: only a small refused file is asked why."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big-damaged.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + b"garbage " * (300 * 1024))  # 2.4 MB that PDFium refuses
+    code = ("import sys; from c2m_tui.core.pdf import pdf_info; from c2m_tui.core.errors import InputError\n"
+            f"try: pdf_info({str(path)!r})\n"
+            "except InputError as err: print(str(err)); print('pypdf' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    said, imported = out.strip().splitlines()
+    assert said.startswith(f"{path}: damaged PDF, cannot count its pages") and imported == "False"
