@@ -32,7 +32,12 @@ def pdf_info(path: str | Path) -> PdfInfo:
     and again by PDFium; importing pypdf alone took ~0.14 s of every send). PDFium reads the
     cross-reference table and the page tree only (a 1.5 GB PDF is counted in a few MB), repairs
     what real-world PDFs often break, and opens a PDF with an owner password alone (print
-    restrictions) as a printer would. pypdf is asked only why a PDF PDFium refused has no pages.
+    restrictions) as a printer would. A page tree that names pages it does not hold is refused
+    (``core.preview``). pypdf is asked only why a small PDF PDFium refused has no pages.
+
+    Memory: a PDF whose cross-reference table is broken is rebuilt by reading its objects, and
+    PDFium holds each stream it reads whole, so such a PDF costs about its largest stream (a 1.5 GB
+    one with a single 1.5 GB stream: 1.5 GB; pypdf, before, read the whole file, 1.5-3 GB).
     """
     path = Path(path)
     # a FIFO or a device would block or never end: refused before anything is read

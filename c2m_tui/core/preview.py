@@ -102,10 +102,22 @@ def _document(path: str | os.PathLike[str], doing: str = "draw its pages") -> tu
     try:
         doc = pdfium.PdfDocument(str(key[0]))
     except pdfium.PdfiumError as err:
-        text = str(err)
-        if "password" in text.lower():
+        # PDFium's last error is left as it was by some failures (an earlier file's "password" or
+        # "format error" would be said of this one): a password is said only of an encrypted file
+        if "password" in str(err).lower() and _has_encrypt_entry(path):
             raise InputError(f"{path}: the PDF is encrypted with a password; save an unencrypted copy") from None
-        raise InputError(f"{path}: damaged PDF, cannot {doing} ({text})") from None
+        raise InputError(f"{path}: damaged PDF, cannot {doing}; {RESAVE}") from None
+    pages = len(doc)
+    if pages:
+        # PDFium takes the page tree's /Count on trust: a tree that names more pages than it holds
+        # (a cycle, a null kid, a lying count) is refused here, once, not mid-check with a traceback.
+        # The page's size is read from its dictionary alone (its content is not parsed)
+        try:
+            doc.get_page_size(pages - 1)
+        except pdfium.PdfiumError:
+            doc.close()
+            raise InputError(f"{path}: damaged PDF, cannot {doing}: its page tree says {pages:,} page(s), "
+                             f"but page {pages:,} cannot be read; {RESAVE}") from None
     _DOCS[key] = doc
     while len(_DOCS) > _MAX_DOCS:
         old_key, old = _DOCS.popitem(last=False)
@@ -113,6 +125,22 @@ def _document(path: str | os.PathLike[str], doing: str = "draw its pages") -> tu
             del _RENDERS[render_key]
         old.close()
     return key, doc
+
+
+RESAVE = "open it and save it again as a PDF"
+
+
+def _has_encrypt_entry(path) -> bool:
+    """Whether the PDF's trailer names an /Encrypt dictionary: the trailer (or the cross-reference
+    stream's dictionary, never compressed) is at the end, or near the start of a linearized file."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - (1 << 16)))
+        return b"/Encrypt" in head or b"/Encrypt" in fh.read()
+
+
+def _unreadable_page(path, page: int) -> InputError:
+    return InputError(f"{path}: damaged PDF, cannot read page {page:,}; {RESAVE}")
 
 
 def page_count(path: str | os.PathLike[str], doing: str = "draw its pages") -> int:
@@ -132,17 +160,24 @@ def page_facts(path: str | os.PathLike[str], page: int) -> PageFacts:
     with _LOCK:
         _key, doc = _document(path)
         _check_page(path, doc, page)
-        width, height = doc.get_page_size(page - 1)
-        rotation = _rotation(doc, page)
+        import pypdfium2 as pdfium
+
+        try:
+            width, height = doc.get_page_size(page - 1)
+        except pdfium.PdfiumError:
+            raise _unreadable_page(path, page) from None
+        rotation = _rotation(path, doc, page)
     if rotation in (90, 270):
         width, height = height, width
     return PageFacts(page, float(width), float(height))
 
 
-def _rotation(doc, page: int) -> int:
+def _rotation(path, doc, page: int) -> int:
     import pypdfium2.raw as raw
 
     handle = raw.FPDF_LoadPage(doc, page - 1)
+    if not handle:  # a null page: asking its rotation would crash the process
+        raise _unreadable_page(path, page)
     try:
         return (raw.FPDFPage_GetRotation(handle) % 4) * 90
     finally:
@@ -161,7 +196,12 @@ def render_page(path: str | os.PathLike[str], page: int, width_px: int, *, grey:
             _RENDERS.move_to_end(cache_key)
             return hit
         _check_page(path, doc, page)
-        pdf_page = doc[page - 1]
+        import pypdfium2 as pdfium
+
+        try:
+            pdf_page = doc[page - 1]
+        except pdfium.PdfiumError:
+            raise _unreadable_page(path, page) from None
         try:
             width_pt = pdf_page.get_width()
             height_pt = pdf_page.get_height()

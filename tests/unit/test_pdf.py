@@ -102,3 +102,89 @@ def test_a_big_damaged_pdf_is_not_handed_to_pypdf(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     said, imported = out.strip().splitlines()
     assert said.startswith(f"{path}: damaged PDF, cannot count its pages") and imported == "False"
+
+
+# --- page trees PDFium takes on trust (found by an attack run: tracebacks and phantom pages) ----------
+
+PAGE = b"<< /Type /Page /Parent 2 0 R >>"
+
+
+def raw_pdf(path: Path, *objects: bytes) -> Path:
+    """A PDF of exactly these objects (1 0 obj the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")  # the binary comment line real PDFs carry
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+
+
+@pytest.mark.parametrize("name,tree,says", [
+    ("cycle", b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 /MediaBox [0 0 612 792] >>", "2 page(s), but page 2"),
+    ("lying count", b"<< /Type /Pages /Kids [3 0 R 3 0 R 3 0 R] /Count 10 /MediaBox [0 0 612 792] >>",
+     "10 page(s), but page 10"),
+    ("missing kid", b"<< /Type /Pages /Kids [3 0 R null 99 0 R] /Count 3 /MediaBox [0 0 612 792] >>",
+     "3 page(s), but page 3"),
+])
+def test_a_page_tree_naming_pages_it_does_not_hold_is_refused(tmp_path, name, tree, says):
+    path = raw_pdf(tmp_path / "tree.pdf", CATALOG, tree, PAGE)
+    with pytest.raises(InputError) as info:
+        pdf_info(path)
+    assert str(info.value) == (f"{path}: damaged PDF, cannot count its pages: its page tree says {says} cannot be "
+                               "read; open it and save it again as a PDF")
+
+
+def test_a_missing_page_inside_the_tree_is_one_line_from_the_zone_check(tmp_path):
+    from c2m_tui.core.validate import validate_batch
+    from tests.unit.test_zone_check import batch_xml
+
+    # the last page reads, the second does not: counted as 3, then the check of page 2 says so
+    path = raw_pdf(tmp_path / "hole.pdf", CATALOG,
+                   b"<< /Type /Pages /Kids [3 0 R null 3 0 R] /Count 3 /MediaBox [0 0 612 792] >>", PAGE)
+    assert pdf_info(path).pages == 3
+    xml = batch_xml(tmp_path / "b.xml", [(1, 3, "Address on Separate Page", None, "Ann")])
+    with pytest.raises(InputError, match=r"hole.pdf: damaged PDF, cannot read page 2; open it and save it again"):
+        validate_batch(xml.read_bytes(), path, source="b.xml")
+
+
+def test_pdfiums_stale_error_is_never_said_of_another_file(tmp_path):
+    """PDFium leaves its last error as it was for some failures: a damaged PDF opened after a locked
+    one was called "encrypted with a password", and one with no page "PDFium: Success"."""
+    from pypdf import PdfWriter
+
+    locked = tmp_path / "locked.pdf"
+    w = PdfWriter()
+    w.add_blank_page(612, 792)
+    w.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    with open(locked, "wb") as fh:
+        w.write(fh)
+    # no page, and over the size pypdf is asked about
+    empty = raw_pdf(tmp_path / "nopages.pdf", CATALOG, b"<< /Type /Pages /Kids [] /Count 0 >>",
+                    b"<< /Padding (" + b"x" * (2 << 20) + b") >>")
+    for _ in range(2):
+        with pytest.raises(InputError, match="locked.pdf: the PDF is encrypted with a password"):
+            pdf_info(locked)
+        with pytest.raises(InputError) as info:
+            pdf_info(empty)
+        assert str(info.value) == f"{empty}: damaged PDF, cannot count its pages; open it and save it again as a PDF"
+
+
+def test_validate_with_a_cyclic_page_tree_is_one_line(tmp_path, capsys):
+    from c2m_tui.cli import main
+
+    from tests.unit.test_zone_check import batch_xml
+
+    path = raw_pdf(tmp_path / "cycle.pdf", CATALOG,
+                   b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 /MediaBox [0 0 612 792] >>", PAGE)
+    xml = batch_xml(tmp_path / "b.xml", [(1, 1, "Address on Separate Page", None, "Ann")])
+    assert main(["validate", str(xml), "--pdf", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "cycle.pdf: damaged PDF" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
