@@ -30,6 +30,25 @@ def _kind(mode: int) -> str:
     return "something other than a file"
 
 
+def missing_words(path: str | os.PathLike[str]) -> str:
+    """"PATH: no such file", with the file of a close name in the same folder when there is one
+    (a typo: "letters.pdf" for "Letters.pdf" or "leters.pdf"), or the folder that is missing."""
+    import difflib
+    from itertools import islice
+
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        return f"{path}: no such file (no folder {folder})"
+    try:  # a folder of a million files is not listed whole for a hint
+        names = [entry.name for entry in islice(os.scandir(folder), 10_000) if entry.is_file()]
+    except OSError:
+        names = []
+    by_case = [n for n in names if n.lower() == path.name.lower()]
+    close = by_case or difflib.get_close_matches(path.name, names, n=1, cutoff=0.8)
+    return f"{path}: no such file; did you mean {folder / close[0]}?" if close else f"{path}: no such file"
+
+
 def open_regular(path: str | os.PathLike[str], what: str = "input") -> int:
     """A read-only descriptor of ``path``, which must be a regular file (symlinks to one are fine).
 
@@ -39,7 +58,7 @@ def open_regular(path: str | os.PathLike[str], what: str = "input") -> int:
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(missing_words(path)) from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not {what}") from None
     except PermissionError:

@@ -50,7 +50,7 @@ def pdf_info(path: str | Path) -> PdfInfo:
     if size == 0:
         raise InputError(f"{path}: the file is empty, not a PDF")
     if b"%PDF-" not in head:  # PDF readers accept the header anywhere in the first 1024 bytes
-        raise InputError(f"{path}: not a PDF (no %PDF- header)")
+        raise InputError(not_a_pdf_words(path, head))
 
     from c2m_tui.core.preview import page_count
 
@@ -66,6 +66,35 @@ def pdf_info(path: str | Path) -> PdfInfo:
     if pages == 0:
         raise InputError(f"{path}: the PDF has no pages")
     return PdfInfo(path=path, pages=pages, size_bytes=size)
+
+
+# what a file picked by mistake often is, by its first bytes
+_KINDS = (
+    (b"PK\x03\x04", "a Word, Excel or other document kept as a ZIP (.docx, .xlsx, .odt)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel document (.doc, .xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"<?xml", "an XML file"),
+    (b"\xef\xbb\xbf<?xml", "an XML file"),
+    (b"%!PS", "a PostScript file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+
+
+def not_a_pdf_words(path: str | Path, head: bytes) -> str:
+    """"PATH: not a PDF (no %PDF- header)", and what the file is where its first bytes tell."""
+    said = f"{path}: not a PDF (no %PDF- header)"
+    kind = next((name for magic, name in _KINDS if head.startswith(magic)), None)
+    if kind is None and head and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            kind = "a text file"
+        except UnicodeDecodeError as err:
+            kind = "a text file" if err.start >= len(head) - 3 else None  # cut inside a character
+    return f"{said}: it is {kind}; save or print it as a PDF" if kind else said
 
 
 def _has_no_pages(path: Path) -> bool:

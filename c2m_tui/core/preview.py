@@ -75,7 +75,9 @@ def file_key(path: str | os.PathLike[str]) -> tuple:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        from c2m_tui.core.inputfile import missing_words
+
+        raise InputError(missing_words(path)) from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
     import stat
@@ -97,8 +99,11 @@ def _document(path: str | os.PathLike[str], doing: str = "draw its pages") -> tu
 
     _close_at_exit_before_pdfium()
     with open(path, "rb") as fh:
-        if b"%PDF-" not in fh.read(1024):
-            raise InputError(f"{path}: not a PDF (no %PDF- header)")
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        from c2m_tui.core.pdf import not_a_pdf_words
+
+        raise InputError(not_a_pdf_words(path, head))
     try:
         doc = pdfium.PdfDocument(str(key[0]))
     except pdfium.PdfiumError as err:

@@ -57,3 +57,16 @@ def test_commands_say_so_in_one_line_and_exit_1(tmp_path, fifo, pdf_factory, arg
     assert done.returncode == 1, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "not a regular" not in lines[0] and ("named pipe" in lines[0] or "device" in lines[0])
+
+
+def test_a_missing_file_names_the_file_of_a_close_name(tmp_path):
+    from c2m_tui.core.inputfile import missing_words, open_regular
+
+    (tmp_path / "Letters.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "contacts-2026.csv").write_text("Name\n")
+    assert missing_words(tmp_path / "letters.pdf") == f"{tmp_path / 'letters.pdf'}: no such file; did you mean {tmp_path / 'Letters.pdf'}?"
+    assert missing_words(tmp_path / "contacts-2062.csv").endswith(f"did you mean {tmp_path / 'contacts-2026.csv'}?")
+    assert missing_words(tmp_path / "budget.xlsx") == f"{tmp_path / 'budget.xlsx'}: no such file"
+    assert missing_words(tmp_path / "gone" / "a.pdf") == f"{tmp_path / 'gone' / 'a.pdf'}: no such file (no folder {tmp_path / 'gone'})"
+    with pytest.raises(InputError, match="did you mean .*Letters.pdf"):
+        open_regular(tmp_path / "letters.pdf", "a PDF")

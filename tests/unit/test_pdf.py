@@ -188,3 +188,27 @@ def test_validate_with_a_cyclic_page_tree_is_one_line(tmp_path, capsys):
     assert main(["validate", str(xml), "--pdf", str(path)]) == 1
     err = capsys.readouterr().err
     assert "cycle.pdf: damaged PDF" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content,kind", [
+    (b"PK\x03\x04\x14\x00\x06\x00", "a Word, Excel or other document kept as a ZIP (.docx, .xlsx, .odt)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an old Word or Excel document (.doc, .xls)"),
+    (b'<?xml version="1.0"?>\n<batch/>', "an XML file"),
+    (b"\x89PNG\r\n\x1a\n\x00", "a PNG image"),
+    (b"Dear Ann,\nthank you for your letter.", "a text file"),
+    ("Chère Anne, merci".encode() * 100, "a text file"),  # the 1,024 bytes read end inside an 'è'
+])
+def test_a_file_picked_by_mistake_is_named_for_what_it_is(tmp_path, content, kind):
+    path = tmp_path / "letters.pdf"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        pdf_info(path)
+    assert str(info.value) == f"{path}: not a PDF (no %PDF- header): it is {kind}; save or print it as a PDF"
+
+
+def test_bytes_of_no_known_kind_are_only_not_a_pdf(tmp_path):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError) as info:
+        pdf_info(path)
+    assert str(info.value) == f"{path}: not a PDF (no %PDF- header)"
