@@ -18,7 +18,8 @@ DESCRIPTION = (
 )
 EPILOG = (
     "Problem kinds (default action first): missing-name, missing-street, missing-city, missing-state, "
-    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); too-long, "
+    "missing-postal-code, unknown-state, bad-zip, duplicate, duplicate-id, bad-pages (skip); state-typo (skip; "
+    "--fix uses the one state whose name it misspells: 'Pensylvania' -> 'PA'); too-long, "
     "bad-character (skip; --fix truncates, or puts a space for a control character); state-name, "
     "zip-lost-zero (fix: certain corrections, 'Massachusetts' -> 'MA', '2134' -> '02134' where the state "
     "agrees; --skip turns them off); other-address (fix: the export's other address group when the mapped "

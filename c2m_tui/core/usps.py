@@ -89,6 +89,21 @@ def suggest_state(value: str | None) -> str | None:
     return _BY_NAME.get(key) or _BY_NAME.get(key.replace(".", ""))
 
 
+def state_typo(value: str | None) -> tuple[str, str] | None:
+    """(code, name) of the state whose name ``value`` misspells ("Pensylvania" -> ("PA",
+    "Pennsylvania"), "Missisippi", "Conneticut"), only where one name is close and clearly closer
+    than any other ("Carolina" is both Carolinas: None). A guess, for a person to accept."""
+    import difflib
+
+    text = " ".join((value or "").replace(".", " ").split()).casefold()
+    if len(text) < 4 or suggest_state(value) is not None:
+        return None
+    scores = sorted(((difflib.SequenceMatcher(None, text, name.casefold()).ratio(), code, name)
+                     for code, name in US_STATES.items()), reverse=True)
+    (best, code, name), (second, _, _) = scores[0], scores[1]
+    return (code, name) if best >= 0.85 and best - second >= 0.1 else None
+
+
 def normalize_zip(value: str | None) -> str | None:
     """A US ZIP in canonical form (``12345`` or ``12345-6789``), or None if it is not one.
 

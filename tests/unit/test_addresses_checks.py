@@ -129,6 +129,9 @@ BASE = {"Name": "Ann", "Street": "1 A St", "City": "Reno", "State": "NV", "Zip":
         ("GU", "96910", [], "GU", "96910"),
         ("AE", "09012", [], "AE", "09012"),
         ("XX", "123456", ["unknown-state", "bad-zip"], "XX", "123456"),
+        # a misspelt name is a guess: said with the closest state, skipped unless the person says fix
+        ("Pensylvania", "19103", ["state-typo"], "Pensylvania", "19103"),
+        ("Carolina", "27601", ["unknown-state"], "Carolina", "27601"),  # both Carolinas: no guess
         ("", "", ["missing-state", "missing-postal-code"], "", ""),
     ],
 )
@@ -260,3 +263,22 @@ def test_a_zero_that_would_give_another_states_zip_is_said():
     report, (row,) = mapped_rows([{**BASE, "City": "Boston", "State": "MA", "Zip": "6010"}], {})
     [problem] = report.problems
     assert problem.kind == "bad-zip" and "'06010', a CT ZIP, not MA's" in problem.message
+
+
+def test_a_misspelt_state_names_the_closest_and_is_fixed_when_chosen():
+    report, (row,) = mapped_rows([{**BASE, "State": "Pensylvania", "Zip": "19103"}], {"state-typo": "fix"})
+    (problem,) = report.problems
+    assert (problem.kind, problem.action, problem.fixed_value) == ("state-typo", "fixed", "PA")
+    assert problem.message == "state 'Pensylvania' is not a state's name; did you mean 'Pennsylvania' (PA)?"
+    assert not row.skipped and row.address.state == "PA"
+
+
+@pytest.mark.parametrize("typed,meant", [
+    ("Missisippi", ("MS", "Mississippi")), ("Conneticut", ("CT", "Connecticut")), ("Tennesee", ("TN", "Tennessee")),
+    ("New Jersy", ("NJ", "New Jersey")), ("Carolina", None), ("Dakota", None), ("Xyzzy", None), ("Ore", None),
+    ("Nevada", None),  # a state's name is state-name's, not a typo
+])
+def test_state_typo_guesses_only_one_clear_state(typed, meant):
+    from c2m_tui.core.usps import state_typo
+
+    assert state_typo(typed) == meant

@@ -21,7 +21,7 @@ from typing import Iterable, Iterator, Mapping as MappingABC
 
 from c2m_tui.core.errors import UsageError
 from c2m_tui.core.models import Address
-from c2m_tui.core.usps import (FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, suggest_state, zero_zip_state,
+from c2m_tui.core.usps import (FIELD_LIMITS, US_STATES, is_us_country, normalize_zip, state_typo, suggest_state, zero_zip_state,
                                zip_lost_zero)
 
 from .edits import apply_edit, clean_edit
@@ -48,6 +48,9 @@ KINDS: dict[str, KindInfo] = {
     # certain fixes are made unless the person says otherwise: nobody is dropped for them
     "state-name": KindInfo("state spelled out instead of its code", ("fix", "skip", "keep"), "fix"),
     "unknown-state": KindInfo("not a US state or territory code", ("skip", "keep"), "skip"),
+    # a guess, so not made by default: the person sees the closest name and may accept it (fix)
+    "state-typo": KindInfo("state name misspelled: fix uses the closest name's code", ("skip", "fix", "keep"),
+                           "skip"),
     # only found where the state agrees (a state whose ZIPs start with 0), or with no state, which is
     # a problem of its own that skips the row by default: so "fix" is the certain default
     "zip-lost-zero": KindInfo("ZIP lost its leading zero in a spreadsheet", ("fix", "skip", "keep"), "fix"),
@@ -353,6 +356,9 @@ class AddressChecker:
             v["state"] = code  # only the case differed: not worth asking
         elif code is not None:
             found.append(("state-name", "state", state, f"state {state!r} should be its code {code!r}", code))
+        elif (typo := state_typo(state)) is not None:
+            found.append(("state-typo", "state", state, f"state {state!r} is not a state's name; did you mean "
+                          f"{typo[1]!r} ({typo[0]})?", typo[0]))
         else:
             found.append(("unknown-state", "state", state, f"{state!r} is not a US state or territory code", None))
 
