@@ -535,3 +535,29 @@ async def test_a_duplicate_found_only_at_submit_gets_its_own_dialog(sim, pdf_fac
         await wait_for(pilot, lambda: app.screen is wizard, what="back on the review")
         assert sim_batch(sim, wizard.batch_id)["submit_count"] == 0 and not wizard.done[3]
         assert pushed == ["ConfirmSubmitScreen", "SendAgainScreen"]
+
+
+async def test_after_the_submit_at_80x24_the_next_step_is_in_sight(sim, pdf_factory):
+    """A new user at 80x24 saw only the page preview and a toast after Submit: the 'submitted' line
+    and the status board's button (focused) were scrolled out of sight above it."""
+    from c2m_tui.tui.screens.status import StatusScreen
+    from c2m_tui.tui.widgets.review_step import ReviewStep
+
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await walk_to_review(pilot, app, sim, pdf_factory(2, "invoice.pdf"))
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmSubmitScreen), what="confirmation")
+        await activate(pilot, "#confirm-submit")
+        await wait_for(pilot, lambda: wizard.done[3], what="submit")
+        review = wizard.query_one(ReviewStep)
+        board = wizard.query_one("#open-status", Button)
+        result = wizard.query_one("#review-result", Static)
+
+        def in_sight(widget) -> bool:
+            return review.scrollable_content_region.contains_region(widget.region)
+
+        await wait_for(pilot, lambda: in_sight(board) and in_sight(result), what="the result and the board's button")
+        assert board.has_focus and "submitted" in str(result.render())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, StatusScreen), what="status board")

@@ -251,4 +251,10 @@ class ReviewStep(VerticalScroll):
         result.display = True
         status = self.query_one("#open-status", Button)
         status.display = True
-        status.focus()
+        # focused before it is laid out, nothing scrolls to it (and Submit's removal moves the view):
+        # once laid out, the result line goes to the top with the board's button under it
+        status.focus(scroll_visible=False)
+        self.call_after_refresh(self._show_result)
+
+    def _show_result(self) -> None:
+        self.scroll_to_widget(self.query_one("#review-result", Static), top=True, animate=False, immediate=True)
