@@ -70,8 +70,8 @@ def pdf_info(path: str | Path) -> PdfInfo:
 
 # what a file picked by mistake often is, by its first bytes
 _KINDS = (
-    (b"PK\x03\x04", "a Word, Excel or other document kept as a ZIP (.docx, .xlsx, .odt)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel document (.doc, .xls)"),
+    (b"PK\x03\x04", "a .docx, .xlsx or other ZIP file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old .doc or .xls file"),
     (b"{\\rtf", "an RTF document"),
     (b"<?xml", "an XML file"),
     (b"\xef\xbb\xbf<?xml", "an XML file"),
