@@ -25,6 +25,8 @@ _DONE_WORDS = ("delivered", "delivery complete")
 # a piece for abroad: USPS tracking ends when it leaves the US (the foreign post takes over)
 _HANDED_OVER_WORDS = ("dispatched to destination", "departed the united states", "international dispatch")
 DEFAULT_STUCK_DAYS = 7
+# what PieceRow.matches looks in, for the words that offer a search
+SEARCHED = "name, city, ZIP, address, barcode, list id or place"
 
 
 @dataclass(slots=True)  # not frozen: a frozen __init__ costs a third more over 100k rows

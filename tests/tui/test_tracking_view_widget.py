@@ -124,3 +124,28 @@ async def test_a_click_moves_the_cursor_and_a_double_click_chooses():
     assert clicked == 2
     assert after_header == 2
     assert view.cursor == 1 and app.chosen == [data[1].barcode]
+
+
+async def test_at_80_columns_long_names_and_statuses_leave_location_readable():
+    """A 22-letter name, a 28-letter status and a 31-digit barcode: the barcode, name and status
+    are cut (marked with …), Location keeps 14 cells, and nothing scrolls sideways; at 100 columns
+    the name is whole."""
+    from c2m_tui.core.models import Recipient
+
+    data = [PieceRow(f"00300902311{i:020d}", "Processed at origin facility", "2026-11-28T08:00:00-05:00",
+                     "SPRINGFIELD IL", 2, Recipient(name="Alexandra Konstantinou", city="Springfield"))
+            for i in range(30)]
+    app = ListApp(data)
+    app.CSS = "TrackingView { border: round $primary; }"
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(TrackingView)
+        await pilot.pause()
+        narrow = screen_text(app)
+        sideways = view.show_horizontal_scrollbar
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        wide = screen_text(app)
+    assert "Location" in narrow and "SPRINGFIELD IL" in narrow
+    assert "Alexandra Kon…" in narrow and "Processed at or…" in narrow
+    assert not sideways
+    assert "Alexandra Konstantinou" in wide and "SPRINGFIELD IL" in wide

@@ -31,6 +31,7 @@ from c2m_tui.tui.screens._common import journal_names, local_clock, report_error
 from c2m_tui.tui.screens.tracking_dialogs import ALL, ExportDialog, StatusFilterDialog
 from c2m_tui.core.tracking_rows import (
     DEFAULT_STUCK_DAYS,
+    SEARCHED,
     PieceRow,
     build_piece_rows,
     counts_by_status,
@@ -144,7 +145,7 @@ class TrackingScreen(Screen):
         yield Static(self._title(), id="tracking-title")
         yield Static("asking the server…", id="tracking-summary")
         yield Static("", id="tracking-unavailable")
-        yield Input(placeholder="search name, city, ZIP, barcode, list id or place; enter: to the list, escape: clear",
+        yield Input(placeholder=f"search {SEARCHED}; enter: to the list, escape: clear", compact=True,
                     id="tracking-search")
         with Vertical(id="tracking-main"):
             yield TrackingView(id="tracking-list")
@@ -259,8 +260,8 @@ class TrackingScreen(Screen):
         if self.stuck_only:
             conditions.append(f"stuck (no scan for {DEFAULT_STUCK_DAYS} days, returned or forwarded)")
         if self.search_text:
-            conditions.append(f"name, ZIP, barcode, id or place contains {self.search_text!r}")
-        if conditions:
+            conditions.append(f"matching {self.search_text!r}")
+        if conditions:  # one line at 80 columns (for a short search), so the list keeps its rows
             text.append(f"\nShowing {shown} of {total}: " + " and ".join(conditions) + " (f, s, / to change)")
         self.query_one("#tracking-summary", Static).update(text)
 

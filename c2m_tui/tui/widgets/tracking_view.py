@@ -21,6 +21,9 @@ _EVENTS_WIDTH = 6
 _RECIPIENT_MAX = 22
 _DAY_WIDTH = 10  # 2026-11-28: with a recipient column the time and the scan count make room for it
 _BARCODE_MIN = 21  # narrower terminals cut the barcode in the middle (the history pane shows it whole)
+_BARCODE_LEAST = 13  # ... and at 80 columns with a recipient column, shorter still
+_RECIPIENT_MIN = 14  # what a name keeps before the Location column is cut
+_STATUS_MIN = 16  # "Out for delivery" whole
 _LOCATION_MIN = 14  # what the Location column keeps at 80 columns
 
 
@@ -30,6 +33,11 @@ def middle(text: str, width: int) -> str:
         return text.ljust(width)
     head = (width - 1) // 2
     return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, its end replaced by "…" when longer."""
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
 def recipient_text(row: PieceRow) -> str:
@@ -109,26 +117,38 @@ class TrackingView(RowList):
         (the history pane has both), so a name fits in 100 columns."""
         return (_DAY_WIDTH, 0) if self._widths[2] else (_DATE_WIDTH, _EVENTS_WIDTH)
 
-    def _fixed(self, barcode: int) -> int:
-        _, status, recipient = self._widths
+    def _columns(self) -> tuple[int, int, int, int]:
+        """(barcode, recipient, status, location) widths for the widget's width: every column
+        whole when there is room; else each is cut, the barcode first and most (in the middle; the
+        history pane shows it whole), the recipient and status down to their minimums, so Location
+        keeps _LOCATION_MIN cells (at 80 columns: 14 each for Recipient and Location, a 16-cell
+        barcode). Under the minimums the line scrolls sideways."""
+        barcode, status, recipient = self._widths
         date_w, scans_w = self._tail_columns()
-        fixed = barcode + _GAP + status + _GAP + date_w + _GAP + (scans_w + _GAP if scans_w else 0)
-        return fixed + (recipient + _GAP if recipient else 0)
-
-    def _barcode_width(self) -> int:
-        """The barcode column: whole when there is room, else cut down (not under _BARCODE_MIN) so
-        the Location column keeps _LOCATION_MIN cells."""
-        barcode = self._widths[0]
-        short = self._fixed(barcode) + _LOCATION_MIN - self._available()
-        return barcode if short <= 0 else max(min(barcode, _BARCODE_MIN), barcode - short)
+        gaps = _GAP * (3 + (1 if recipient else 0) + (1 if scans_w else 0))
+        room = self._available() - gaps - date_w - scans_w - _LOCATION_MIN
+        wanted = [barcode, recipient, status]
+        least = [min(barcode, _BARCODE_LEAST), min(recipient, _RECIPIENT_MIN), min(status, _STATUS_MIN)]
+        widths = list(least)
+        room -= sum(least)
+        # what there is room for, in this order: a barcode that can be told apart, the whole name,
+        # the whole status, the whole barcode; then Location takes the rest
+        for column, upto in ((0, min(barcode, _BARCODE_MIN)), (1, recipient), (2, status), (0, barcode)):
+            grow = max(0, min(room, upto - widths[column]))
+            widths[column] += grow
+            room -= grow
+        location = _LOCATION_MIN + max(0, room)
+        return widths[0], widths[1], widths[2], location
 
     def _line_width(self) -> int:
         """The columns' width, stretched to the widget's so the location column takes the rest."""
-        fixed = self._fixed(self._barcode_width()) + (12 if self._widths[2] else 16)
-        return max(fixed, self._available())
+        barcode, recipient, status, location = self._columns()
+        date_w, scans_w = self._tail_columns()
+        return (barcode + _GAP + (recipient + _GAP if recipient else 0) + status + _GAP + date_w + _GAP
+                + (scans_w + _GAP if scans_w else 0) + location)
 
     def _layout_key(self) -> tuple:
-        return (self._line_width(), self._barcode_width())
+        return self._columns()
 
     def _cursor_moved(self) -> None:
         self.post_message(self.CursorMoved(self, self.cursor_row))
@@ -136,8 +156,7 @@ class TrackingView(RowList):
     # ------------------------------------------------------------------ rendering
 
     def _header_text(self) -> str:
-        _, status, recipient = self._widths
-        barcode = self._barcode_width()
+        barcode, recipient, status, _ = self._columns()
         date_w, scans_w = self._tail_columns()
         return (
             "Barcode".ljust(barcode) + " " * _GAP
@@ -148,8 +167,7 @@ class TrackingView(RowList):
         )
 
     def _row_segments(self, row: PieceRow, style: Style, selected: bool) -> list[Segment]:
-        _, status_w, recipient_w = self._widths
-        barcode_w = self._barcode_width()
+        barcode_w, recipient_w, status_w, _ = self._columns()
         status_style = style if selected else style + self.get_component_rich_style(f"tracking-view--{row.category}")
         gap = " " * _GAP
         date_w, scans_w = self._tail_columns()
@@ -158,13 +176,13 @@ class TrackingView(RowList):
             tail += str(row.events).rjust(scans_w) + gap
         head = middle(row.barcode, barcode_w) + gap
         if recipient_w:
-            head += recipient_text(row)[:recipient_w].ljust(recipient_w) + gap
+            head += clip(recipient_text(row), recipient_w) + gap
         used = len(head) + status_w + len(tail)
         width = self._line_width()
         return [
             Segment(head, style),
-            Segment(row.status[:status_w].ljust(status_w), status_style),
-            Segment(tail + row.location[: max(0, width - used)].ljust(width - used), style),
+            Segment(clip(row.status, status_w), status_style),
+            Segment(tail + clip(row.location, max(1, width - used)), style),
         ]
 
     # ------------------------------------------------------------------ choosing
