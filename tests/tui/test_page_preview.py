@@ -182,3 +182,34 @@ async def test_the_header_says_when_a_page_is_in_no_job_or_in_several(tmp_path):
     # n from job 2 is job 3: the same page, named as job 3 first
     assert "page 4 of 5" in heads[4] and "job 3 of 3 (pages 4-5) to Carlos Rivera, + 1 more job" in heads[4], heads[4]
     assert "page 3 of 5" in heads[5] and "in no job" in heads[5] and "Carlos" not in heads[5], heads[5]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_page_keys_are_in_the_footer_at_80_columns_too(tmp_path, width):
+    # the scrolling body's own hidden left/right came first, and Textual's footer left ←/→ out at
+    # every width; the real app (its ^q, f1 and ^p too) at 80 columns shows them with short words
+    from textual.widgets._footer import FooterKey
+
+    from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
+
+    pdf = letter(tmp_path / "merge.pdf", 3)
+    xml = batch_xml(tmp_path / "b.xml", [(i, i, FIRST, "#10 Double Window", f"P{i}") for i in (1, 2, 3)]).read_bytes()
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(PageViewerScreen(PageRequest(pdf, xml)))
+        viewer = await wait_for(pilot, lambda: isinstance(app.screen, PageViewerScreen) and app.screen)
+        await wait_for(pilot, lambda: viewer.query(PagePreview) and viewer.query_one(PagePreview).shown,
+                       what="the page")
+
+        def keys() -> dict[str, str]:
+            return {k.key_display: k.description for k in viewer.query(FooterKey)}
+
+        await wait_for(pilot, lambda: "←" in keys(), what="← in the footer")
+        shown = keys()
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "page 2 of 3" in _header(app), what="→ pages")
+    assert {"esc", "←", "→", "n", "p"} <= set(shown), shown
+    assert shown["←"] and shown["→"], shown  # with their words, not the key alone
+    if width >= 120:
+        assert shown["←"] == "Previous page" and shown["→"] == "Next page"
