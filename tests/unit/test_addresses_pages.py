@@ -144,6 +144,7 @@ def test_a_page_in_several_jobs_names_the_chosen_one_and_counts_the_rest():
     assert jobs_of_page(jobs, 1, prefer=3).words() == "job 3 of 4 (pages 1-2) to Carlos, + 2 more jobs"
     assert jobs_of_page(jobs, 1, prefer=4).words() == "job 1 of 4 (pages 1-2) to Ada, + 2 more jobs"
     assert jobs_of_page(jobs[:2], 1, prefer=2).words() == "job 2 of 2 (pages 1-2) to Bob, + 1 more job"
+    assert jobs_of_page(jobs[:2], 1, prefer=2).words(of_jobs=False) == "job 2 (pages 1-2) to Bob, + 1 more job"
 
 
 def test_one_job_of_the_same_pages_for_everyone_names_the_first_and_how_many_more():

@@ -288,13 +288,14 @@ class PageJobs:
     more: int
     jobs: int
 
-    def words(self) -> str:
-        """"job 3 of 50 (pages 3-3) to Carlos Rivera", "... to Ada Lovelace, + 2 more jobs", or
-        "in no job: not mailed"."""
+    def words(self, of_jobs: bool = True) -> str:
+        """"job 3 of 50 (pages 3-3) to Carlos Rivera" ("job 3 (pages ..." without ``of_jobs``),
+        "... to Ada Lovelace, + 2 more jobs", or "in no job: not mailed"."""
         if self.job is None:
             return "in no job: not mailed"
         job = self.job
-        text = f"job {job.index} of {self.jobs:,} (pages {job.start}-{job.end}) to {job.who()}"
+        of = f" of {self.jobs:,}" if of_jobs else ""
+        text = f"job {job.index}{of} (pages {job.start}-{job.end}) to {job.who()}"
         if self.more:
             text += f", + {self.more:,} more job{'s' if self.more != 1 else ''}"
         return text
