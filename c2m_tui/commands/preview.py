@@ -13,7 +13,7 @@ DESCRIPTION = (
     "half-block characters everywhere else (plain SSH, tmux, 16 colours); or write it as a PNG "
     "with -o. --graphics (or [preview] graphics in config.toml) overrides what the terminal is "
     "taken to support. With --xml, the page is job "
-    "N's first (a postcard's address side) and the zone where Click2Mail prints the address is "
+    "N's first (a postcard's address side; with --page, the job that mails that page) and the zone where Click2Mail prints the address is "
     "drawn over it, with the recipient's block as it will be printed: amber where the zone is "
     "clear, red where the PDF has ink in it. The zones are inferred (see docs); the check itself "
     "is part of `validate --pdf`. Exit 0; 1 unreadable PDF or XML, no such job or page; 2 usage."
@@ -45,17 +45,23 @@ def run(args: argparse.Namespace) -> int:
 
     pdf = Path(args.pdf)
     pages = preview.page_count(pdf)
-    job = None
+    job = on_page = None
     if args.xml:
-        job = zone_check.pick_job(zone_check.read_job_facts(Path(args.xml)), args.job)
+        jobs = zone_check.read_job_facts(Path(args.xml))
+        job = zone_check.pick_job(jobs, args.job)
     page = args.page if args.page is not None else (job.start if job else 1)
     if not 1 <= page <= pages:
         raise InputError(f"{pdf}: no page {page}; the PDF has {pages} page{'s' if pages != 1 else ''}")
+    if args.xml:  # --page of another job: the job (and recipient) that mails it, as in the app's viewer
+        from c2m_tui.core.addresses.pages import jobs_of_page
+
+        on_page = jobs_of_page(jobs, page, prefer=args.job)
+        job = on_page.job
     overlays = zone_check.job_overlays(pdf, job, page) if job else ()
     facts = preview.page_facts(pdf, page)
     head = f"{pdf.name}: page {page} of {pages}, {facts.size_text()}"
-    if job:
-        head += f"; job {job.index} (pages {job.start}-{job.end}) to {job.who()}"
+    if on_page is not None:
+        head += f"; {on_page.words(of_jobs=False)}"
     notes = [f"{o.label}: {'INK IN THE ZONE' if o.ink else 'clear'}" for o in overlays]
     if job and (note := zone_check.separate_page_note(job)):
         notes.append(note)

@@ -122,3 +122,94 @@ async def test_status_board_opens_the_servers_proof(sim_factory, tmp_path):
     assert "Click2Mail's proof of job" in text and "page 1 of" in text, text
     assert "▀" in text
     assert proof_dir and not __import__("os").path.exists(proof_dir)  # the proof is not left on disk
+
+
+NAMES = ["Ada Lovelace", "Bob Clean", "Carlos Rivera", "Dana Scully", "Erin Brockovich"]
+
+
+def _merge_names(n: int) -> list[str]:
+    """One distinct name a person (none a prefix of another): the five above, then Person 006..."""
+    return [NAMES[i] if i < len(NAMES) else f"Person {i + 1:03d}" for i in range(n)]
+
+
+def _header(app) -> str:
+    return " ".join(app.screen.query_one("#pp-head").render().plain.split())
+
+
+async def _viewer_keys(tmp_path, jobs, keys, size=(80, 24), pages=50):
+    """The viewer on a ``pages``-page PDF and a batch of ``jobs``; the header after opening and
+    after each key."""
+    pdf = letter(tmp_path / "merge.pdf", pages)
+    xml = batch_xml(tmp_path / "b.xml", jobs).read_bytes()
+    app = BatchScreensApp(None, lambda: PageViewerScreen(PageRequest(pdf, xml)))
+    heads = []
+    async with app.run_test(size=size) as pilot:
+        widget = app.screen.query_one(PagePreview)
+        await wait_until(pilot, lambda: widget.shown >= 1, timeout=20, what="the first page")
+        heads.append(_header(app))
+        for key in keys:
+            shown = widget.shown
+            await pilot.press(key)
+            await wait_until(pilot, lambda: widget.shown > shown, timeout=20, what=f"the page after {key}")
+            heads.append(_header(app))
+    return heads
+
+
+async def test_the_header_follows_the_page_to_its_job_and_person_in_a_mail_merge(tmp_path):
+    # the user's report: a 50-page merge (job N = page N = person N); v, n, then right showed page 3
+    # under "job 2 of 50 (pages 2-2) to" job 2's person; the n after a left stepped from job 2 too
+    names = _merge_names(50)
+    jobs = [(i, i, FIRST, "#10 Double Window", names[i - 1]) for i in range(1, 51)]
+    heads = await _viewer_keys(tmp_path, jobs, ["n", "right", "right", "left", "n", "p", "left"])
+    expected = [1, 2, 3, 4, 3, 4, 3, 2]  # the page (and so the job and person) after each key
+    assert len(heads) == len(expected)
+    for head, page in zip(heads, expected):
+        assert f"page {page} of 50" in head, head
+        assert f"job {page} of 50 (pages {page}-{page}) to {names[page - 1]}" in head, head
+        others = [n for i, n in enumerate(names) if i != page - 1]
+        assert not any(n in head for n in others), head
+
+
+async def test_the_header_says_when_a_page_is_in_no_job_or_in_several(tmp_path):
+    # pages 1-2 go to Ada, page 3 to no one, pages 4-5 to Bob and to Carlos (two jobs, same pages)
+    jobs = [(1, 2, FIRST, "#10 Double Window", "Ada Lovelace"), (4, 5, FIRST, "#10 Double Window", "Bob Clean"),
+            (4, 5, FIRST, "#10 Double Window", "Carlos Rivera")]
+    heads = await _viewer_keys(tmp_path, jobs, ["right", "right", "right", "n", "left"], pages=5)
+    assert "page 1 of 5" in heads[0] and "job 1 of 3 (pages 1-2) to Ada Lovelace" in heads[0]
+    assert "page 2 of 5" in heads[1] and "job 1 of 3 (pages 1-2) to Ada Lovelace" in heads[1]
+    assert "page 3 of 5" in heads[2] and "in no job: not mailed" in heads[2] and "Ada" not in heads[2], heads[2]
+    assert "page 4 of 5" in heads[3] and "job 2 of 3 (pages 4-5) to Bob Clean, + 1 more job" in heads[3], heads[3]
+    # n from job 2 is job 3: the same page, named as job 3 first
+    assert "page 4 of 5" in heads[4] and "job 3 of 3 (pages 4-5) to Carlos Rivera, + 1 more job" in heads[4], heads[4]
+    assert "page 3 of 5" in heads[5] and "in no job" in heads[5] and "Carlos" not in heads[5], heads[5]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_page_keys_are_in_the_footer_at_80_columns_too(tmp_path, width):
+    # the scrolling body's own hidden left/right came first, and Textual's footer left ←/→ out at
+    # every width; the real app (its ^q, f1 and ^p too) at 80 columns shows them with short words
+    from textual.widgets._footer import FooterKey
+
+    from tests.tui.shell_harness import FIXED_URL, app_on, wait_for
+
+    pdf = letter(tmp_path / "merge.pdf", 3)
+    xml = batch_xml(tmp_path / "b.xml", [(i, i, FIRST, "#10 Double Window", f"P{i}") for i in (1, 2, 3)]).read_bytes()
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(PageViewerScreen(PageRequest(pdf, xml)))
+        viewer = await wait_for(pilot, lambda: isinstance(app.screen, PageViewerScreen) and app.screen)
+        await wait_for(pilot, lambda: viewer.query(PagePreview) and viewer.query_one(PagePreview).shown,
+                       what="the page")
+
+        def keys() -> dict[str, str]:
+            return {k.key_display: k.description for k in viewer.query(FooterKey)}
+
+        await wait_for(pilot, lambda: "←" in keys(), what="← in the footer")
+        shown = keys()
+        await pilot.press("right")
+        await wait_for(pilot, lambda: "page 2 of 3" in _header(app), what="→ pages")
+    assert {"esc", "←", "→", "n", "p"} <= set(shown), shown
+    assert shown["←"] and shown["→"], shown  # with their words, not the key alone
+    if width >= 120:
+        assert shown["←"] == "Previous page" and shown["→"] == "Next page"

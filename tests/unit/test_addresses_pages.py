@@ -104,3 +104,54 @@ def test_plan_rejects_impossible_requests():
         PagePlan(pdf_pages=3)
     with pytest.raises(UsageError):
         PagePlan(pdf_pages=3, per_recipient=0)
+
+
+# ---------------------------------------------------------------- which job mails a page
+
+
+def facts(*ranges: tuple[int, int, str]):
+    """Jobs as the viewer reads them from the XML: index, pages and the first recipient."""
+    from c2m_tui.core.models import Address
+    from c2m_tui.core.zone_check import JobFacts
+
+    return [JobFacts(index=i, line=None, start=s, end=e, document_class="", layout="", envelope=None,
+                     recipients=1, first=Address(name=name)) for i, (s, e, name) in enumerate(ranges, start=1)]
+
+
+def test_a_page_of_a_one_page_merge_is_its_own_job_and_person():
+    from c2m_tui.core.addresses import jobs_of_page
+
+    jobs = facts(*[(i, i, f"Person {i:02d}") for i in range(1, 51)])
+    for page in (1, 2, 3, 50):
+        found = jobs_of_page(jobs, page, prefer=2)  # the job last shown does not hold the page: the page wins
+        assert found.job is not None and found.job.index == page and found.more == 0
+        assert found.words() == f"job {page} of 50 (pages {page}-{page}) to Person {page:02d}"
+
+
+def test_a_page_in_no_job_says_so():
+    from c2m_tui.core.addresses import jobs_of_page
+
+    found = jobs_of_page(facts((1, 2, "Ada"), (4, 5, "Bob")), 3, prefer=1)
+    assert found.job is None and found.words() == "in no job: not mailed"
+    assert jobs_of_page([], 1).words() == "in no job: not mailed"
+
+
+def test_a_page_in_several_jobs_names_the_chosen_one_and_counts_the_rest():
+    from c2m_tui.core.addresses import jobs_of_page
+
+    jobs = facts((1, 2, "Ada"), (1, 2, "Bob"), (1, 2, "Carlos"), (3, 3, "Dana"))
+    assert jobs_of_page(jobs, 2).words() == "job 1 of 4 (pages 1-2) to Ada, + 2 more jobs"
+    assert jobs_of_page(jobs, 1, prefer=3).words() == "job 3 of 4 (pages 1-2) to Carlos, + 2 more jobs"
+    assert jobs_of_page(jobs, 1, prefer=4).words() == "job 1 of 4 (pages 1-2) to Ada, + 2 more jobs"
+    assert jobs_of_page(jobs[:2], 1, prefer=2).words() == "job 2 of 2 (pages 1-2) to Bob, + 1 more job"
+    assert jobs_of_page(jobs[:2], 1, prefer=2).words(of_jobs=False) == "job 2 (pages 1-2) to Bob, + 1 more job"
+
+
+def test_one_job_of_the_same_pages_for_everyone_names_the_first_and_how_many_more():
+    from c2m_tui.core.addresses import jobs_of_page
+    from c2m_tui.core.models import Address
+    from c2m_tui.core.zone_check import JobFacts
+
+    job = JobFacts(index=1, line=None, start=1, end=2, document_class="", layout="", envelope=None,
+                   recipients=50, first=Address(name="Ada"))
+    assert jobs_of_page([job], 2).words() == "job 1 of 1 (pages 1-2) to Ada and 49 more"

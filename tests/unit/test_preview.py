@@ -118,3 +118,18 @@ def test_a_process_that_read_a_pdf_exits_without_pdfium_complaining(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "2"
     assert done.stderr == ""
+
+
+def test_cli_preview_of_a_page_names_the_job_and_person_it_is_mailed_to(tmp_path):
+    # --page 3 of a 1-page-per-person merge is the third person's letter, whatever --job says
+    pdf = letter(tmp_path / "m.pdf", 4)
+    xml = batch_xml(tmp_path / "b.xml", [(1, 1, FIRST, "#10 Double Window", "Ada Lovelace"),
+                                         (2, 2, FIRST, "#10 Double Window", "Bob Clean"),
+                                         (3, 3, FIRST, "#10 Double Window", "Carlos Rivera")])
+    out = tmp_path / "p.png"
+    result = cli("preview", str(pdf), "--xml", str(xml), "--page", "3", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "page 3 of 4" in result.stdout and "job 3 (pages 3-3) to Carlos Rivera" in result.stdout, result.stdout
+    result = cli("preview", str(pdf), "--xml", str(xml), "--job", "2", "--page", "4", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "page 4 of 4" in result.stdout and "in no job: not mailed" in result.stdout and "Bob" not in result.stdout

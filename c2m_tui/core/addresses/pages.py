@@ -11,6 +11,9 @@ Two ways, as the Batch API allows:
 
 Optionally a page column names a row's own range ("3-4", "5"); a row whose cell is empty falls
 back to the chosen way. A bad or out-of-range cell rejects that row as ``bad-pages``.
+
+The other way round, ``jobs_of_page`` says which job (and so which recipient) a page of the PDF
+is mailed in: none, one, or several (two jobs that share pages), for the viewer and ``preview``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Protocol, Sequence
 
 from c2m_tui.core.errors import InputError, UsageError
 from c2m_tui.core.models import Address, Batch, Job, PrintOptions, ReturnAddress
@@ -263,3 +266,50 @@ def plan_batch(
     """A Batch whose jobs (and their recipients) are generators: hand it straight to write_batch."""
     jobs = plan_jobs(checked, checker, plan, options=options, return_address=return_address, tally=tally)
     return Batch(filename=filename, jobs=jobs, app_signature=app_signature)
+
+
+class PagedJob(Protocol):
+    """What ``jobs_of_page`` needs of a job (core.zone_check's JobFacts is one)."""
+
+    index: int
+    start: int
+    end: int
+
+    def who(self) -> str: ...
+
+
+@dataclass(slots=True, frozen=True)
+class PageJobs:
+    """The jobs that mail one page of the PDF: ``job`` is the one the page is shown as (None: no
+    job mails the page), ``more`` how many other jobs mail it too, ``jobs`` the batch's job count."""
+
+    page: int
+    job: PagedJob | None
+    more: int
+    jobs: int
+
+    def words(self, of_jobs: bool = True) -> str:
+        """"job 3 of 50 (pages 3-3) to Carlos Rivera" ("job 3 (pages ..." without ``of_jobs``),
+        "... to Ada Lovelace, + 2 more jobs", or "in no job: not mailed"."""
+        if self.job is None:
+            return "in no job: not mailed"
+        job = self.job
+        of = f" of {self.jobs:,}" if of_jobs else ""
+        text = f"job {job.index}{of} (pages {job.start}-{job.end}) to {job.who()}"
+        if self.more:
+            text += f", + {self.more:,} more job{'s' if self.more != 1 else ''}"
+        return text
+
+
+def jobs_of_page(jobs: Sequence[PagedJob], page: int, prefer: int | None = None) -> PageJobs:
+    """The jobs whose pages hold ``page``. Of several, the page is shown as job ``prefer`` when that
+    job holds it (the job the user stepped to), else as the first in batch order. One pass over
+    the jobs (a 100,000-job merge: milliseconds, in the viewer's drawing thread)."""
+    shown: PagedJob | None = None
+    holding = 0
+    for job in jobs:
+        if job.start <= page <= job.end:
+            holding += 1
+            if shown is None or (job.index == prefer and shown.index != prefer):
+                shown = job
+    return PageJobs(page, shown, max(0, holding - 1), len(jobs))

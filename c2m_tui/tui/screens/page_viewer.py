@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from c2m_tui.tui.widgets.key_footer import KeyFooter
 from c2m_tui.tui.widgets.page_preview import PagePreview, PageRequest
 
 
@@ -21,11 +21,13 @@ class PageViewerScreen(Screen):
     DEFAULT_CSS = """
     PageViewerScreen > #viewer-body { height: 1fr; padding: 0 1; }
     """
+    # ←/→ are priority bindings: the scrolling body's own (hidden) left/right came first in the
+    # footer, which then left the page keys out at every width; the page fits the width anyway
     BINDINGS = [
-        Binding("right", "page(1)", "Next page", id="viewer.next-page"),
-        Binding("left", "page(-1)", "Previous page", id="viewer.previous-page"),
-        Binding("n", "job(1)", "Next job", id="viewer.next-job"),
+        Binding("left", "page(-1)", "Previous page", id="viewer.previous-page", priority=True),
+        Binding("right", "page(1)", "Next page", id="viewer.next-page", priority=True),
         Binding("p", "job(-1)", "Previous job", id="viewer.previous-job"),
+        Binding("n", "job(1)", "Next job", id="viewer.next-job"),
         Binding("escape", "back", "Back", id="viewer.back"),
         Binding("q", "back", "Back", show=False, id="viewer.back-alias"),
     ]
@@ -41,7 +43,7 @@ class PageViewerScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="viewer-body"):
             yield PagePreview(id="viewer-preview")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         preview = self.query_one(PagePreview)

@@ -27,6 +27,10 @@ SHORT_LABELS = {
     "home.new-batch": "New",
     "home.switch-profile": "Profile",
     "login.session-only": "Session",
+    "viewer.previous-page": "Page",
+    "viewer.next-page": "Page",
+    "viewer.previous-job": "Job",
+    "viewer.next-job": "Job",
 }
 _ESSENTIAL_ACTIONS = frozenset({"quit", "app.quit", "help", "app.help"})
 _PALETTE_WIDTH = 14  # "▏^p palette " docked on the right

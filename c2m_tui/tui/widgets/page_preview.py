@@ -46,7 +46,7 @@ def grid_text(grid) -> Text:
 class PageRequest:
     pdf: Path
     xml: bytes | None = None
-    job: int = 1
+    job: int = 1  # the job stepped to; a page another job mails is shown as that job (core's jobs_of_page)
     page: int | None = None  # None: the job's first page (a postcard's address side)
     title: str = ""
 
@@ -70,6 +70,7 @@ class PagePreview(Vertical):
         page: int = 1
         pages: int = 1
         jobs: int = 0
+        job: int | None = None  # the job the page is shown as (None: no job mails it)
 
     @dataclass
     class Failed(Message):
@@ -154,6 +155,12 @@ class PagePreview(Vertical):
                 job = next((j for j in facts if j.index == request.job), None)
             page = request.page or (job.start if job else 1)
             page = min(max(1, page), pages)
+            on_page = None
+            if request.xml:  # the job follows the page: the one that mails it, whichever was stepped to
+                from c2m_tui.core.addresses.pages import jobs_of_page
+
+                on_page = jobs_of_page(facts, page, prefer=request.job)
+                job = on_page.job
             overlays = zone_check.job_overlays(request.pdf, job, page) if job else ()
             notes = [f"{o.label}: {'INK IN THE ZONE: Click2Mail prints over it' if o.ink else 'clear'}"
                      for o in overlays]
@@ -170,9 +177,10 @@ class PagePreview(Vertical):
                 picture = grid_text(grid)
             head = request.title or request.pdf.name
             head += f" · page {page} of {pages} · {page_facts.size_text()}"
-            if job:
-                head += f" · job {job.index} of {jobs} (pages {job.start}-{job.end}) to {job.who()}"
-            self.post_message(self.Rendered(token, head, picture, notes, page, pages, jobs))
+            if on_page is not None:
+                head += f" · {on_page.words()}"
+            self.post_message(self.Rendered(token, head, picture, notes, page, pages, jobs,
+                                            job.index if job else None))
         except Exception as err:  # noqa: BLE001 - any failure is shown in place of the page
             self.post_message(self.Failed(token, err))
 
@@ -184,9 +192,10 @@ class PagePreview(Vertical):
         if message.token != self._token:
             return  # an older request finished late
         self.pages, self.jobs = message.pages, message.jobs
-        if self.request is not None and self.request.page is None:
-            self.request = PageRequest(self.request.pdf, self.request.xml, self.request.job, message.page,
-                                       self.request.title)
+        if self.request is not None:
+            # n/p step from the job shown (a page in no job keeps the last one)
+            job = message.job if message.job is not None else self.request.job
+            self.request = PageRequest(self.request.pdf, self.request.xml, job, message.page, self.request.title)
         self.query_one("#pp-head", Static).update(message.head)
         self._picture(message.picture)
         self.query_one("#pp-notes", Static).update("\n".join(message.notes))
