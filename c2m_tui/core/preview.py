@@ -88,8 +88,8 @@ def file_key(path: str | os.PathLike[str]) -> tuple:
 
 
 def _document(path: str | os.PathLike[str], doing: str = "draw its pages") -> tuple[tuple, object]:
-    """The open document for ``path`` (call with ``_LOCK`` held); ``doing`` ends the words for a
-    damaged one ("damaged PDF, cannot draw its pages (...)")."""
+    """The open document for ``path`` (call with ``_LOCK`` held); ``doing`` names what could not be
+    done with a damaged one ("damaged PDF, cannot draw its pages; open it and save it again...")."""
     key = file_key(path)
     doc = _DOCS.get(key)
     if doc is not None:
