@@ -31,8 +31,8 @@ from c2m_tui.tui.widgets.job_table import JobRows, JobTable
 from c2m_tui.tui.widgets.key_footer import KeyFooter
 from c2m_tui.core.timefmt import local_time
 
-NO_JOBS_YET = "No jobs yet: they appear once Click2Mail has received the batch."
-NO_JOB_IDS = "No job ids yet: Click2Mail gives them once it has received the batch."
+NO_JOBS_YET = "No jobs yet: they appear once Click2Mail has processed the batch."
+NO_JOB_IDS = "No job ids yet: Click2Mail gives them once it has processed the batch."
 
 
 @dataclass(frozen=True)
