@@ -257,3 +257,23 @@ async def test_a_damaged_saved_file_is_one_warning_and_the_defaults(tmp_path):
         csv_note = text(wizard.query_one("#csv-note", Static))
         assert "21 will be mailed" in csv_note and csv_note.count("unreadable") == 1
         assert store.read_text(encoding="utf-8") == "{ this is not json"  # left for the person to look at
+
+
+async def test_at_80_columns_the_highlighted_rows_problem_is_said_in_full(tmp_path):
+    """The Problem column is cut at 80 columns ("state 'Pensylvan"): the line under the rows says the
+    highlighted row's problem whole, the state it is close to included."""
+    path = tmp_path / "contacts.csv"
+    path.write_text("First Name,Last Name,Business Street,Business City,Business State,Business Postal Code\n"
+                    "Sarah,Miller,12 Walnut St,Philadelphia,Pensylvania,19103\n"
+                    "Ann,Lee,1 Main St,Reno,NV,89501\n", encoding="utf-8")
+    app = app_on(FIXED_URL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_wizard_at_recipients(pilot)
+        await enter_path(pilot, wizard, path)
+        problems = await problems_ready(pilot)
+        assert problems.highlighted_kind() == "state-typo"
+        detail = problems.query_one("#problem-detail", Static)
+        said = "Row 2 · Sarah Miller: state 'Pensylvania' is not a state's name; did you mean 'Pennsylvania' (PA)?"
+        await wait_for(pilot, lambda: text(detail) == said, what="the row's problem in full")
+        assert problems.query_one("#problems-dialog").region.contains_region(detail.region)  # on screen, whole
+        assert detail.region.height == 2  # wrapped at 80 columns, not cut

@@ -81,6 +81,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             yield Static("", id="problems-note", markup=False)  # where the choices came from; an edit's outcome
             yield DataTable(id="problem-kinds", cursor_type="row")
             yield DataTable(id="problem-rows", cursor_type="row", zebra_stripes=True)
+            # the highlighted row's problem in full: at 80 columns the Problem column is cut
+            yield Static("", id="problem-detail", markup=False)
             yield Static("a/enter: change the kind's action · e: edit the row · ctrl+o/f2: import",
                          classes="hint", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -188,6 +190,7 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         self._listed = []
         kind = self.highlighted_kind()
         if self.report is None or kind is None:
+            self._show_detail()
             return
         problems = [p for p in self.report.problems if p.kind == kind]
         self._listed = problems[:MAX_LISTED]
@@ -203,6 +206,14 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
         at = next((i for i, p in enumerate(self._listed) if p.row == self._focus_row), None)
         if at is not None:
             rows.move_cursor(row=at)
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#problem-rows")
+    def _show_detail(self) -> None:
+        problem = self.highlighted_problem()
+        who = f" · {problem.who}" if problem is not None and problem.who else ""
+        self.query_one("#problem-detail", Static).update(
+            f"Row {problem.row}{who}: {problem.message}" if problem is not None else "")
 
     def highlighted_kind(self) -> str | None:
         table = self.query_one("#problem-kinds", DataTable)
