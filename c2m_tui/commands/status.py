@@ -55,14 +55,44 @@ def format_status(status) -> str:
     return "\n".join(_head(status) + [line for block in _job_blocks(status).values() for line in block])
 
 
+GROUPED_OVER = 10  # more jobs than this moving at once are said a line per new status
+
+
 def format_changes(status, before: dict[str, list[str]]) -> str:
     """--watch after the first answer: the batch's lines, then only the jobs whose lines changed
-    (a batch of 500 jobs does not reprint 500 lines when one moves), and how many stayed."""
+    (a batch of 500 jobs does not reprint 500 lines when one moves), and how many stayed. When more
+    than GROUPED_OVER jobs moved, those that moved on as planned are one line per new status
+    ("50 job(s) now IN_PRODUCTION: jobs 1-50"); a job that will not be mailed keeps its own lines."""
     blocks = _job_blocks(status)
-    changed = [line for key, block in blocks.items() if before.get(key) != block for line in block]
-    same = sum(1 for key, block in blocks.items() if before.get(key) == block)
-    tail = [f"  ({same:,} other job(s) unchanged)"] if same and changed else []
-    return "\n".join(_head(status) + changed + tail)
+    keys = list(blocks)
+    moved = [(key, job) for key, job in zip(keys, status.jobs) if before.get(key) != blocks[key]]
+    same = len(keys) - len(moved)
+    lines: list[str] = []
+    if len(moved) > GROUPED_OVER:
+        groups: dict[str, list[str]] = {}
+        for key, job in moved:
+            if job.state in ("mailed", "processing") and not job.error_message:
+                groups.setdefault(job.job_status or "?", []).append(job.job_index or "?")
+            else:
+                lines += blocks[key]
+        lines[:0] = [f"  {len(ids):,} job(s) now {word}: jobs {_ranges(ids)}" for word, ids in groups.items()]
+    else:
+        lines = [line for key, _job in moved for line in blocks[key]]
+    tail = [f"  ({same:,} other job(s) unchanged)"] if same and moved else []
+    return "\n".join(_head(status) + lines + tail)
+
+
+def _ranges(ids: list[str], most: int = 6) -> str:
+    """"1-48, 50" for job numbers; names as they are; past ``most`` runs, how many more."""
+    runs: list[list] = []
+    for text in ids:
+        n = int(text) if text.isdigit() else None
+        if n is not None and runs and runs[-1][1] is not None and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([text, n])
+    words = [r[0] if r[1] is None or str(r[1]) == r[0] else f"{r[0]}-{r[1]}" for r in runs]
+    return ", ".join(words[:most]) + (f" and {len(words) - most:,} more run(s)" if len(words) > most else "")
 
 
 def run(args) -> int:
