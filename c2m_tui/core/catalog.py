@@ -406,6 +406,12 @@ _SEPARATE_LAYOUTS = ("Address on Separate Page", "Address on Separate Page w/EQC
 _DOUBLE_WINDOWS = ("#10 Double Window", "6 x 9.5 Double Window", "Best Fit")
 
 
+def adds_address_sheet(layout: str | None) -> bool:
+    """Whether Click2Mail prints an address sheet of its own in front of each piece's pages
+    ("Address on Separate Page": the PDF starts with the letter; reference §3.2)."""
+    return (layout or "").strip() in _SEPARATE_LAYOUTS
+
+
 def address_zones(document_class: str, layout: str, envelope: str | None) -> tuple[AddressZone, ...]:
     """The zones of a job's print options, most important first; () where none is known (the
     address printed on the envelope, a back page, a self-mailer's panel: not modelled)."""

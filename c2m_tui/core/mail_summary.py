@@ -32,7 +32,9 @@ class MailSummary:
     pieces: int = 0
     printed_pages: int = 0
     sheets: int = 0
-    per_piece: dict[tuple[int, int], int] = field(default_factory=dict)  # (pages, sheets) -> pieces
+    address_sheets: int = 0  # the address sheets Click2Mail adds ("Address on Separate Page")
+    # (pages, sheets, an address sheet added) -> pieces
+    per_piece: dict[tuple[int, int, bool], int] = field(default_factory=dict)
     products: dict[str, int] = field(default_factory=dict)  # "Letter 8.5 x 11 · #10 Double Window" -> pieces
     mail_classes: dict[str, int] = field(default_factory=dict)
     return_addresses: list[str] = field(default_factory=list)
@@ -47,13 +49,15 @@ class MailSummary:
         def counted(d: dict) -> str:
             return "; ".join(k if len(d) == 1 else f"{k} ({n})" for k, n in d.items()) or "-"
 
-        per = "; ".join(f"{p} page(s) on {s} sheet(s)" + ("" if len(self.per_piece) == 1 else f" ({n:,} pieces)")
-                        for (p, s), n in self.per_piece.items()) or "-"
+        per = "; ".join(f"{p} page(s) on {s} sheet(s)" + (" + the address sheet" if added else "")
+                        + ("" if len(self.per_piece) == 1 else f" ({n:,} pieces)")
+                        for (p, s, added), n in self.per_piece.items()) or "-"
+        added = f" + {self.address_sheets:,} address sheet(s) Click2Mail adds" if self.address_sheets else ""
         rows = [
             ("Pieces", f"{self.pieces:,} in {self.jobs:,} job(s): {self.domestic:,} domestic, "
                        f"{self.international:,} international"),
             ("Per piece", per),
-            ("Printed", f"{self.printed_pages:,} page(s) on {self.sheets:,} sheet(s)"),
+            ("Printed", f"{self.printed_pages:,} page(s) on {self.sheets:,} sheet(s){added}"),
             ("Product", counted(self.products)),
             ("Mail class", counted(self.mail_classes)),
             ("Return to", " | ".join(self.return_addresses) or "your Click2Mail account's address"),
@@ -84,6 +88,7 @@ def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
     from collections import deque
 
     from c2m_tui.core.batchxml import tally_jobs
+    from c2m_tui.core.catalog import adds_address_sheet
     from c2m_tui.core.validate import sheets
 
     s = MailSummary()
@@ -109,7 +114,9 @@ def mail_summary(xml: bytes, *, shown: int = SHOWN) -> MailSummary:
         sh = sheets(pages, (o.print_option or "").strip().casefold() == "printing both sides")
         s.printed_pages += pages * n
         s.sheets += sh * n
-        s.per_piece[(pages, sh)] = s.per_piece.get((pages, sh), 0) + n
+        added = adds_address_sheet(o.layout)
+        s.address_sheets += n if added else 0
+        s.per_piece[(pages, sh, added)] = s.per_piece.get((pages, sh, added), 0) + n
         product = " · ".join(v for v in (o.document_class, o.envelope or "no envelope") if v)
         s.products[product] = s.products.get(product, 0) + n
         s.mail_classes[o.mail_class] = s.mail_classes.get(o.mail_class, 0) + n

@@ -109,3 +109,21 @@ def test_a_quarter_of_a_million_recipients_are_counted_in_flat_memory(tmp_path):
     pieces, intl, quantity, g_intl, last, grew = map(int, done.stdout.split())
     assert (pieces, intl, quantity, g_intl, last) == (250_000, 25_000, 225_000, 25_000, 250_000)
     assert grew < 30, f"the counting grew the process by {grew} MB"
+
+
+def test_the_address_sheet_click2mail_adds_is_said():
+    """Under "Address on Separate Page" Click2Mail prints an address sheet before each piece's pages:
+    the review said "1 page(s) on 1 sheet(s)" and a new user could not tell whether it was printed."""
+    def job(start: int, layout: str, n: int) -> Job:
+        people = [Address(name=f"P{i}", address1="1 Main St", city="Reno", state="NV", postal_code="89501")
+                  for i in range(n)]
+        return Job(starting_page=start, ending_page=start, options=PrintOptions(layout=layout), recipients=people)
+
+    lines = dict(mail_summary(batch_xml_bytes(Batch(filename="l.pdf", jobs=[
+        job(1, "Address on Separate Page", 2), job(2, "Address on First Page", 3)]))).lines())
+    assert lines["Per piece"] == ("1 page(s) on 1 sheet(s) + the address sheet (2 pieces); "
+                                  "1 page(s) on 1 sheet(s) (3 pieces)")
+    assert lines["Printed"] == "5 page(s) on 5 sheet(s) + 2 address sheet(s) Click2Mail adds"
+    only_first = dict(mail_summary(batch_xml_bytes(Batch(filename="l.pdf", jobs=[
+        job(1, "Address on First Page", 3)]))).lines())
+    assert only_first["Printed"] == "3 page(s) on 3 sheet(s)"
