@@ -347,6 +347,10 @@ async def address_screens(shots: Shots, session) -> None:
             await pilot.press(*"Reno", "enter")
             await until(pilot, lambda: app.screen is screen and screen.highlighted_kind() == "hand-edit",
                         "the row fixed by hand")
+            sys.path.insert(0, str(HERE.parent))
+            from tests.snapshots.still import until_still
+
+            await until_still(pilot)
             shots.save(app, "addresses-problems")
             app.pop_screen()
 

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from c2m_tui.tui.widgets.fitted_table import FittedTable
 from textual.widgets import Button, DataTable, Static
 
 from c2m_tui.core import addresscheck as ac
@@ -89,8 +90,8 @@ class AddressCheckScreen(ModalScreen["ac.Applied | None"]):
             dialog.border_title = "Check addresses with Click2Mail"
             yield Static("", id="check-summary", markup=False)
             yield Static("", id="check-plan", markup=False)
-            yield DataTable(id="check-groups", cursor_type="row")
-            yield DataTable(id="check-rows", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="check-groups", cursor_type="row")
+            yield FittedTable(id="check-rows", cursor_type="row", zebra_stripes=True)
             yield CorrectionView("", id="check-detail")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply to the list", id="check-apply", variant="primary", disabled=True, compact=True)

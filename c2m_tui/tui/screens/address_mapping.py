@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from c2m_tui.tui.widgets.fitted_table import FittedTable
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from c2m_tui.config.paths import mappings_file
@@ -139,7 +140,7 @@ class AddressMappingScreen(ModalScreen[Mapping | None]):
                     yield Label("Save this mapping as")
                     yield Input(placeholder="name, e.g. outlook", id="map-save-name", compact=True)
                     yield Button("Save", id="map-save", compact=True)
-            yield DataTable(id="mapping-preview", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="mapping-preview", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK", id="mapping-ok", variant="primary", disabled=True, compact=True)
                 yield Button("Cancel", id="mapping-cancel", compact=True)

@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from c2m_tui.tui.widgets.fitted_table import FittedTable
 from textual.widgets import Button, DataTable, Static
 
 from c2m_tui.core.addresses import (
@@ -79,8 +80,8 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
             yield Static(f"Problems in {self.path.name}", id="problems-title", markup=False)
             yield Static("Checking the rows…", id="problems-summary", markup=False)
             yield Static("", id="problems-note", markup=False)  # where the choices came from; an edit's outcome
-            yield DataTable(id="problem-kinds", cursor_type="row")
-            yield DataTable(id="problem-rows", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="problem-kinds", cursor_type="row")
+            yield FittedTable(id="problem-rows", cursor_type="row", zebra_stripes=True)
             # the highlighted row's problem in full: at 80 columns the Problem column is cut
             yield Static("", id="problem-detail", markup=False)
             yield Static("a/enter: change the kind's action · e: edit the row · ctrl+o/f2: import",

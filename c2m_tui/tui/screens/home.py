@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
+from c2m_tui.tui.widgets.fitted_table import FittedTable
 from textual.widgets import DataTable, Static
 
 from c2m_tui.tui.session import RecentBatch
@@ -136,7 +137,7 @@ class HomeScreen(Screen):
             return found.first(DataTable)
         if not create:
             return None
-        table = DataTable(id="recent", cursor_type="row", zebra_stripes=False)
+        table = FittedTable(id="recent", cursor_type="row", zebra_stripes=False)
         table.add_column("Batch", key="id", width=10)
         table.add_column("State", key="state", width=14)
         table.add_column("When", key="when", width=16)  # core.timefmt: "16:34" or "2026-11-28 09:01"
