@@ -146,3 +146,33 @@ async def test_the_question_says_so_when_the_upload_finishes_behind_it(sim, tmp_
         await pilot.press("tab", "enter")  # Leave
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
         assert journal_entry(wizard.batch_id).done("pdf")
+
+
+async def test_esc_with_a_list_not_uploaded_asks_before_dropping_it(sim, tmp_path):
+    """A new user's imported, hand-fixed list of 30 went with one esc (to leave a text box)."""
+    from tests.tui.test_wizard_flow import activate
+
+    pdf, _ = make_batch_files(tmp_path)
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        wizard = await open_with_pdf(pilot, app, pdf)
+        for sel, text in (("#rcp-name", "Ada Lovelace"), ("#rcp-address1", "12 Analytical Way"),
+                          ("#rcp-city", "Baltimore"), ("#rcp-state", "MD"), ("#rcp-postal_code", "21201")):
+            await fill(pilot, sel, text)
+        await activate(pilot, "#rcp-add")
+        await wait_for(pilot, lambda: wizard.check is not None and wizard.check.valid, what="valid XML")
+        wizard.query_one("#rcp-name").focus()
+
+        await pilot.press("escape")
+        dialog = await wait_for(pilot, lambda: isinstance(app.screen, LeaveDuringCallScreen) and app.screen,
+                                what="the question")
+        assert "its 1 recipient(s) are not uploaded" in str(dialog.query(Static).first().render())
+        assert app.focused is dialog.query_one("#leave-call-stay", Button)  # staying is the default
+        await pilot.press("escape")  # stay
+        await wait_for(pilot, lambda: app.screen is wizard, what="back in the wizard")
+        assert len(wizard.query_one("#jobs-form").recipients) == 1
+
+        await pilot.press("ctrl+g")  # uploaded: nothing is lost by leaving now
+        await wait_for(pilot, lambda: wizard.done[2], what="xml upload")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home, without a question")

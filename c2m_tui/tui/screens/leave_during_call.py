@@ -1,5 +1,6 @@
 """Asked when the person leaves the wizard (esc, ctrl+q) while a call to the server is in flight:
-keep waiting, or cancel it and leave. Either way the journal keeps the batch resumable."""
+keep waiting, or cancel it and leave. Either way the journal keeps the batch resumable. Asked too
+when step 3 holds a recipient list the server does not have ("unsent"): leaving drops it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,12 @@ WHAT = {
     "submit": ("The batch is being submitted; the server has not answered yet.",
                "If you stop waiting, the journal keeps the submit as unanswered: resuming the batch reads its "
                "status first and never submits it twice."),
+    "unsent": ("its recipient list is not uploaded.",
+               "Leaving drops the list and what you fixed in it (the batch resumes from its last upload). To "
+               "keep it, stay and upload it: ctrl+g on step 3."),
 }
+# (stay, leave) button words where they are not "Keep waiting" and the call's own
+BUTTONS = {"unsent": ("Stay", "Leave without the list")}
 
 
 class LeaveDuringCallScreen(ModalScreen[bool]):
@@ -31,19 +37,22 @@ class LeaveDuringCallScreen(ModalScreen[bool]):
     CSS_PATH = "leave_during_call.tcss"
     BINDINGS = [Binding("escape", "stay", "Keep waiting", id="leave-call.stay")]
 
-    def __init__(self, call: str, batch_id: str | None) -> None:
+    def __init__(self, call: str, batch_id: str | None, head: str | None = None) -> None:
         super().__init__()
         self.call = call
         self.batch_id = batch_id
+        self.head = head  # the first line's own words ("its 30 recipients are not uploaded.")
 
     def compose(self) -> ComposeResult:
         head, then = WHAT.get(self.call, WHAT["upload"])
         leave = "Cancel the upload and leave" if self.call.startswith("upload") else "Stop waiting and leave"
+        stay, leave = BUTTONS.get(self.call, ("Keep waiting", leave))
         with Vertical(id="leave-call-box", classes="dialog"):
-            yield Static(f"Batch {self.batch_id or '(new)'}: {head}", classes="section-title", markup=False)
+            yield Static(f"Batch {self.batch_id or '(new)'}: {self.head or head}", classes="section-title",
+                         markup=False)
             yield Static(then, classes="hint", markup=False)
             with Horizontal(classes="step-buttons"):
-                yield Button("Keep waiting", id="leave-call-stay", variant="primary")
+                yield Button(stay, id="leave-call-stay", variant="primary")
                 yield Button(leave, id="leave-call-go", variant="error")
 
     def on_mount(self) -> None:

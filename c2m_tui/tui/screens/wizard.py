@@ -227,7 +227,8 @@ class WizardScreen(Screen):
         or cancel the call (journaled: an upload is sent again later, a create or submit is settled by
         reading the server) and leave."""
         busy = self.calls_in_flight()
-        if not busy:
+        unsent = self.unsent_recipients()
+        if not busy and not unsent:
             then()
             return
         from c2m_tui.tui.screens.leave_during_call import LeaveDuringCallScreen
@@ -239,7 +240,24 @@ class WizardScreen(Screen):
                 # in the app's own message loop: popping this screen from its own loop would wait on itself
                 self.app.call_later(then)
 
-        self.app.push_screen(LeaveDuringCallScreen(busy[0].group, self.batch_id), callback=chosen)
+        if busy:
+            screen = LeaveDuringCallScreen(busy[0].group, self.batch_id)
+        else:
+            screen = LeaveDuringCallScreen("unsent", self.batch_id,
+                                           head=f"its {unsent:,} recipient(s) are not uploaded.")
+        self.app.push_screen(screen, callback=chosen)
+
+    def unsent_recipients(self) -> int:
+        """How many recipients step 3 holds that the server does not have (the list made, imported or
+        changed since the XML was uploaded), 0 once submitted: esc would drop them without a word
+        (a new user's imported, hand-fixed list of 30 went with one esc)."""
+        if self.done[3] or not self.query("#jobs-form"):
+            return 0
+        form = self.query_one("#jobs-form")
+        count = len(getattr(form, "recipients", ()))
+        if not count or (self.check is not None and self.check.xml == self.uploaded_xml):
+            return 0
+        return count
 
     def action_do_step(self) -> None:
         if self.current == 0:
