@@ -213,3 +213,18 @@ async def test_the_page_keys_are_in_the_footer_at_80_columns_too(tmp_path, width
     assert shown["←"] and shown["→"], shown  # with their words, not the key alone
     if width >= 120:
         assert shown["←"] == "Previous page" and shown["→"] == "Next page"
+
+
+async def test_n_and_p_from_a_page_in_no_job_go_to_the_jobs_beside_it(tmp_path):
+    # a new user's merge skipped pages 5 and 7: from page 7 (in no job), p went to job 4, not job 5 on
+    # page 6, because it stepped from the job shown last
+    people = [(1, 1, "Ada Lovelace"), (2, 2, "Bob Clean"), (4, 4, "Carlos Rivera"), (6, 6, "Dana Scully"),
+              (8, 8, "Erin Brockovich")]
+    jobs = [(s, e, FIRST, "#10 Double Window", who) for s, e, who in people]
+    heads = await _viewer_keys(tmp_path, jobs, ["n", "n", "n", "right", "p", "right", "n", "left", "left", "p"],
+                               pages=8)
+    pages = [1, 2, 4, 6, 7, 6, 7, 8, 7, 6, 4]
+    said = ["Ada", "Bob", "Carlos", "Dana", None, "Dana", None, "Erin", None, "Dana", "Carlos"]
+    for head, page, who in zip(heads, pages, said):
+        assert f"page {page} of 8" in head, head
+        assert (who in head) if who else ("in no job" in head), head

@@ -155,3 +155,12 @@ def test_one_job_of_the_same_pages_for_everyone_names_the_first_and_how_many_mor
     job = JobFacts(index=1, line=None, start=1, end=2, document_class="", layout="", envelope=None,
                    recipients=50, first=Address(name="Ada"))
     assert jobs_of_page([job], 2).words() == "job 1 of 1 (pages 1-2) to Ada and 49 more"
+
+
+def test_the_jobs_beside_a_page_in_no_job():
+    from c2m_tui.core.addresses import job_beside_page
+
+    jobs = facts((2, 3, "Ann"), (6, 6, "Bob"), (5, 5, "Cy"), (9, 10, "Di"))  # not in page order
+    assert [job_beside_page(jobs, 7, -1), job_beside_page(jobs, 7, 1)] == [2, 4]  # Bob (page 6), Di (9)
+    assert [job_beside_page(jobs, 4, -1), job_beside_page(jobs, 4, 1)] == [1, 3]  # Ann (3), Cy (5)
+    assert [job_beside_page(jobs, 1, -1), job_beside_page(jobs, 11, 1)] == [None, None]  # nothing beside

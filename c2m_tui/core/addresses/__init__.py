@@ -36,6 +36,7 @@ from .pages import (
     PlanProposal,
     PlanTally,
     mail_merge_mismatch,
+    job_beside_page,
     jobs_of_page,
     merge_ranges,
     parse_page_range,
@@ -54,7 +55,7 @@ __all__ = [
     "import_addresses", "iter_rows", "list_mappings", "load_mapping", "mail_merge_mismatch", "open_table",
     "parse_map_option", "parse_page_range", "plan_batch", "plan_jobs", "preview", "resolve_policy",
     "save_mapping", "scan_rows", "PlanProposal", "merge_ranges", "propose_plan", "same_pages_warning",
-    "PageJobs", "jobs_of_page",
+    "PageJobs", "jobs_of_page", "job_beside_page",
     "EDITABLE_FIELDS", "check_edited_row", "edit_from", "find_row", "row_as_read",
     "USING_REMEMBERED", "Remembered", "recall_choices", "remember_choices",
 ]

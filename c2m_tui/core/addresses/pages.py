@@ -313,3 +313,16 @@ def jobs_of_page(jobs: Sequence[PagedJob], page: int, prefer: int | None = None)
             if shown is None or (job.index == prefer and shown.index != prefer):
                 shown = job
     return PageJobs(page, shown, max(0, holding - 1), len(jobs))
+
+
+def job_beside_page(jobs: Sequence[PagedJob], page: int, delta: int) -> int | None:
+    """From a page in no job, the job ``n``/``p`` go to: the last job that ends before the page
+    (delta < 0) or the first that starts after it (delta > 0); None where there is none. (Stepping
+    from the job shown last skipped one: from page 7, in no job after job 5 on page 6, p went to 4.)"""
+    best: PagedJob | None = None
+    for job in jobs:
+        if delta < 0 and job.end < page and (best is None or job.end > best.end):
+            best = job
+        elif delta > 0 and job.start > page and (best is None or job.start < best.start):
+            best = job
+    return best.index if best is not None else None

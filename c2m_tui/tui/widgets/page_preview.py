@@ -87,6 +87,7 @@ class PagePreview(Vertical):
         self.jobs = 0
         self._token = 0
         self._facts_for: tuple[bytes, list] | None = None  # (the xml bytes, their job facts)
+        self._in_no_job = False  # the page shown is in no job (n/p then step from the page)
         self.shown = 0  # pictures shown so far (tests wait on it)
         self.graphics: TerminalGraphics = HALFBLOCK
 
@@ -125,6 +126,14 @@ class PagePreview(Vertical):
         if self.request is None or not self.jobs:
             return
         target = min(max(1, self.request.job + delta), self.jobs)
+        facts = self._facts_for
+        if self._in_no_job and facts is not None and facts[0] is self.request.xml and self.request.page is not None:
+            from c2m_tui.core.addresses.pages import job_beside_page  # from the page, not the job shown last
+
+            beside = job_beside_page(facts[1], self.request.page, delta)
+            if beside is None:
+                return
+            target = beside
         self.show(PageRequest(self.request.pdf, self.request.xml, target, None, self.request.title))
 
     # ------------------------------------------------------------------ drawing (thread)
@@ -192,8 +201,9 @@ class PagePreview(Vertical):
         if message.token != self._token:
             return  # an older request finished late
         self.pages, self.jobs = message.pages, message.jobs
+        self._in_no_job = message.job is None and message.jobs > 0
         if self.request is not None:
-            # n/p step from the job shown (a page in no job keeps the last one)
+            # n/p step from the job shown (from a page in no job: the jobs beside it, step_job)
             job = message.job if message.job is not None else self.request.job
             self.request = PageRequest(self.request.pdf, self.request.xml, job, message.page, self.request.title)
         self.query_one("#pp-head", Static).update(message.head)
