@@ -47,6 +47,10 @@ async def test_enter_opens_problems_and_reimport_asks_then_replaces(tmp_path):
         ask = await wait_for(pilot, lambda: isinstance(app.screen, ReplaceOrAddScreen) and app.screen,
                              what="replace or add")
         assert ask.current == 3 and ask.imported == 3
+        # the small centred dialog (its styles were scoped to another screen: it filled the left side)
+        await pilot.pause()
+        box, screen = ask.query_one("#leave-call-box").region, ask.region
+        assert box.height < screen.height // 2 and box.x > 0 and box.y > 0, (box, screen)
         await pilot.press("enter")  # Replace is focused
         await wait_for(pilot, lambda: not isinstance(app.screen, ReplaceOrAddScreen), what="the answer")
         await wait_for(pilot, lambda: "will be mailed" in note(), what="the note")

@@ -168,6 +168,8 @@ async def test_esc_with_a_list_not_uploaded_asks_before_dropping_it(sim, tmp_pat
                                 what="the question")
         assert "its 1 recipient(s) are not uploaded" in str(dialog.query(Static).first().render())
         assert app.focused is dialog.query_one("#leave-call-stay", Button)  # staying is the default
+        box = dialog.query_one("#leave-call-box").region  # a small dialog in the middle, not a wall
+        assert box.height < dialog.region.height // 2 and box.x > 0 and box.y > 0, box
         await pilot.press("escape")  # stay
         await wait_for(pilot, lambda: app.screen is wizard, what="back in the wizard")
         assert len(wizard.query_one("#jobs-form").recipients) == 1
