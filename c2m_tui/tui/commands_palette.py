@@ -124,6 +124,18 @@ def screen_commands(screen) -> list[PaletteCommand]:
             f"{binding.description}", f"key {app.get_key_display(binding)} on this screen",
             partial(_run_binding, node, binding.action),
         ))
+    # a key a focused text box would type ("v" in the wizard's path box) is not among the active
+    # bindings: the screen's own commands are offered all the same (leaving the box is the key's way)
+    for bindings in screen._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if (not binding.description or binding.action in seen
+                    or screen.check_action(binding.action, ()) is not True):
+                continue
+            seen.add(binding.action)
+            out.append(PaletteCommand(
+                f"{binding.description}", f"key {app.get_key_display(binding)} on this screen, outside a text box",
+                partial(_run_binding, screen, binding.action),
+            ))
     return out
 
 

@@ -277,3 +277,5 @@ async def test_at_80_columns_the_highlighted_rows_problem_is_said_in_full(tmp_pa
         await wait_for(pilot, lambda: text(detail) == said, what="the row's problem in full")
         assert problems.query_one("#problems-dialog").region.contains_region(detail.region)  # on screen, whole
         assert detail.region.height == 2  # wrapped at 80 columns, not cut
+        await pilot.press("a")  # the kind's action: skip -> fix
+        await wait_for(pilot, lambda: text(detail) == f"{said} (fixed to PA)", what="the fix said too")

@@ -124,3 +124,22 @@ def test_without_a_keymap_no_screen_is_imported_before_the_first_screen():
                           env=dict(os.environ))
     assert done.stdout.splitlines()[0] == "({'home.new-batch': 'ctrl+y'}, [])"
     assert "c2m_tui.tui.screens.wizard" in done.stdout.splitlines()[1]
+
+
+async def test_a_screens_own_commands_are_offered_while_a_text_box_has_the_cursor(sim, pdf_factory):
+    """'v' (View pages) was missing from the palette whenever a path box had the cursor (Textual
+    leaves out the keys a focused text box would type), which is where an import leaves it."""
+    from c2m_tui.tui.commands_palette import screen_commands
+    from tests.tui.test_wizard_flow import open_with_pdf
+
+    app = app_on(sim.base_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        wizard = await open_with_pdf(pilot, app, pdf_factory(2), upload=False)
+        box = wizard.query_one("#pdf-path", Input)
+        box.focus()
+        await wait_for(pilot, lambda: app.focused is box, what="the path box focused")
+        assert "v" not in [b.key for _n, b, _e, _t in wizard.active_bindings.values()]  # Textual's filter
+        commands = {c.name: c for c in screen_commands(wizard)}
+        assert "View pages" in commands and "Next step" in commands
+        assert commands["View pages"].help == "key v on this screen, outside a text box"

@@ -213,8 +213,10 @@ class AddressProblemsScreen(ModalScreen[dict[str, str] | None]):
     def _show_detail(self) -> None:
         problem = self.highlighted_problem()
         who = f" · {problem.who}" if problem is not None and problem.who else ""
+        done = f" (fixed to {problem.fixed_value})" if problem is not None and problem.action == "fixed" \
+            and problem.kind != "hand-edit" and problem.fixed_value else ""
         self.query_one("#problem-detail", Static).update(
-            f"Row {problem.row}{who}: {problem.message}" if problem is not None else "")
+            f"Row {problem.row}{who}: {problem.message}{done}" if problem is not None else "")
 
     def highlighted_kind(self) -> str | None:
         table = self.query_one("#problem-kinds", DataTable)
