@@ -160,7 +160,7 @@ def stuck_reason(row: PieceRow, now: datetime, days: int = DEFAULT_STUCK_DAYS,
         return "forwarded"
     if any(w in low for w in _RETURN_WORDS):
         return "returned"
-    if any(w in low for w in _DONE_WORDS) or any(w in low for w in _HANDED_OVER_WORDS):
+    if trip_ended(row.status):
         return None
     last = parse_scan_time(row.date_time, now.tzinfo)
     if last is None:
@@ -185,15 +185,27 @@ def stuck_pieces(rows: Iterable[PieceRow], now: datetime, days: int = DEFAULT_ST
     return out
 
 
+def trip_ended(status: str) -> bool:
+    """The piece's USPS trip is over: delivered, or handed to the foreign post for a piece abroad."""
+    low = status.lower()
+    return any(w in low for w in _DONE_WORDS) or any(w in low for w in _HANDED_OVER_WORDS)
+
+
 def refresh_note(rows: Iterable[PieceRow], now: datetime) -> str:
-    """When USPS data was last refreshed (the newest scan; it comes once a day) and when to look again."""
+    """When USPS data was last refreshed (the newest scan; it comes once a day) and when to look
+    again; nothing to look again for once every piece's trip has ended."""
     newest = None
+    ended = True
     for row in rows:
+        ended = ended and trip_ended(row.status)
         when = parse_scan_time(row.date_time)
         if when is not None and (newest is None or when > newest):
             newest = when
     if newest is None:
         return "USPS data: refreshed once a day, no scans yet; look again tomorrow."
+    if ended:
+        return (f"USPS data: newest scan {newest.astimezone(now.tzinfo):%Y-%m-%d %H:%M}; every piece is "
+                "delivered or abroad: nothing to wait for.")
     again = newest + timedelta(days=1)
     while again <= now:
         again += timedelta(days=1)

@@ -140,3 +140,16 @@ def test_refresh_note_says_when_to_look_again():
     note = refresh_note(rows, datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
     assert note == "USPS data: refreshed once a day, newest scan 2026-12-01 10:00; look again after 2026-12-02 10:00."
     assert "look again tomorrow" in refresh_note([], NOW)
+
+
+def test_refresh_note_has_nothing_to_wait_for_once_every_trip_has_ended():
+    """A new user's demo batch, every piece delivered, was told to look again 25 days later."""
+    rows, _ = build_piece_rows(tracking())
+    for row in rows:
+        row.status = "Delivered"
+    rows[-1].status = "Dispatched to destination country"  # a piece abroad: the foreign post has it
+    note = refresh_note(rows, datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
+    assert note == ("USPS data: newest scan 2026-12-01 10:00; every piece is delivered or abroad: "
+                    "nothing to wait for.")
+    rows[0].status = "In transit"
+    assert "look again after" in refresh_note(rows, datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
