@@ -146,7 +146,15 @@ async def review_ready(pilot, app) -> None:
     await settle(pilot, lambda: checked(app) and app.screen.check.valid, "review")
     await settle(pilot, lambda: app.screen.query("#review-preview") and app.screen.query_one("#review-preview").shown,
                  "the page preview")  # drawn in a worker
-    await settle(pilot, lambda: review_settled(app), "the estimate drawn and Submit in sight")
+    try:
+        await settle(pilot, lambda: review_settled(app), "the estimate drawn and Submit in sight")
+    except AssertionError as err:  # once in a loaded full run: say which part never came
+        screen = app.screen
+        submit = screen.query("#submit")
+        raise AssertionError(f"{err}: quote={getattr(screen, 'quote', None)!r}, submit focused="
+                             f"{bool(submit) and submit.first().has_focus}, focused={app.focused!r}, "
+                             f"workers={[w.name for w in app.workers if w.is_running]}, screen:\n"
+                             f"{screen_text(app)}") from None
 
 
 @WIZARD_SIZES
