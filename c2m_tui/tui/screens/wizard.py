@@ -251,10 +251,13 @@ class WizardScreen(Screen):
         """How many recipients step 3 holds that the server does not have (the list made, imported or
         changed since the XML was uploaded), 0 once submitted: esc would drop them without a word
         (a new user's imported, hand-fixed list of 30 went with one esc)."""
-        if self.done[3] or not self.query("#jobs-form"):
+        from c2m_tui.tui.widgets.jobs_form import JobsForm
+
+        forms = self.query("#jobs-form").results(JobsForm)
+        form = next(forms, None)
+        if self.done[3] or form is None:
             return 0
-        form = self.query_one("#jobs-form")
-        count = len(getattr(form, "recipients", ()))
+        count = len(form.recipients)
         if not count or (self.check is not None and self.check.xml == self.uploaded_xml):
             return 0
         return count
